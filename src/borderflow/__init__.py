@@ -1,0 +1,44 @@
+"""borderflow: the fentanyl supply chain across the US–Mexico border, and the levers on it.
+
+The public API is small:
+
+- :func:`simulate` runs one scenario over an ensemble and returns an ``xarray.Dataset``;
+- :func:`compare` runs scenarios against ``status_quo``, paired member by member;
+- :func:`load_network`, :func:`load_scenario` read and validate the input files;
+- :mod:`borderflow.data` holds the cited history (``borderflow.data.load(name)``).
+
+Names are imported lazily, so ``import borderflow`` stays cheap.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from borderflow.errors import BorderflowError, NetworkError, ParameterError, ScenarioError
+
+_LAZY = {
+    "simulate": "borderflow.api",
+    "compare": "borderflow.api",
+    "load_network": "borderflow.network",
+    "load_scenario": "borderflow.policy",
+}
+
+__all__ = [
+    "BorderflowError",
+    "NetworkError",
+    "ParameterError",
+    "ScenarioError",
+    "compare",
+    "load_network",
+    "load_scenario",
+    "simulate",
+]
+__version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    """Import the public API functions on first use."""
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'borderflow' has no attribute {name!r}")

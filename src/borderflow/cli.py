@@ -1,0 +1,244 @@
+"""The command-line front door: ``borderflow run | data | scenarios | network | params``.
+
+Every command is one call of the public API plus printing. A mistake of the user's
+(bad file, bad argument) ends with one line on stderr and exit status 2.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from typer.exceptions import TyperException
+
+from borderflow.errors import BorderflowError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="borderflow: the fentanyl supply chain across the US-Mexico border, and the "
+    "levers on it.",
+)
+data_app = typer.Typer(no_args_is_help=True, help="The cited historical series.")
+app.add_typer(data_app, name="data")
+
+
+def _console() -> Console:
+    """Stdout console; wide enough for the tables when output is not a terminal."""
+    c = Console()
+    return c if c.is_terminal else Console(width=160)
+
+
+def _fmt(x: float) -> str:
+    """A number for a table: 3 significant figures, thousands separators, 0 for |x| < 0.5."""
+    if abs(x) < 0.5:
+        return "0"
+    digits = 3 - 1 - math.floor(math.log10(abs(x)))
+    rounded = round(x, digits)
+    return f"{rounded:,.{max(digits, 0)}f}"
+
+
+def _interval(m: dict[str, float], share: bool = False) -> str:
+    if share:
+        return f"{m['median']:.2f} [{m['p05']:.2f}, {m['p95']:.2f}]"
+    return f"{_fmt(m['median'])} [{_fmt(m['p05'])}, {_fmt(m['p95'])}]"
+
+
+def _write_text(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise BorderflowError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+@app.command()
+def run(
+    scenarios: Annotated[
+        list[str] | None,
+        typer.Argument(help="shipped scenario names or scenario file paths (default: all "
+                       "shipped scenarios)", show_default=False),
+    ] = None,
+    members: Annotated[int, typer.Option(min=1, help="ensemble members")] = 500,
+    seed: Annotated[int, typer.Option(help="ensemble seed")] = 0,
+    network: Annotated[
+        Path | None, typer.Option(help="network YAML file (default: the shipped network)")
+    ] = None,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="write the metrics as JSON to this file")
+    ] = None,
+    report: Annotated[
+        Path | None, typer.Option(help="write an HTML report with fan charts to this file")
+    ] = None,
+) -> None:
+    """Run scenarios against status_quo and print 2025-2034 totals with 90 % intervals."""
+    from rich.progress import Progress
+
+    from borderflow.api import compare
+
+    console = _console()
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("simulating", total=None)
+
+        def step(name: str) -> None:
+            bar.update(task, description=f"simulating {name}", advance=1)
+
+        result = compare(scenarios or None, members=members, seed=seed, network=network,
+                         progress=step)
+    first, last = result.period
+    table = Table(
+        title=f"borderflow: scenarios against {result.baseline}, {first}-{last} totals "
+        f"({members} members, seed {seed}; median [90 % interval])",
+        title_justify="left",
+    )
+    table.add_column("scenario", style="bold")
+    table.add_column("delivered to US\n(kg, pure)", justify="right")
+    table.add_column("change vs\nstatus quo (kg)", justify="right")
+    table.add_column("seized by CBP\n(lb, gross)", justify="right")
+    table.add_column("change vs\nstatus quo (lb)", justify="right")
+    table.add_column("flow displaced\n(share)", justify="right")
+    for name, m in result.metrics.items():
+        table.add_row(
+            name,
+            _interval(m["kg_delivered_us"]),
+            _interval(m["kg_delivered_us_vs_status_quo"]),
+            _interval(m["seizures_lb"]),
+            _interval(m["seizures_lb_vs_status_quo"]),
+            _interval(m["flow_displaced_share"], share=True),
+        )
+    console.print(table)
+    console.print(
+        "Priors only (no calibration yet). Changes are paired member by member: "
+        "scenario minus status quo."
+    )
+    if json_out is not None:
+        _write_text(json_out, json.dumps(result.to_json(), indent=2))
+        console.print(f"wrote {json_out}")
+    if report is not None:
+        from borderflow.report import write_report
+
+        write_report(result, report)
+        console.print(f"wrote {report}")
+
+
+@data_app.command("list")
+def data_list() -> None:
+    """List the cited series with their sources."""
+    from borderflow import data
+
+    table = Table(title="cited series (borderflow.data.load(NAME))", title_justify="left")
+    for col in ("name", "what", "period", "source"):
+        table.add_column(col, overflow="fold")
+    for name in data.names():
+        meta = data.info(name)
+        table.add_row(name, meta["title"], meta["period"], meta["source"])
+    _console().print(table)
+
+
+@data_app.command("show")
+def data_show(
+    name: Annotated[str, typer.Argument(help="series name (see `borderflow data list`)")],
+    rows: Annotated[int, typer.Option(min=1, help="rows to print")] = 40,
+) -> None:
+    """Print a series with its source and URL."""
+    from borderflow import data
+
+    meta = data.info(name)
+    frame = data.load(name)
+    console = _console()
+    console.print(f"[bold]{name}[/bold]: {meta['title']}")
+    console.print(f"unit: {meta['unit']}; period: {meta['period']}")
+    console.print(f"source: {meta['source']}")
+    console.print(f"url: {meta['url'] or '(per row, see the source columns)'}")
+    table = Table(show_edge=False)
+    for col in frame.columns:
+        table.add_column(str(col), overflow="fold")
+    for record in frame.head(rows).itertuples(index=False):
+        table.add_row(*["" if v != v else str(v) for v in record])  # NaN prints empty
+    console.print(table)
+    if len(frame) > rows:
+        console.print(f"... {len(frame) - rows} more rows (use --rows)")
+
+
+@app.command()
+def scenarios() -> None:
+    """List the shipped scenarios and their levers."""
+    from borderflow.policy import load_scenario, shipped_names
+
+    table = Table(title="shipped scenarios", title_justify="left")
+    table.add_column("name", style="bold")
+    table.add_column("levers")
+    table.add_column("description", overflow="fold")
+    for name in shipped_names():
+        scen = load_scenario(name)
+        levers = ", ".join(lev.lever for lev in scen.levers) or "(none)"
+        table.add_row(name, levers, scen.description)
+    _console().print(table)
+
+
+@app.command()
+def network(
+    path: Annotated[
+        Path | None, typer.Argument(help="network YAML file (default: the shipped one)")
+    ] = None,
+) -> None:
+    """Validate a network file and summarise its nodes and arcs."""
+    from borderflow.network import load_network
+
+    net = load_network(path)
+    compiled = net.compile()
+    console = _console()
+    console.print(f"[bold]{net.name or net.source}[/bold]: valid ({net.source})")
+    table = Table(show_edge=False)
+    table.add_column("kind")
+    table.add_column("nodes", justify="right")
+    table.add_column("ids", overflow="fold")
+    for kind in ("precursor_source", "port", "lab_region", "staging", "crossing",
+                 "us_hub", "market"):
+        ids = [compiled.node_ids[n] for n in compiled.nodes_of_kind(kind)]
+        table.add_row(kind, str(len(ids)), ", ".join(ids))
+    console.print(table)
+    console.print(f"{compiled.n_arcs} arcs")
+
+
+@app.command()
+def params() -> None:
+    """List every model parameter with its unit, prior and source."""
+    from borderflow.model.parameters import PARAMETERS
+
+    table = Table(title="model parameters (priors)", title_justify="left")
+    for col in ("name", "unit", "prior", "mechanism", "source"):
+        table.add_column(col, overflow="fold")
+    for p in PARAMETERS:
+        table.add_row(p.name, p.unit, f"{p.dist}({p.low:g}, {p.high:g})", p.mechanism,
+                      p.source)
+    _console().print(table)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the CLI; user mistakes end in one line and exit status 2."""
+    try:
+        app(args=argv, prog_name="borderflow", standalone_mode=False)
+    except BorderflowError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except TyperException as exc:  # usage errors: unknown option, bad value, ...
+        if type(exc).__name__ == "NoArgsIsHelpError":  # typer has printed the help
+            return 0
+        print(f"error: {' '.join(exc.format_message().split())}", file=sys.stderr)
+        return exc.exit_code
+    except typer.Abort:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+    except typer.Exit as exc:
+        return exc.exit_code
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

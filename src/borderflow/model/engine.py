@@ -1,0 +1,411 @@
+"""The batched engine: every member of an ensemble stepped at once.
+
+Arrays carry the member as their leading axis. One month is a handful of passes over
+the network's nodes in topological order (``docs/model.md`` gives the equations and
+their step numbers); each pass is O(arcs) array operations over members, so the cost
+per member-month falls as the ensemble grows. No path is ever enumerated.
+
+The engine is pure: it reads a compiled network, the scenario's drivers and the
+members' parameters, and returns arrays. It shares no step function with
+:mod:`borderflow.reference`, the plain-Python implementation it is tested against.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from borderflow.model.drivers import Drivers, decimal_year
+from borderflow.network import CompiledNetwork
+
+KG_TO_LB = 2.20462262
+LAB_SIZE_FLOOR_KG = 1e-6  # kg/month added to lab size variables so ln(size) is finite
+
+MEXICO_KINDS = ("port", "lab_region", "staging")
+AT_PORTS = ("port_of_entry", "international_mail")
+
+#: Output arrays and their dimensions after ``member, month``.
+OUTPUT_DIMS: dict[str, tuple[str, ...]] = {
+    "delivered_kg": ("market",),
+    "flow_kg": ("arc",),
+    "seizures_kg": ("arc",),
+    "supply_kg": ("source",),
+    "lab_capacity_kg": ("lab",),
+    "production_kg": ("lab",),
+    "precursor_stock_kg": ("lab",),
+    "lab_seizures_kg": ("lab",),
+    "lost_kg": (),
+    "market_pull_kg": (),
+    "mexico_seizures_kg": (),
+    "seizures_lb_ports_of_entry": (),
+    "seizures_lb_between_ports": (),
+    "crossing_flow_kg": ("crossing",),
+}
+
+#: Outputs with an ``arc`` dimension, recorded only when ``arc_detail`` is true.
+ARC_OUTPUTS = ("flow_kg", "seizures_kg")
+
+
+@dataclass(frozen=True)
+class _Level:
+    """Nodes handled together in one vectorised step of a pass.
+
+    Neighbourhoods are padded to rectangles so that sums and minima run along a
+    trailing axis: ``out_arcs`` (senders × max out-degree) lists the active arcs
+    leaving each sender, padded with the dummy arc index ``n_arcs``; ``out_heads``
+    their heads, padded with the dummy node ``n_nodes``; ``in_arcs`` (receivers × max
+    in-degree) the arcs entering each receiver, padded with ``n_arcs``. ``arcs`` and
+    ``tails`` list the real arcs leaving the senders, flat.
+    """
+
+    senders: np.ndarray
+    out_arcs: np.ndarray
+    out_heads: np.ndarray
+    arcs: np.ndarray
+    tails: np.ndarray
+    receivers: np.ndarray
+    in_arcs: np.ndarray
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Index arrays derived once from the compiled network."""
+
+    sources: np.ndarray
+    labs: np.ndarray
+    markets: np.ndarray
+    is_lab: np.ndarray  # per node
+    lab_pos: np.ndarray  # per node: position among labs, or -1
+    source_share: np.ndarray  # per source, sums to 1
+    lab_share: np.ndarray  # per lab, sums to 1
+    log_size_fixed: np.ndarray  # per node: ln(size) for non-lab nodes, 0 for labs
+    into_lab: np.ndarray  # arcs whose head is a lab region
+    into_lab_col: np.ndarray  # for those arcs: the head's position among labs
+    backward: tuple[_Level, ...]  # by height above the markets, lowest first
+    forward: tuple[_Level, ...]  # by depth below the sources, shallowest first
+    mexico_arc: np.ndarray  # per arc: bool
+    poe_arc: np.ndarray  # per arc: bool, land port of entry
+    mail_arc: np.ndarray  # per arc: bool, international mail
+    between_arc: np.ndarray  # per arc: bool
+    crossing_in: np.ndarray  # (crossings, max in-degree): arcs entering, padded with n_arcs
+
+
+def _shares(net: CompiledNetwork, nodes: np.ndarray, attr: str) -> np.ndarray:
+    w = np.array([float(net.node_attrs[n].get(attr, 1.0)) for n in nodes], dtype=float)
+    return w / w.sum()
+
+
+def _padded(groups: list[np.ndarray], pad: int) -> np.ndarray:
+    width = max((len(g) for g in groups), default=0)
+    out = np.full((len(groups), max(width, 1)), pad, dtype=np.int64)
+    for i, g in enumerate(groups):
+        out[i, : len(g)] = g
+    return out
+
+
+def _level(net: CompiledNetwork, senders: list[int], receivers: list[int],
+           active: np.ndarray) -> _Level:
+    groups = [np.arange(net.out_ptr[n], net.out_ptr[n + 1]) for n in senders]
+    groups = [g[active[g]] for g in groups]
+    arcs = np.concatenate(groups) if groups else np.zeros(0, dtype=np.int64)
+    out_arcs = _padded(groups, net.n_arcs)
+    heads = np.append(net.arc_head, net.n_nodes)[out_arcs]
+    ins = [net.in_arcs[net.in_ptr[n]:net.in_ptr[n + 1]] for n in receivers]
+    return _Level(
+        senders=np.array(senders, dtype=np.int64),
+        out_arcs=out_arcs,
+        out_heads=heads,
+        arcs=arcs,
+        tails=net.arc_tail[arcs],
+        receivers=np.array(receivers, dtype=np.int64),
+        in_arcs=_padded(ins, net.n_arcs),
+    )
+
+
+def _schedule(net: CompiledNetwork, is_market: np.ndarray) -> tuple[tuple[_Level, ...], ...]:
+    """Group nodes into levels: by height for the backward pass, depth for the forward.
+
+    Arcs out of markets are inactive (markets absorb). Every node of a level depends
+    only on nodes of earlier levels, so a level is one set of array operations.
+    """
+    active = ~is_market[net.arc_tail]
+    height = np.zeros(net.n_nodes, dtype=np.int64)
+    for n in range(net.n_nodes - 1, -1, -1):
+        arcs = np.arange(net.out_ptr[n], net.out_ptr[n + 1])
+        arcs = arcs[active[arcs]]
+        if len(arcs):
+            height[n] = 1 + height[net.arc_head[arcs]].max()
+    depth = np.zeros(net.n_nodes, dtype=np.int64)
+    for n in range(net.n_nodes):
+        ins = net.in_arcs[net.in_ptr[n]:net.in_ptr[n + 1]]
+        if len(ins):
+            depth[n] = 1 + depth[net.arc_tail[ins]].max()
+    backward = tuple(
+        _level(net, [int(n) for n in np.flatnonzero(height == h)], [], active)
+        for h in range(1, int(height.max()) + 1)
+    )
+    forward = tuple(
+        _level(
+            net,
+            [int(n) for n in np.flatnonzero(depth == d) if height[n] > 0],
+            [int(n) for n in np.flatnonzero(depth == d)] if d > 0 else [],
+            active,
+        )
+        for d in range(int(depth.max()) + 1)
+    )
+    return backward, forward
+
+
+def _layout(net: CompiledNetwork) -> _Layout:
+    kinds = np.array(net.node_kind)
+    sources = net.nodes_of_kind("precursor_source")
+    labs = net.nodes_of_kind("lab_region")
+    markets = net.nodes_of_kind("market")
+    lab_pos = np.full(net.n_nodes, -1)
+    lab_pos[labs] = np.arange(len(labs))
+    log_size = np.zeros(net.n_nodes)
+    log_size[markets] = np.log(_shares(net, markets, "demand_share"))
+    backward, forward = _schedule(net, kinds == "market")
+    head_kind = kinds[net.arc_head]
+    head_ct = np.array([net.crossing_type[h] or "" for h in net.arc_head])
+    return _Layout(
+        sources=sources,
+        labs=labs,
+        markets=markets,
+        is_lab=kinds == "lab_region",
+        lab_pos=lab_pos,
+        source_share=_shares(net, sources, "supply_share"),
+        lab_share=_shares(net, labs, "capacity_share"),
+        log_size_fixed=log_size,
+        into_lab=np.flatnonzero(lab_pos[net.arc_head] >= 0),
+        into_lab_col=lab_pos[net.arc_head][lab_pos[net.arc_head] >= 0],
+        backward=backward,
+        forward=forward,
+        mexico_arc=np.isin(head_kind, MEXICO_KINDS),
+        poe_arc=(head_kind == "crossing") & (head_ct == "port_of_entry"),
+        mail_arc=(head_kind == "crossing") & (head_ct == "international_mail"),
+        between_arc=(head_kind == "crossing") & (head_ct == "between_ports"),
+        crossing_in=_padded(
+            [net.in_arcs[net.in_ptr[c]:net.in_ptr[c + 1]] for c in net.nodes_of_kind("crossing")],
+            net.n_arcs,
+        ),
+    )
+
+
+def _ramp(year: np.ndarray, y0: float, y1: float, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Linear from ``a`` at ``y0`` to ``b`` at ``y1``, flat outside; shape (M, T)."""
+    w = np.clip((year - y0) / (y1 - y0), 0.0, 1.0)
+    return a[:, None] + (b - a)[:, None] * w[None, :]
+
+
+def _gross_per_pure(params: Mapping[str, np.ndarray], year: np.ndarray) -> np.ndarray:
+    """Gross kg per pure kg of fentanyl crossing by land, shape (M, T) (mechanism 6)."""
+    pill_share = _ramp(year, 2018.5, 2023.5, params["pill_share_2018"], params["pill_share_2023"])
+    powder = _ramp(year, 2018.5, 2022.5, params["powder_purity_2018"], params["powder_purity_2022"])
+    pill_purity = (params["pill_fentanyl_mg"] / params["pill_weight_mg"])[:, None]
+    return pill_share / pill_purity + (1.0 - pill_share) / powder
+
+
+def _logit_pass(
+    lay: _Layout,
+    fixed: np.ndarray,
+    risk: np.ndarray,
+    log_lab_size: np.ndarray,
+    theta: np.ndarray,
+    value: np.ndarray,
+    keep: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Backward pass and perceived survival (docs/model.md steps 3-4).
+
+    Args:
+        lay: index arrays of the network.
+        fixed: arc cost minus ``θ ln A`` of non-lab heads, USD/kg, shape (M, arcs).
+        risk: perceived seizure probability per arc, (M, arcs).
+        log_lab_size: ``ln A`` of each lab region, (M, labs).
+        keep: fraction of a kg on the arc that is still product at its head
+            (the yield ``y`` into labs, else 1), (M, arcs).
+        theta: logit scale θ per member, USD/kg, (M,).
+        value: value at risk v per member, USD/kg, (M,).
+
+    Returns ``(V, P, R)``: expected cost-to-go per node (USD/kg, shape (M, nodes)),
+    arc choice probabilities (M, arcs) and perceived survival per node (M, nodes).
+
+    """
+    m, n_nodes = fixed.shape[0], len(lay.is_lab)
+    n_arcs = fixed.shape[1]
+    th = theta[:, None, None]
+    # generalised cost of each arc without the head's cost-to-go; the last column is
+    # the dummy arc of the padded neighbourhoods (never chosen)
+    base = np.empty((m, n_arcs + 1))
+    np.add(fixed, value[:, None] * risk, out=base[:, :n_arcs])
+    base[:, n_arcs] = np.inf
+    base[:, lay.into_lab] -= theta[:, None] * log_lab_size[:, lay.into_lab_col]
+    survive = np.zeros((m, n_arcs + 1))
+    np.multiply(1.0 - risk, keep, out=survive[:, :n_arcs])
+    V = np.zeros((m, n_nodes + 1))
+    R = np.ones((m, n_nodes + 1))
+    R[:, n_nodes] = 0.0
+    P = np.zeros((m, n_arcs + 1))
+    for lv in lay.backward:
+        u = base[:, lv.out_arcs] + V[:, lv.out_heads]
+        umin = u.min(axis=2)
+        e = np.exp((umin[:, :, None] - u) / th)
+        tot = e.sum(axis=2)
+        V[:, lv.senders] = umin - theta[:, None] * np.log(tot)
+        e /= tot[:, :, None]
+        P[:, lv.out_arcs] = e
+        R[:, lv.senders] = (e * survive[:, lv.out_arcs] * R[:, lv.out_heads]).sum(axis=2)
+    V, P, R = V[:, :n_nodes], P[:, :n_arcs], R[:, :n_nodes]
+    return V, P, R
+
+
+def _targets(
+    lay: _Layout, V: np.ndarray, R: np.ndarray, pull: np.ndarray, theta: np.ndarray,
+    headroom: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Lab capacity targets (M, labs) and total supply ordered (M,) (steps 5-6)."""
+    v_lab = V[:, lay.labs]
+    z = -(v_lab - v_lab.min(axis=1, keepdims=True)) / theta[:, None]
+    w = lay.lab_share * np.exp(z)
+    w /= w.sum(axis=1, keepdims=True)
+    need = pull / (w * R[:, lay.labs]).sum(axis=1)
+    k_star = (1.0 + headroom)[:, None] * w * need[:, None]
+    supply = pull / (R[:, lay.sources] * lay.source_share).sum(axis=1)
+    return k_star, supply
+
+
+def run(
+    net: CompiledNetwork,
+    drivers: Drivers,
+    params: Mapping[str, np.ndarray],
+    arc_detail: bool = True,
+) -> dict[str, np.ndarray]:
+    """Step every member through every month.
+
+    Args:
+        net: the compiled network.
+        drivers: the scenario's exogenous time series (T months).
+        params: per-member parameter arrays, shape (M,) each (``model.parameters``).
+        arc_detail: also return the per-arc ``flow_kg`` and ``seizures_kg`` (memory
+            M × T × arcs each); crossing-level flows are always returned.
+
+    Returns:
+        Arrays of shape (M, T, …) named as in :data:`OUTPUT_DIMS`; flows in pure
+        fentanyl-equivalent kg/month, CBP seizures in gross lb/month.
+
+    """
+    lay = _layout(net)
+    p = {k: np.asarray(v, dtype=float) for k, v in params.items()}
+    m = len(p["synthesis_yield"])
+    t_n = drivers.n_months
+    n_arcs, n_labs = net.n_arcs, len(lay.labs)
+    year = decimal_year(drivers.months)
+
+    theta, value = p["logit_scale_usd_per_kg"], p["value_at_risk_usd_per_kg"]
+    yld, headroom = p["synthesis_yield"], p["lab_headroom"]
+    pull = p["market_pull_kg_per_month"][:, None] / (
+        1.0 + np.exp(-(year[None, :] - p["takeoff_midpoint_year"][:, None])
+                     / p["takeoff_width_years"][:, None])
+    )
+    d0 = np.minimum(1.0, p["detection_scale"][:, None] * net.detection[None, :])
+    learn = (1.0 - np.exp(-1.0 / p["risk_learning_months"]))[:, None]
+    rebuild = np.exp(-1.0 / p["lab_rebuild_months"])[:, None]
+    catch_up = np.exp(-1.0 / p["substitution_months"])
+    holding = (p["precursor_holding_months"] / yld)[:, None]
+    gross = _gross_per_pure(p, year)
+    mail_gross = 1.0 / p["mail_purity"]
+    sizes = {"market": len(lay.markets), "arc": n_arcs, "source": len(lay.sources),
+             "lab": n_labs, "crossing": len(lay.crossing_in)}
+    names = [n for n in OUTPUT_DIMS if arc_detail or n not in ARC_OUTPUTS]
+
+    # time-major while stepping (each month writes one contiguous block)
+    out = {name: np.zeros((t_n, m, *(sizes[d] for d in dims)))
+           for name, dims in OUTPUT_DIMS.items() if name in names}
+    scratch_flow, scratch_seized = np.zeros((m, n_arcs)), np.zeros((m, n_arcs))
+    out["market_pull_kg"][:] = pull.T
+
+    risk = d0.copy()
+    stock = np.zeros((m, n_labs))
+    subst = np.zeros(m)
+    capacity = None
+    detect = fixed = None
+    keep = np.where(lay.lab_pos[net.arc_head] >= 0, yld[:, None], 1.0)
+    for t in range(t_n):
+        # drivers change rarely: recompute detection and cost only when they do
+        if t == 0 or not np.array_equal(drivers.effort[t], drivers.effort[t - 1]):
+            detect = 1.0 - (1.0 - d0) ** drivers.effort[t][None, :]
+        if t == 0 or not np.array_equal(drivers.scheduled[t], drivers.scheduled[t - 1]):
+            fixed = (net.cost_usd_per_kg - theta[:, None] * lay.log_size_fixed[net.arc_head]
+                     + np.outer(p["china_scheduling_cost_usd_per_kg"], drivers.scheduled[t]))
+        if capacity is None:  # initial capacity: targets with equal lab sizes
+            V, _, R = _logit_pass(lay, fixed, risk, np.zeros((m, n_labs)), theta, value, keep)
+            capacity, _ = _targets(lay, V, R, pull[:, t], theta, headroom)
+
+        # 1 destruction
+        k = drivers.destroyed[t][None, :]
+        avail = capacity * (1.0 - k)
+        out["lab_seizures_kg"][t] = stock * k
+        stock_left = stock * (1.0 - k)
+
+        # 2-6 route choice, perceived survival, targets
+        V, P, R = _logit_pass(
+            lay, fixed, risk, np.log(avail + LAB_SIZE_FLOOR_KG), theta, value, keep
+        )
+        k_star, supply_total = _targets(lay, V, R, pull[:, t], theta, headroom)
+
+        # 7 supply with substitution
+        ctrl = drivers.control[t]
+        blocked = float(lay.source_share @ ctrl)
+        open_w = lay.source_share * (1.0 - ctrl)
+        sub_w = open_w / open_w.sum() if open_w.sum() > 0 else lay.source_share
+        z_eff = np.minimum(subst, blocked)
+        x = supply_total[:, None] * (open_w[None, :] + z_eff[:, None] * sub_w[None, :])
+        out["supply_kg"][t] = x
+
+        # 8 forward pass, level by level
+        send = np.zeros((m, net.n_nodes))
+        send[:, lay.sources] = x
+        flow = out["flow_kg"][t] if arc_detail else scratch_flow
+        arriving = np.zeros((m, n_arcs + 1))  # last column: the padding's dummy arc
+        lost = out["lost_kg"][t]
+        for lv in lay.forward:
+            if len(lv.receivers):
+                send[:, lv.receivers] = arriving[:, lv.in_arcs].sum(axis=2)
+            cols = lay.lab_pos[lv.senders]
+            cols = cols[cols >= 0]
+            if len(cols):
+                have = stock_left[:, cols] + send[:, lay.labs[cols]]
+                used = np.minimum(have, avail[:, cols] / yld[:, None])
+                left = have - used
+                stock[:, cols] = np.minimum(left, holding * avail[:, cols])
+                lost += ((1.0 - yld)[:, None] * used + left - stock[:, cols]).sum(axis=1)
+                send[:, lay.labs[cols]] = yld[:, None] * used
+            f = send[:, lv.tails] * P[:, lv.arcs]
+            flow[:, lv.arcs] = f
+            arriving[:, lv.arcs] = f * (1.0 - detect[:, lv.arcs])
+        seized = out["seizures_kg"][t] if arc_detail else scratch_seized
+        np.multiply(flow, detect, out=seized)
+        out["production_kg"][t] = send[:, lay.labs]
+        out["crossing_flow_kg"][t] = np.pad(flow, ((0, 0), (0, 1)))[:, lay.crossing_in].sum(axis=2)
+        out["delivered_kg"][t] = send[:, lay.markets]
+        out["lab_capacity_kg"][t] = avail
+        out["precursor_stock_kg"][t] = stock
+        out["mexico_seizures_kg"][t] = (
+            seized[:, lay.mexico_arc].sum(axis=1) + out["lab_seizures_kg"][t].sum(axis=1)
+        )
+        out["seizures_lb_ports_of_entry"][t] = KG_TO_LB * (
+            seized[:, lay.poe_arc].sum(axis=1) * gross[:, t]
+            + seized[:, lay.mail_arc].sum(axis=1) * mail_gross
+        )
+        out["seizures_lb_between_ports"][t] = (
+            KG_TO_LB * seized[:, lay.between_arc].sum(axis=1) * gross[:, t]
+        )
+
+        # 9-11 learning, rebuilding, substitution
+        risk += learn * (detect - risk)
+        capacity = k_star + (avail - k_star) * rebuild
+        target_subst = blocked * p["substitution_share"]
+        subst = target_subst + (subst - target_subst) * catch_up
+    return {name: np.moveaxis(arr, 0, 1) for name, arr in out.items()}

@@ -1,0 +1,142 @@
+"""The policy levers: what each one does to the model, in which unit.
+
+Each lever is a validated record (pydantic) with a start month, an optional end month
+(inclusive) and an intensity in a stated unit. :func:`borderflow.policy.drivers.build`
+turns a scenario's levers into the model's exogenous time series.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def _check_month(value: object) -> str:
+    text = str(value)
+    match = _MONTH.match(text)
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise ValueError("must be a month written YYYY-MM, e.g. 2025-01")
+    if not "2010" <= match.group(1) <= "2035":
+        raise ValueError("must be a month between 2010-01 and 2035-12")
+    return text
+
+
+Targets = Literal["all"] | list[str]
+
+
+class _Lever(BaseModel):
+    """Fields every lever has."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    start: str = Field(description="first month the lever acts, YYYY-MM")
+    end: str | None = Field(default=None, description="last month it acts (inclusive)")
+
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _month(cls, value: object) -> object:
+        return None if value is None else _check_month(value)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> _Lever:
+        if self.end is not None and self.end < self.start:
+            raise ValueError(f"end ({self.end}) is before start ({self.start})")
+        return self
+
+
+class PrecursorControl(_Lever):
+    """Indictments, scheduling or sanctions against a precursor source (mechanism 2).
+
+    ``intensity``: fraction of the source's supply stopped, in [0, 1]; the model
+    replaces part of it from other sources after a lag.
+    """
+
+    lever: Literal["precursor_control"]
+    source: str = Field(description="precursor_source node id, or 'all'")
+    intensity: float = Field(ge=0.0, le=1.0, description="fraction of supply stopped")
+
+
+class _Inspection(_Lever):
+    """An inspection effort multiplier on a set of arcs.
+
+    ``intensity``: inspection effort relative to the status quo (1 = unchanged, 2 =
+    twice as many independent inspections: detection ``d`` becomes ``1 − (1 − d)²``).
+    """
+
+    intensity: float = Field(ge=0.0, le=100.0, description="x status-quo inspection effort")
+
+
+class MexicanPortInterdiction(_Inspection):
+    """Mexico inspects precursor shipments at its entry points (mechanism 3)."""
+
+    lever: Literal["mexican_port_interdiction"]
+    ports: Targets = Field(default="all", description="port node ids, or 'all'")
+
+
+class PortOfEntryInspection(_Inspection):
+    """More inspection at US ports of entry (mechanism 6)."""
+
+    lever: Literal["poe_inspection"]
+    crossings: Targets = Field(
+        default="all", description="port_of_entry crossing node ids, or 'all'"
+    )
+
+
+class BetweenPortsEnforcement(_Inspection):
+    """More Border Patrol enforcement between ports of entry (mechanism 6)."""
+
+    lever: Literal["between_ports_enforcement"]
+    crossings: Targets = Field(
+        default="all", description="between_ports crossing node ids, or 'all'"
+    )
+
+
+class LabTakedowns(_Lever):
+    """Mexican lab takedowns (mechanism 4).
+
+    ``intensity``: fraction of the region's lab capacity (and precursor stock)
+    destroyed each month, in [0, 1]; capacity is rebuilt toward its target.
+    """
+
+    lever: Literal["lab_takedowns"]
+    regions: Targets = Field(default="all", description="lab_region node ids, or 'all'")
+    intensity: float = Field(ge=0.0, le=1.0, description="fraction destroyed per month")
+
+
+class MilitaryStrikes(_Lever):
+    """Military strikes on labs: physical destruction at once (mechanism 4).
+
+    ``intensity``: fraction of the region's lab capacity (and stock) destroyed in each
+    strike month, in [0, 1]. One strike at ``start``, repeated every
+    ``repeat_every_months`` until ``end`` when that is given. Its diplomatic side
+    (cooperation, trade) arrives with mechanism 11.
+    """
+
+    lever: Literal["military_strikes"]
+    regions: Targets = Field(default="all", description="lab_region node ids, or 'all'")
+    intensity: float = Field(ge=0.0, le=1.0, description="fraction destroyed per strike")
+    repeat_every_months: int | None = Field(default=None, ge=1, le=600)
+
+
+Lever = Annotated[
+    PrecursorControl
+    | MexicanPortInterdiction
+    | PortOfEntryInspection
+    | BetweenPortsEnforcement
+    | LabTakedowns
+    | MilitaryStrikes,
+    Field(discriminator="lever"),
+]
+
+LEVER_KINDS: tuple[str, ...] = (
+    "precursor_control",
+    "mexican_port_interdiction",
+    "lab_takedowns",
+    "poe_inspection",
+    "between_ports_enforcement",
+    "military_strikes",
+)

@@ -1,0 +1,138 @@
+"""Scenario files: name, description, levers, parameter overrides; validated at load.
+
+Every failure is a :class:`~borderflow.errors.ScenarioError` whose one-line message
+names the file, the field, what is allowed and what was given, e.g.::
+
+    my.yaml: levers[0].intensity: must be <= 1 (fraction of supply stopped), got 1.5
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from borderflow.errors import ParameterError, ScenarioError
+from borderflow.model.parameters import check_overrides
+from borderflow.policy.levers import LEVER_KINDS, Lever
+
+
+class Scenario(BaseModel):
+    """A policy scenario: levers with start months and intensities, and overrides."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_\-]+$")
+    description: str = ""
+    levers: list[Lever] = Field(default_factory=list)
+    parameters: dict[str, float] = Field(default_factory=dict)
+
+    @field_validator("parameters", mode="before")
+    @classmethod
+    def _known_parameters(cls, value: object) -> object:
+        if isinstance(value, dict):
+            try:
+                check_overrides(value)
+            except ParameterError as exc:
+                raise ValueError(str(exc)) from None
+        return value
+
+
+def _where(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part in LEVER_KINDS:  # pydantic inserts the union member's tag: drop it
+            continue
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "(top level)"
+
+
+_HINTS = {
+    "name": "letters, digits, '_' or '-'",
+    "lever": "one of " + ", ".join(LEVER_KINDS),
+}
+
+
+def _message(origin: str, exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    where = _where(err["loc"])
+    msg = err["msg"]
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, "):]
+    if err["type"] == "extra_forbidden":
+        msg = "is not a known field"
+    elif err["type"] == "union_tag_invalid":
+        msg = f"unknown lever; allowed: {', '.join(LEVER_KINDS)}"
+        return f"{origin}: {where}.lever: {msg}, got {err['ctx'].get('tag')!r}"
+    elif err["type"] == "union_tag_not_found":
+        kinds = ", ".join(LEVER_KINDS)
+        return f"{origin}: {where}: each lever needs a 'lever' field, one of {kinds}"
+    elif err["type"] == "missing":
+        return f"{origin}: {where}: is required"
+    last = str(err["loc"][-1]) if err["loc"] else ""
+    hint = _HINTS.get(last)
+    got = err.get("input")
+    text = f"{origin}: {where}: {msg[0].lower() + msg[1:]}"
+    if hint and hint not in text:
+        text += f" ({hint})"
+    if err["type"] not in ("value_error",) or "got" not in text:
+        text += f", got {got!r}"
+    return text
+
+
+def scenario_from_dict(data: Any, origin: str = "<scenario>") -> Scenario:
+    """Validate a parsed scenario mapping; ``origin`` names it in error messages."""
+    if not isinstance(data, dict):
+        raise ScenarioError(
+            f"{origin}: a scenario must be a mapping with name, levers, ...; "
+            f"got {type(data).__name__}"
+        )
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(_message(origin, exc)) from None
+
+
+def shipped_names() -> list[str]:
+    """Names of the scenarios shipped with borderflow, ``status_quo`` first."""
+    files = resources.files("borderflow.policy").joinpath("scenarios")
+    names = sorted(p.name[:-5] for p in files.iterdir() if p.name.endswith(".yaml"))
+    names.remove("status_quo")
+    return ["status_quo", *names]
+
+
+def load_scenario(spec: str | Path | Scenario | dict) -> Scenario:
+    """Load a scenario: a shipped name, a YAML file path, a mapping or a Scenario."""
+    if isinstance(spec, Scenario):
+        return spec
+    if isinstance(spec, dict):
+        return scenario_from_dict(spec)
+    text_spec = str(spec)
+    if isinstance(spec, str) and "/" not in text_spec and not text_spec.endswith(
+        (".yaml", ".yml")
+    ):
+        shipped = resources.files("borderflow.policy").joinpath("scenarios", f"{spec}.yaml")
+        if not shipped.is_file():
+            raise ScenarioError(
+                f"unknown scenario '{spec}'; shipped: {', '.join(shipped_names())} "
+                "(or give the path of a .yaml file)"
+            )
+        return scenario_from_dict(yaml.safe_load(shipped.read_text()), f"{spec}.yaml")
+    path = Path(spec)
+    if not path.is_file():
+        raise ScenarioError(f"{path}: scenario file not found")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise ScenarioError(f"{path}: not valid YAML{where}") from None
+    except UnicodeDecodeError:
+        raise ScenarioError(f"{path}: not a text file (UTF-8 YAML expected)") from None
+    return scenario_from_dict(data, str(path))

@@ -1,0 +1,9 @@
+"""Independent plain-Python reference implementation of the supply-side model.
+
+Written from ``docs/model.md`` alone; shares no step function with the batched engine
+(``borderflow.model.engine``). The tests hold the two equal to 1e-9 relative.
+"""
+
+from borderflow.reference.model import simulate_reference
+
+__all__ = ["simulate_reference"]

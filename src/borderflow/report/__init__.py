@@ -1,0 +1,124 @@
+"""The self-contained HTML report: the comparison table and a fan chart per metric.
+
+Built from a :class:`borderflow.api.Comparison` only; plotly.js is embedded once so the
+file opens offline.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import numpy as np
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from borderflow.errors import BorderflowError
+from borderflow.results import METRICS
+
+_COLORS = ("#1b4f72", "#c0392b", "#27ae60", "#8e44ad", "#d68910", "#16a085", "#7f8c8d",
+           "#2e4053", "#e74c3c", "#2980b9")
+
+_SERIES = {
+    "delivered_kg": ("Fentanyl delivered to US markets", "kg per year (pure)"),
+    "seizures_lb": ("Fentanyl seized by CBP (at and between ports of entry)",
+                    "lb per year (gross)"),
+    "mexico_seizures_kg": ("Fentanyl and precursors seized in Mexico",
+                           "kg per year (pure fentanyl-equivalent)"),
+}
+
+
+def _rgba(hex_color: str, alpha: float) -> str:
+    r, g, b = (int(hex_color[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def fan_chart(annual, variable: str) -> go.Figure:
+    """Median and 90 % band over members per scenario, by calendar year."""
+    title, unit = _SERIES[variable]
+    fig = go.Figure()
+    years = annual["year"].values
+    for i, scen in enumerate(annual["scenario"].values):
+        color = _COLORS[i % len(_COLORS)]
+        values = annual[variable].sel(scenario=scen).values  # (member, year)
+        lo, med, hi = np.quantile(values, [0.05, 0.5, 0.95], axis=0)
+        fig.add_trace(go.Scatter(x=years, y=hi, line={"width": 0}, showlegend=False,
+                                 hoverinfo="skip", legendgroup=str(scen)))
+        fig.add_trace(go.Scatter(x=years, y=lo, fill="tonexty", line={"width": 0},
+                                 fillcolor=_rgba(color, 0.12), showlegend=False,
+                                 hoverinfo="skip", legendgroup=str(scen)))
+        fig.add_trace(go.Scatter(x=years, y=med, name=str(scen), legendgroup=str(scen),
+                                 line={"color": color, "width": 2}))
+    fig.update_layout(title=title, yaxis_title=unit, xaxis_title="calendar year",
+                      template="plotly_white", height=460, margin={"t": 60})
+    return fig
+
+
+def change_chart(metrics: dict, metric: str) -> go.Figure:
+    """Paired change against status quo per scenario: median with a 90 % interval."""
+    names = list(metrics)
+    med = [metrics[n][metric]["median"] for n in names]
+    lo = [metrics[n][metric]["p05"] for n in names]
+    hi = [metrics[n][metric]["p95"] for n in names]
+    fig = go.Figure(go.Bar(
+        y=names, x=med, orientation="h", marker_color="#1b4f72",
+        error_x={"type": "data", "symmetric": False,
+                 "array": [h - m for h, m in zip(hi, med, strict=True)],
+                 "arrayminus": [m - lo_ for m, lo_ in zip(med, lo, strict=True)]},
+    ))
+    fig.update_layout(title=METRICS[metric], template="plotly_white",
+                      height=80 + 40 * len(names), margin={"t": 60, "l": 200})
+    return fig
+
+
+def _table(result) -> str:
+    rows = []
+    for name, m in result.metrics.items():
+        cells = "".join(
+            f"<td>{m[k]['median']:,.3g} <small>[{m[k]['p05']:,.3g}, {m[k]['p95']:,.3g}]"
+            "</small></td>"
+            for k in METRICS
+        )
+        rows.append(f"<tr><th>{html.escape(name)}</th>{cells}</tr>")
+    head = "".join(f"<th>{html.escape(k)}<br><small>{html.escape(u)}</small></th>"
+                   for k, u in METRICS.items())
+    return f"<table><tr><th>scenario</th>{head}</tr>{''.join(rows)}</table>"
+
+
+def render(result) -> str:
+    """The report as one HTML string."""
+    figures = [fan_chart(result.annual, v) for v in _SERIES] + [
+        change_chart(result.metrics, m)
+        for m in ("kg_delivered_us_vs_status_quo", "seizures_lb_vs_status_quo",
+                  "flow_displaced_share")
+    ]
+    parts = [
+        pio.to_html(fig, full_html=False, include_plotlyjs=(i == 0))
+        for i, fig in enumerate(figures)
+    ]
+    first, last = result.period
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>borderflow report</title>
+<style>body{{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}}
+table{{border-collapse:collapse;font-size:0.9em}}td,th{{border:1px solid #ccc;padding:4px 8px;
+text-align:right}}th:first-child{{text-align:left}}</style></head><body>
+<h1>borderflow: scenarios against {html.escape(result.baseline)}</h1>
+<p>{result.members} ensemble members (seed {result.seed}), parameters drawn from their
+priors (no calibration yet). Totals over {first}&ndash;{last}; median with the 90 %
+interval (5th&ndash;95th percentile) over members in brackets. Changes are paired: each
+member runs every scenario with the same draws, and the change is scenario minus
+status quo. Flow displaced is half the sum over crossings of the absolute change in
+each crossing's share of the flow.</p>
+{_table(result)}
+{''.join(parts)}
+</body></html>
+"""
+
+
+def write_report(result, path: str | Path) -> None:
+    """Write the HTML report of a comparison to ``path``."""
+    text = render(result)
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise BorderflowError(f"cannot write {path}: {exc.strerror or exc}") from None

@@ -1,0 +1,139 @@
+"""Results: engine arrays → labelled ``xarray`` datasets, and the paired metrics.
+
+Pure functions over arrays; no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import xarray as xr
+
+from borderflow.model.engine import OUTPUT_DIMS
+from borderflow.network import CompiledNetwork
+
+UNITS = {
+    "delivered_kg": "kg/month (pure fentanyl), delivered to US markets",
+    "flow_kg": "kg/month (pure fentanyl-equivalent) entering the arc",
+    "seizures_kg": "kg/month (pure fentanyl-equivalent) seized on the arc",
+    "supply_kg": "kg/month (fentanyl-equivalent) shipped by the precursor source",
+    "lab_capacity_kg": "kg/month (pure fentanyl) lab capacity available",
+    "production_kg": "kg/month (pure fentanyl) produced",
+    "precursor_stock_kg": "kg (fentanyl-equivalent) precursor stock at month end",
+    "lab_seizures_kg": "kg/month (fentanyl-equivalent) stock seized in takedowns",
+    "lost_kg": "kg/month (fentanyl-equivalent) lost to yield and spoilage",
+    "market_pull_kg": "kg/month (pure fentanyl) pulled by the US market",
+    "mexico_seizures_kg": "kg/month (pure fentanyl-equivalent) seized in Mexico",
+    "seizures_lb_ports_of_entry": "lb/month (gross, as CBP counts) seized at ports of entry",
+    "seizures_lb_between_ports": "lb/month (gross, as CBP counts) seized between ports",
+    "seizures_lb": "lb/month (gross, as CBP counts) seized by CBP at and between ports",
+    "crossing_flow_kg": "kg/month (pure fentanyl) sent to each crossing (before seizure)",
+    "parameter_value": "per-member parameter draw (unit in the parameter registry)",
+}
+
+#: The metrics ``compare`` reports, with their units (totals over the period).
+METRICS = {
+    "kg_delivered_us": "kg (pure fentanyl) delivered to US markets",
+    "seizures_lb": "lb (gross) seized by CBP",
+    "kg_delivered_us_vs_status_quo": "kg (pure), scenario minus status quo, paired",
+    "seizures_lb_vs_status_quo": "lb (gross), scenario minus status quo, paired",
+    "flow_displaced_share": "share of crossing flow displaced between crossings (0-1)",
+}
+
+
+def to_dataset(
+    arrays: Mapping[str, np.ndarray],
+    net: CompiledNetwork,
+    months: np.ndarray,
+    members: np.ndarray,
+    params: Mapping[str, np.ndarray],
+    attrs: Mapping[str, object],
+) -> xr.Dataset:
+    """Label the engine's arrays as an ``xarray.Dataset`` (dims member, month, ...)."""
+    crossings = net.nodes_of_kind("crossing")
+    coords = {
+        "member": members,
+        "month": months.astype("datetime64[ns]"),
+        "arc": list(net.arc_labels),
+        "market": [net.node_ids[n] for n in net.nodes_of_kind("market")],
+        "source": [net.node_ids[n] for n in net.nodes_of_kind("precursor_source")],
+        "lab": [net.node_ids[n] for n in net.nodes_of_kind("lab_region")],
+        "crossing": [net.node_ids[c] for c in crossings],
+        "crossing_type": ("crossing", [net.crossing_type[c] for c in crossings]),
+        "arc_from": ("arc", [a for a, _ in net.arc_ids]),
+        "arc_to": ("arc", [b for _, b in net.arc_ids]),
+        "parameter": list(params),
+    }
+    data = {
+        name: (("member", "month", *OUTPUT_DIMS[name]), arrays[name], {"units": UNITS[name]})
+        for name in OUTPUT_DIMS
+        if name in arrays
+    }
+    ds = xr.Dataset(data, coords=coords, attrs=dict(attrs))
+    ds["seizures_lb"] = ds["seizures_lb_ports_of_entry"] + ds["seizures_lb_between_ports"]
+    ds["seizures_lb"].attrs["units"] = UNITS["seizures_lb"]
+    ds["parameter_value"] = (
+        ("member", "parameter"),
+        np.stack([np.asarray(v, dtype=float) for v in params.values()], axis=1),
+        {"units": UNITS["parameter_value"]},
+    )
+    return ds
+
+
+def period_totals(ds: xr.Dataset, first_year: int, last_year: int) -> dict[str, xr.DataArray]:
+    """Per-member totals over calendar years ``first_year``–``last_year`` inclusive."""
+    window = ds.sel(month=slice(f"{first_year}-01", f"{last_year}-12"))
+    return {
+        "kg_delivered_us": window["delivered_kg"].sum(("month", "market")),
+        "seizures_lb": window["seizures_lb"].sum("month"),
+        "crossing_flow_kg": window["crossing_flow_kg"].sum("month"),
+    }
+
+
+def displaced_share(base_flow: xr.DataArray, flow: xr.DataArray) -> xr.DataArray:
+    """Half the sum over crossings of the absolute change in each crossing's share.
+
+    Both arguments are per-member totals by crossing; 0 when nothing moves, 1 when
+    everything does.
+    """
+    def shares(x: xr.DataArray) -> xr.DataArray:
+        total = x.sum("crossing")
+        return xr.where(total > 0, x / total.where(total > 0), 0.0)
+
+    return 0.5 * abs(shares(flow) - shares(base_flow)).sum("crossing")
+
+
+def summarize(values: xr.DataArray) -> dict[str, float]:
+    """Median and 90 % interval (5th and 95th percentiles) over members."""
+    q = np.quantile(np.asarray(values, dtype=float), [0.5, 0.05, 0.95])
+    return {"median": float(q[0]), "p05": float(q[1]), "p95": float(q[2])}
+
+
+def paired_metrics(
+    base: Mapping[str, xr.DataArray], scen: Mapping[str, xr.DataArray]
+) -> dict[str, dict[str, float]]:
+    """The metrics of one scenario against the baseline, paired member by member."""
+    return {
+        "kg_delivered_us": summarize(scen["kg_delivered_us"]),
+        "seizures_lb": summarize(scen["seizures_lb"]),
+        "kg_delivered_us_vs_status_quo": summarize(
+            scen["kg_delivered_us"] - base["kg_delivered_us"]
+        ),
+        "seizures_lb_vs_status_quo": summarize(scen["seizures_lb"] - base["seizures_lb"]),
+        "flow_displaced_share": summarize(
+            displaced_share(base["crossing_flow_kg"], scen["crossing_flow_kg"])
+        ),
+    }
+
+
+def annual(ds: xr.Dataset) -> xr.Dataset:
+    """Calendar-year totals of delivered kg, CBP seizures (lb) and Mexican seizures (kg)."""
+    per_month = xr.Dataset(
+        {
+            "delivered_kg": ds["delivered_kg"].sum("market"),
+            "seizures_lb": ds["seizures_lb"],
+            "mexico_seizures_kg": ds["mexico_seizures_kg"],
+        }
+    )
+    return per_month.groupby("month.year").sum("month")

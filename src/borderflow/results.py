@@ -136,4 +136,17 @@ def annual(ds: xr.Dataset) -> xr.Dataset:
             "mexico_seizures_kg": ds["mexico_seizures_kg"],
         }
     )
-    return per_month.groupby("month.year").sum("month")
+    return per_month.groupby("month.year").sum("month").transpose("member", "year")
+
+
+def fiscal_year_totals(values: xr.DataArray) -> xr.DataArray:
+    """Sum a monthly variable by US federal fiscal year (October–September).
+
+    Fiscal year ``Y`` runs from October ``Y − 1`` to September ``Y``, as CBP counts.
+    Only complete fiscal years are returned.
+    """
+    months = values["month"].dt
+    fy = xr.where(months.month >= 10, months.year + 1, months.year).rename("fiscal_year")
+    counts = values["month"].groupby(fy).count()
+    totals = values.groupby(fy).sum("month")
+    return totals.sel(fiscal_year=counts["fiscal_year"][counts == 12])

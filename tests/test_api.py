@@ -1,0 +1,61 @@
+"""The public API: simulate's dataset, compare's pairing, the displacement metric."""
+
+import numpy as np
+import pytest
+import xarray as xr
+
+import borderflow
+from borderflow.errors import BorderflowError, ParameterError
+from borderflow.results import displaced_share, period_totals
+
+
+def test_simulate_dataset_shape_and_units():
+    ds = borderflow.simulate("status_quo", members=4, seed=1)
+    assert isinstance(ds, xr.Dataset)
+    assert ds["delivered_kg"].dims == ("member", "month", "market")
+    assert ds["seizures_lb"].dims == ("member", "month")
+    assert ds["flow_kg"].dims == ("member", "month", "arc")
+    assert "kg" in ds["delivered_kg"].attrs["units"] and "lb" in ds["seizures_lb"].attrs["units"]
+    assert list(ds["market"].values) == ["west", "midwest", "south", "northeast"]
+    np.testing.assert_allclose(
+        ds["seizures_lb"], ds["seizures_lb_ports_of_entry"] + ds["seizures_lb_between_ports"]
+    )
+    # crossing flows are the arc flows into each crossing
+    into = ds["flow_kg"].where(ds["arc_to"] == "san_ysidro", 0).sum("arc")
+    np.testing.assert_allclose(ds["crossing_flow_kg"].sel(crossing="san_ysidro"), into)
+
+
+def test_subsets_reproduce_exactly():
+    full = borderflow.simulate("bilateral_package", members=6, seed=9)
+    part = borderflow.simulate("bilateral_package", members=[5, 1], seed=9)
+    xr.testing.assert_identical(full["delivered_kg"].sel(member=[5, 1]), part["delivered_kg"])
+
+
+def test_compare_is_paired_member_by_member():
+    result = borderflow.compare(["lab_takedowns"], members=10, seed=4)
+    base = period_totals(borderflow.simulate("status_quo", members=10, seed=4), 2025, 2034)
+    scen = period_totals(borderflow.simulate("lab_takedowns", members=10, seed=4), 2025, 2034)
+    diff = scen["kg_delivered_us"] - base["kg_delivered_us"]
+    got = result.metrics["lab_takedowns"]["kg_delivered_us_vs_status_quo"]
+    assert got["median"] == pytest.approx(float(np.median(diff)), rel=1e-12)
+    assert got["p05"] == pytest.approx(float(np.quantile(diff, 0.05)), rel=1e-12)
+    assert list(result.metrics) == ["status_quo", "lab_takedowns"]
+    assert result.annual["delivered_kg"].dims == ("scenario", "member", "year")
+
+
+def test_displaced_share_bounds():
+    base = xr.DataArray([[1.0, 3.0, 0.0]], dims=("member", "crossing"))
+    assert float(displaced_share(base, base * 7).item()) == 0.0  # scaling moves nothing
+    moved = xr.DataArray([[0.0, 0.0, 5.0]], dims=("member", "crossing"))
+    assert float(displaced_share(base, moved).item()) == pytest.approx(1.0)
+    half = xr.DataArray([[2.0, 2.0, 0.0]], dims=("member", "crossing"))
+    assert float(displaced_share(base, half).item()) == pytest.approx(0.25)
+
+
+def test_parameters_and_members_are_checked():
+    with pytest.raises(BorderflowError, match="no calibrated posterior ships yet"):
+        borderflow.simulate(parameters="posterior")
+    with pytest.raises(ParameterError, match="parameters must be 'prior' or 'posterior'"):
+        borderflow.simulate(parameters="best")
+    with pytest.raises(ParameterError, match="members must be a positive integer"):
+        borderflow.simulate(members=0)

@@ -1,0 +1,108 @@
+"""The CLI: the --json schema, one-line errors with exit status 2, every command runs."""
+
+import json
+
+import pytest
+
+from borderflow.cli import main
+from borderflow.results import METRICS
+
+
+def run_cli(capsys, *args):
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_run_json_schema(tmp_path, capsys):
+    path = tmp_path / "out.json"
+    code, out, _ = run_cli(capsys, "run", "status_quo", "poe_inspection", "--members", "16",
+                           "--seed", "3", "--json", str(path))
+    assert code == 0
+    assert "poe_inspection" in out and "status_quo" in out
+    doc = json.loads(path.read_text())
+    assert set(doc["scenarios"]) == {"status_quo", "poe_inspection"}
+    for name, entry in doc["scenarios"].items():
+        assert set(entry) == {"metrics"}
+        assert set(entry["metrics"]) == set(METRICS)
+        for metric, stats in entry["metrics"].items():
+            assert set(stats) == {"median", "p05", "p95"}, (name, metric)
+            assert stats["p05"] <= stats["median"] <= stats["p95"]
+    sq = doc["scenarios"]["status_quo"]["metrics"]
+    assert sq["kg_delivered_us_vs_status_quo"] == {"median": 0.0, "p05": 0.0, "p95": 0.0}
+    assert sq["flow_displaced_share"]["p95"] == 0.0
+    poe = doc["scenarios"]["poe_inspection"]["metrics"]
+    assert poe["seizures_lb_vs_status_quo"]["p05"] > 0  # more inspection seizes more
+    assert poe["kg_delivered_us_vs_status_quo"]["p95"] <= 0
+    assert 0 < poe["flow_displaced_share"]["median"] < 1
+
+
+def test_same_seed_same_json(tmp_path, capsys):
+    a, b, c = (tmp_path / f"{n}.json" for n in "abc")
+    for path, seed in ((a, "5"), (b, "5"), (c, "6")):
+        assert run_cli(capsys, "run", "precursor_controls", "--members", "8", "--seed", seed,
+                       "--json", str(path))[0] == 0
+    assert a.read_text() == b.read_text()
+    assert a.read_text() != c.read_text()
+
+
+def test_report_is_written(tmp_path, capsys):
+    path = tmp_path / "report.html"
+    code, *_ = run_cli(capsys, "run", "military_strikes", "--members", "8", "--report", str(path))
+    assert code == 0
+    text = path.read_text()
+    assert text.count("plotly.js v") == 1  # plotly embedded once: the file opens offline
+    assert "Fentanyl delivered to US markets" in text and "military_strikes" in text
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["run", "--members", "0"], "Invalid value for '--members'"),
+        (["run", "--members", "many"], "Invalid value for '--members'"),
+        (["run", "--bogus"], "No such option: --bogus"),
+        (["run", "nope"], "unknown scenario 'nope'"),
+        (["run", "missing.yaml"], "missing.yaml: scenario file not found"),
+        (["run", "--network", "missing.yaml"], "missing.yaml: network file not found"),
+        (["run", "status_quo", "--members", "2", "--json", "/nonexistent/dir/x.json"],
+         "cannot write /nonexistent/dir/x.json"),
+        (["data", "show", "nope"], "unknown data series 'nope'; available:"),
+        (["network", "missing.yaml"], "missing.yaml: network file not found"),
+        (["frobnicate"], "No such command"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(capsys, args, expected):
+    code, _, err = run_cli(capsys, *args)
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("error: ")
+    assert expected in lines[0]
+
+
+def test_bad_scenario_file_via_cli(tmp_path, capsys):
+    path = tmp_path / "bad.yaml"
+    path.write_text("name: bad\nlevers:\n  - lever: lab_takedowns\n    start: 2025-01\n"
+                    "    intensity: 2\n")
+    code, _, err = run_cli(capsys, "run", str(path), "--members", "2")
+    assert code == 2
+    assert err.strip() == (f"error: {path}: levers[0].intensity: input should be less than "
+                           "or equal to 1, got 2")
+
+
+def test_data_commands(capsys):
+    code, out, _ = run_cli(capsys, "data", "list")
+    assert code == 0 and "cdc_synthetic_opioid_deaths_monthly" in out
+    code, out, _ = run_cli(capsys, "data", "show", "cbp_drug_seizures_fy")
+    assert code == 0
+    assert "source:" in out and "url: https://www.cbp.gov/" in out and "27022.9" in out
+
+
+def test_other_commands(capsys):
+    assert run_cli(capsys, "scenarios")[1].count("bilateral_package") == 1
+    code, out, _ = run_cli(capsys, "network")
+    assert code == 0 and "91 arcs" in out and "san_ysidro" in out
+    code, out, _ = run_cli(capsys, "params")
+    assert code == 0 and "synthesis_yield" in out and "Valdez" in out
+    assert main([]) == 0  # help
+    capsys.readouterr()

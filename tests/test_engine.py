@@ -145,3 +145,12 @@ def test_nothing_negative_or_nan(net, draws, t):
     for key, arr in out.items():
         assert np.isfinite(arr[:, t]).all(), key
         assert (arr[:, t] >= 0).all(), key
+
+
+def test_chunked_threads_give_identical_numbers(net, draws):
+    scen = build(scenario_from_dict({"name": "t", "levers": ALL_LEVERS}), net)
+    whole = engine.run(net, scen, draws)
+    chunked = engine.run_chunked(net, scen, draws, workers=3)  # 3 chunks of 4 members
+    assert set(whole) == set(chunked)
+    for key in whole:
+        np.testing.assert_array_equal(whole[key], chunked[key], err_msg=key)

@@ -21,9 +21,6 @@ from borderflow.policy import Scenario, load_scenario, shipped_names
 from borderflow.policy.drivers import build
 from borderflow.results import annual, paired_metrics, period_totals, to_dataset
 
-#: Members stepped together; bounds memory (per-arc outputs) without slowing the engine.
-CHUNK_MEMBERS = 500
-
 ScenarioLike = str | Path | Scenario | dict
 NetworkLike = str | Path | Network | None
 
@@ -82,12 +79,7 @@ def simulate(
     net = net_obj.compile()
     drivers = build(scen, net)
     draws = parameters_for(scen, idx, seed)
-    chunks = [
-        engine.run(net, drivers, {k: v[i:i + CHUNK_MEMBERS] for k, v in draws.items()},
-                   arc_detail=arc_detail)
-        for i in range(0, len(idx), CHUNK_MEMBERS)
-    ]
-    arrays = {k: np.concatenate([c[k] for c in chunks]) for k in chunks[0]}
+    arrays = engine.run_chunked(net, drivers, draws, arc_detail=arc_detail)
     return to_dataset(
         arrays, net, drivers.months, idx, draws,
         attrs={

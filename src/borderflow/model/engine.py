@@ -12,7 +12,10 @@ members' parameters, and returns arrays. It shares no step function with
 
 from __future__ import annotations
 
+import math
+import os
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -235,7 +238,6 @@ def _logit_pass(
     """
     m, n_nodes = fixed.shape[0], len(lay.is_lab)
     n_arcs = fixed.shape[1]
-    th = theta[:, None, None]
     # generalised cost of each arc without the head's cost-to-go; the last column is
     # the dummy arc of the padded neighbourhoods (never chosen)
     base = np.empty((m, n_arcs + 1))
@@ -248,15 +250,21 @@ def _logit_pass(
     R = np.ones((m, n_nodes + 1))
     R[:, n_nodes] = 0.0
     P = np.zeros((m, n_arcs + 1))
+    inv_th = (1.0 / theta)[:, None, None]
     for lv in lay.backward:
-        u = base[:, lv.out_arcs] + V[:, lv.out_heads]
-        umin = u.min(axis=2)
-        e = np.exp((umin[:, :, None] - u) / th)
+        e = base[:, lv.out_arcs]
+        e += V[:, lv.out_heads]
+        umin = e.min(axis=2)
+        np.subtract(umin[:, :, None], e, out=e)
+        e *= inv_th
+        np.exp(e, out=e)
         tot = e.sum(axis=2)
         V[:, lv.senders] = umin - theta[:, None] * np.log(tot)
         e /= tot[:, :, None]
         P[:, lv.out_arcs] = e
-        R[:, lv.senders] = (e * survive[:, lv.out_arcs] * R[:, lv.out_heads]).sum(axis=2)
+        e *= survive[:, lv.out_arcs]
+        e *= R[:, lv.out_heads]
+        R[:, lv.senders] = e.sum(axis=2)
     V, P, R = V[:, :n_nodes], P[:, :n_arcs], R[:, :n_nodes]
     return V, P, R
 
@@ -323,19 +331,22 @@ def run(
     # time-major while stepping (each month writes one contiguous block)
     out = {name: np.zeros((t_n, m, *(sizes[d] for d in dims)))
            for name, dims in OUTPUT_DIMS.items() if name in names}
-    scratch_flow, scratch_seized = np.zeros((m, n_arcs)), np.zeros((m, n_arcs))
+    # per-month work arrays, reused; the last column is the padding's dummy arc
+    flow_pad, arriving = np.zeros((m, n_arcs + 1)), np.zeros((m, n_arcs + 1))
+    flow, seized = flow_pad[:, :n_arcs], np.zeros((m, n_arcs))
     out["market_pull_kg"][:] = pull.T
 
     risk = d0.copy()
     stock = np.zeros((m, n_labs))
     subst = np.zeros(m)
     capacity = None
-    detect = fixed = None
+    detect = through = fixed = None
     keep = np.where(lay.lab_pos[net.arc_head] >= 0, yld[:, None], 1.0)
     for t in range(t_n):
         # drivers change rarely: recompute detection and cost only when they do
         if t == 0 or not np.array_equal(drivers.effort[t], drivers.effort[t - 1]):
             detect = 1.0 - (1.0 - d0) ** drivers.effort[t][None, :]
+            through = 1.0 - detect
         if t == 0 or not np.array_equal(drivers.scheduled[t], drivers.scheduled[t - 1]):
             fixed = (net.cost_usd_per_kg - theta[:, None] * lay.log_size_fixed[net.arc_head]
                      + np.outer(p["china_scheduling_cost_usd_per_kg"], drivers.scheduled[t]))
@@ -367,8 +378,6 @@ def run(
         # 8 forward pass, level by level
         send = np.zeros((m, net.n_nodes))
         send[:, lay.sources] = x
-        flow = out["flow_kg"][t] if arc_detail else scratch_flow
-        arriving = np.zeros((m, n_arcs + 1))  # last column: the padding's dummy arc
         lost = out["lost_kg"][t]
         for lv in lay.forward:
             if len(lv.receivers):
@@ -384,11 +393,13 @@ def run(
                 send[:, lay.labs[cols]] = yld[:, None] * used
             f = send[:, lv.tails] * P[:, lv.arcs]
             flow[:, lv.arcs] = f
-            arriving[:, lv.arcs] = f * (1.0 - detect[:, lv.arcs])
-        seized = out["seizures_kg"][t] if arc_detail else scratch_seized
+            arriving[:, lv.arcs] = f * through[:, lv.arcs]
         np.multiply(flow, detect, out=seized)
         out["production_kg"][t] = send[:, lay.labs]
-        out["crossing_flow_kg"][t] = np.pad(flow, ((0, 0), (0, 1)))[:, lay.crossing_in].sum(axis=2)
+        out["crossing_flow_kg"][t] = flow_pad[:, lay.crossing_in].sum(axis=2)
+        if arc_detail:
+            out["flow_kg"][t] = flow
+            out["seizures_kg"][t] = seized
         out["delivered_kg"][t] = send[:, lay.markets]
         out["lab_capacity_kg"][t] = avail
         out["precursor_stock_kg"][t] = stock
@@ -409,3 +420,38 @@ def run(
         target_subst = blocked * p["substitution_share"]
         subst = target_subst + (subst - target_subst) * catch_up
     return {name: np.moveaxis(arr, 0, 1) for name, arr in out.items()}
+
+
+def run_chunked(
+    net: CompiledNetwork,
+    drivers: Drivers,
+    params: Mapping[str, np.ndarray],
+    arc_detail: bool = True,
+    workers: int | None = None,
+) -> dict[str, np.ndarray]:
+    """:func:`run` over member chunks, on a thread per core; same numbers as one call.
+
+    Members are independent, so the ensemble is cut into chunks stepped on ``workers``
+    threads (default: one per core; numpy releases the GIL inside its loops). One
+    thread runs cache-sized chunks of 400 members; several threads run larger ones
+    (up to 2,500 members) so that they contend less for the GIL (measured in
+    ``benchmarks/engine.py``). Each member's numbers are identical whatever the
+    chunking.
+    """
+    n = len(next(iter(params.values())))
+    workers = workers or os.cpu_count() or 1
+    size = 400 if workers == 1 else max(1, min(2500, math.ceil(n / workers)))
+    starts = range(0, n, size)
+
+    def one(i: int) -> dict[str, np.ndarray]:
+        chunk = {k: np.asarray(v)[i:i + size] for k, v in params.items()}
+        return run(net, drivers, chunk, arc_detail=arc_detail)
+
+    if workers == 1 or len(starts) == 1:
+        parts = [one(i) for i in starts]
+    else:
+        with ThreadPoolExecutor(min(workers, len(starts))) as pool:
+            parts = list(pool.map(one, starts))
+    if len(parts) == 1:
+        return parts[0]
+    return {k: np.concatenate([part[k] for part in parts]) for k in parts[0]}

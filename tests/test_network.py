@@ -466,6 +466,27 @@ def _mutate(fn: Any) -> dict[str, Any]:
 
 
 CASES: list[tuple[str, Any, str]] = [
+    # share weights the model reads
+    (
+        "negative share",
+        lambda d: d["nodes"][0].update(supply_share=-0.5),
+        "node 'cn': supply_share must be >= 0, got -0.5",
+    ),
+    (
+        "share not a number",
+        lambda d: d["nodes"][3].update(capacity_share="most"),
+        "node 'lab': capacity_share must be a number >= 0, got 'most'",
+    ),
+    (
+        "share on the wrong kind",
+        lambda d: d["nodes"][7].update(demand_share=0.3),
+        "node 'hub': demand_share is only allowed on market nodes, this node's kind is 'us_hub'",
+    ),
+    (
+        "all shares zero",
+        lambda d: [n.update(demand_share=0) for n in d["nodes"] if n["kind"] == "market"],
+        "every market node has demand_share 0; at least one must be > 0",
+    ),
     # field types
     (
         "missing field",
@@ -909,3 +930,11 @@ def test_documented_example_loads() -> None:
     net = Network.from_dict(yaml.safe_load(example), source="example")
     assert len(net.nodes) == 8 and len(net.arcs) == 8
     assert net.arc("tijuana", "san_ysidro").attrs["detection_upgraded"] == 0.10
+
+
+def test_default_shares() -> None:
+    net = load_network()
+    shares = {n.id: n.attrs.get("supply_share") for n in net.nodes_of_kind("precursor_source")}
+    assert shares == {"china": 0.97, "india": 0.03}
+    demand = [n.attrs["demand_share"] for n in net.nodes_of_kind("market")]
+    assert sum(demand) == pytest.approx(1.0, abs=1e-3)

@@ -70,6 +70,40 @@ def check_node(node: Node, source: str) -> None:
         _non_negative(node.interdiction_cost_usd, "interdiction_cost_usd", where, source)
 
 
+#: Node attributes the model reads as relative weights, by the kind that may carry them.
+SHARE_ATTRS = {
+    "precursor_source": "supply_share",
+    "lab_region": "capacity_share",
+    "market": "demand_share",
+}
+
+
+def check_shares(nodes: Sequence[Node], source: str) -> None:
+    """Check the optional share weights: numbers >= 0, on their kind, not all zero."""
+    for kind, attr in SHARE_ATTRS.items():
+        given = []
+        for node in nodes:
+            if attr not in node.attrs:
+                continue
+            where = f"node {node.id!r}"
+            if node.kind != kind:
+                raise NetworkError(
+                    f"{source}: {where}: {attr} is only allowed on {kind} nodes, "
+                    f"this node's kind is {node.kind!r}"
+                )
+            value = node.attrs[attr]
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise NetworkError(
+                    f"{source}: {where}: {attr} must be a number >= 0, got {value!r}"
+                )
+            _non_negative(float(value), attr, where, source)
+            given.append(float(value))
+        if given and sum(given) == 0 and len(given) == sum(n.kind == kind for n in nodes):
+            raise NetworkError(
+                f"{source}: every {kind} node has {attr} 0; at least one must be > 0"
+            )
+
+
 def check_arc(arc: Arc, source: str) -> None:
     """Check an arc's capacity, costs and detection probabilities."""
     where = _arc_where(arc)

@@ -28,6 +28,7 @@ from borderflow.network.checks import (
     check_ids,
     check_node,
     check_od_weights,
+    check_shares,
 )
 from borderflow.network.compiled import CompiledNetwork
 from borderflow.network.schema import (
@@ -89,6 +90,7 @@ class Network:
         for arc in self.arcs:
             check_arc(arc, self.source)
         check_ids(self.nodes, self.arcs, self.source)
+        check_shares(self.nodes, self.source)
         graph = build_graph(self.nodes, self.arcs)
         check_graph(graph, self.nodes, self.arcs, self.source)
         check_od_weights(graph, self.od_weights, self.source)

@@ -30,6 +30,7 @@ __all__ = [
     "ParameterError",
     "ScenarioError",
     "compare",
+    "data",
     "load_network",
     "load_scenario",
     "simulate",
@@ -41,4 +42,6 @@ def __getattr__(name: str) -> Any:
     """Import the public API functions on first use."""
     if name in _LAZY:
         return getattr(importlib.import_module(_LAZY[name]), name)
+    if name == "data":
+        return importlib.import_module("borderflow.data")
     raise AttributeError(f"module 'borderflow' has no attribute {name!r}")

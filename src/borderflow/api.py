@@ -15,7 +15,8 @@ import xarray as xr
 
 from borderflow import __version__
 from borderflow.errors import BorderflowError, ParameterError
-from borderflow.model import engine, parameters
+from borderflow.model import engine
+from borderflow.model import parameters as registry
 from borderflow.network import Network, load_network
 from borderflow.policy import Scenario, load_scenario, shipped_names
 from borderflow.policy.drivers import build
@@ -94,7 +95,7 @@ def simulate(
 
 def parameters_for(scen: Scenario, members: np.ndarray, seed: int) -> dict[str, np.ndarray]:
     """Per-member parameter draws of a scenario (its overrides applied)."""
-    return parameters.sample(members, seed=seed, overrides=scen.parameters)
+    return registry.sample(members, seed=seed, overrides=scen.parameters)
 
 
 @dataclass(frozen=True)

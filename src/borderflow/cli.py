@@ -120,9 +120,9 @@ def run(
         _write_text(json_out, json.dumps(result.to_json(), indent=2))
         console.print(f"wrote {json_out}")
     if report is not None:
-        from borderflow.report import write_report
+        from borderflow.report import render
 
-        write_report(result, report)
+        _write_text(report, render(result))
         console.print(f"wrote {report}")
 
 

@@ -7,13 +7,11 @@ file opens offline.
 from __future__ import annotations
 
 import html
-from pathlib import Path
 
 import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from borderflow.errors import BorderflowError
 from borderflow.results import METRICS
 
 _COLORS = ("#1b4f72", "#c0392b", "#27ae60", "#8e44ad", "#d68910", "#16a085", "#7f8c8d",
@@ -113,12 +111,3 @@ each crossing's share of the flow.</p>
 {''.join(parts)}
 </body></html>
 """
-
-
-def write_report(result, path: str | Path) -> None:
-    """Write the HTML report of a comparison to ``path``."""
-    text = render(result)
-    try:
-        Path(path).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise BorderflowError(f"cannot write {path}: {exc.strerror or exc}") from None

@@ -226,7 +226,7 @@ def _logit_pass(
         lay: index arrays of the network.
         fixed: arc cost minus ``θ ln A`` of non-lab heads, USD/kg, shape (M, arcs).
         risk: perceived seizure probability per arc, (M, arcs).
-        log_lab_size: ``ln A`` of each lab region, (M, labs).
+        log_lab_size: ``ln A`` of each lab region (its share of capacity), (M, labs).
         keep: fraction of a kg on the arc that is still product at its head
             (the yield ``y`` into labs, else 1), (M, arcs).
         theta: logit scale θ per member, USD/kg, (M,).
@@ -351,7 +351,8 @@ def run(
             fixed = (net.cost_usd_per_kg - theta[:, None] * lay.log_size_fixed[net.arc_head]
                      + np.outer(p["china_scheduling_cost_usd_per_kg"], drivers.scheduled[t]))
         if capacity is None:  # initial capacity: targets with equal lab sizes
-            V, _, R = _logit_pass(lay, fixed, risk, np.zeros((m, n_labs)), theta, value, keep)
+            equal = np.full((m, n_labs), -np.log(n_labs))
+            V, _, R = _logit_pass(lay, fixed, risk, equal, theta, value, keep)
             capacity, _ = _targets(lay, V, R, pull[:, t], theta, headroom)
 
         # 1 destruction
@@ -361,8 +362,9 @@ def run(
         stock_left = stock * (1.0 - k)
 
         # 2-6 route choice, perceived survival, targets
+        size = avail + LAB_SIZE_FLOOR_KG
         V, P, R = _logit_pass(
-            lay, fixed, risk, np.log(avail + LAB_SIZE_FLOOR_KG), theta, value, keep
+            lay, fixed, risk, np.log(size / size.sum(axis=1, keepdims=True)), theta, value, keep
         )
         k_star, supply_total = _targets(lay, V, R, pull[:, t], theta, headroom)
 

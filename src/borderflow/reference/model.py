@@ -294,11 +294,14 @@ def _plan(
     h: float,
 ) -> _Plan:
     """Run steps 2–6 of one month, given the capacity available ``K_avail`` (kg/month)."""
-    # Step 2: size variables.
+    # Step 2: size variables; a lab region's is its share of the available capacity.
+    total_capacity = 0.0
+    for lab in net.labs:
+        total_capacity += K_avail[lab] + SIZE_EPSILON
     A = {}
     for n in net.order:
         if net.kind[n] == LAB:
-            A[n] = K_avail[n] + SIZE_EPSILON
+            A[n] = (K_avail[n] + SIZE_EPSILON) / total_capacity
         elif net.kind[n] == MARKET:
             A[n] = net.demand_share[n]
         else:

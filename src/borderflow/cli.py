@@ -7,7 +7,6 @@ Every command is one call of the public API plus printing. A mistake of the user
 from __future__ import annotations
 
 import json
-import math
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -17,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 from typer.exceptions import TyperException
 
+from borderflow.display import interval
 from borderflow.errors import BorderflowError
 
 app = typer.Typer(
@@ -33,21 +33,6 @@ def _console() -> Console:
     """Stdout console; wide enough for the tables when output is not a terminal."""
     c = Console()
     return c if c.is_terminal else Console(width=160)
-
-
-def _fmt(x: float) -> str:
-    """A number for a table: 3 significant figures, thousands separators, 0 for |x| < 0.5."""
-    if abs(x) < 0.5:
-        return "0"
-    digits = 3 - 1 - math.floor(math.log10(abs(x)))
-    rounded = round(x, digits)
-    return f"{rounded:,.{max(digits, 0)}f}"
-
-
-def _interval(m: dict[str, float], share: bool = False) -> str:
-    if share:
-        return f"{m['median']:.2f} [{m['p05']:.2f}, {m['p95']:.2f}]"
-    return f"{_fmt(m['median'])} [{_fmt(m['p05'])}, {_fmt(m['p95'])}]"
 
 
 def _write_text(path: Path, text: str) -> None:
@@ -105,11 +90,11 @@ def run(
     for name, m in result.metrics.items():
         table.add_row(
             name,
-            _interval(m["kg_delivered_us"]),
-            _interval(m["kg_delivered_us_vs_status_quo"]),
-            _interval(m["seizures_lb"]),
-            _interval(m["seizures_lb_vs_status_quo"]),
-            _interval(m["flow_displaced_share"], share=True),
+            interval(m["kg_delivered_us"]),
+            interval(m["kg_delivered_us_vs_status_quo"]),
+            interval(m["seizures_lb"]),
+            interval(m["seizures_lb_vs_status_quo"]),
+            interval(m["flow_displaced_share"], share=True),
         )
     console.print(table)
     console.print(

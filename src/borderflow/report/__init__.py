@@ -7,15 +7,15 @@ file opens offline.
 from __future__ import annotations
 
 import html
+import math
 
 import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
+from plotly.subplots import make_subplots
 
+from borderflow.display import interval
 from borderflow.results import METRICS
-
-_COLORS = ("#1b4f72", "#c0392b", "#27ae60", "#8e44ad", "#d68910", "#16a085", "#7f8c8d",
-           "#2e4053", "#e74c3c", "#2980b9")
 
 _SERIES = {
     "delivered_kg": ("Fentanyl delivered to US markets", "kg per year (pure)"),
@@ -26,29 +26,39 @@ _SERIES = {
 }
 
 
-def _rgba(hex_color: str, alpha: float) -> str:
-    r, g, b = (int(hex_color[i:i + 2], 16) for i in (1, 3, 5))
-    return f"rgba({r},{g},{b},{alpha})"
-
-
 def fan_chart(annual, variable: str) -> go.Figure:
-    """Median and 90 % band over members per scenario, by calendar year."""
+    """One small fan chart per scenario: median, 50 % and 90 % bands by calendar year.
+
+    Status quo's median is drawn in every panel (dashed) for comparison.
+    """
     title, unit = _SERIES[variable]
-    fig = go.Figure()
+    names = [str(s) for s in annual["scenario"].values]
+    cols = 2
+    rows = math.ceil(len(names) / cols)
+    fig = make_subplots(rows=rows, cols=cols, subplot_titles=names, shared_xaxes=True,
+                        shared_yaxes=True, vertical_spacing=0.06, horizontal_spacing=0.04)
     years = annual["year"].values
-    for i, scen in enumerate(annual["scenario"].values):
-        color = _COLORS[i % len(_COLORS)]
-        values = annual[variable].sel(scenario=scen).values  # (member, year)
-        lo, med, hi = np.quantile(values, [0.05, 0.5, 0.95], axis=0)
-        fig.add_trace(go.Scatter(x=years, y=hi, line={"width": 0}, showlegend=False,
-                                 hoverinfo="skip", legendgroup=str(scen)))
-        fig.add_trace(go.Scatter(x=years, y=lo, fill="tonexty", line={"width": 0},
-                                 fillcolor=_rgba(color, 0.12), showlegend=False,
-                                 hoverinfo="skip", legendgroup=str(scen)))
-        fig.add_trace(go.Scatter(x=years, y=med, name=str(scen), legendgroup=str(scen),
-                                 line={"color": color, "width": 2}))
-    fig.update_layout(title=title, yaxis_title=unit, xaxis_title="calendar year",
-                      template="plotly_white", height=460, margin={"t": 60})
+    base = np.median(annual[variable].isel(scenario=0).values, axis=0)
+    for i in range(len(names)):
+        row, col = i // cols + 1, i % cols + 1
+        values = annual[variable].isel(scenario=i).values  # (member, year)
+        q = np.quantile(values, [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)
+        for lo, hi, alpha in ((q[0], q[4], 0.15), (q[1], q[3], 0.3)):
+            fig.add_trace(go.Scatter(x=years, y=hi, line={"width": 0}, showlegend=False,
+                                     hoverinfo="skip"), row=row, col=col)
+            fig.add_trace(go.Scatter(x=years, y=lo, fill="tonexty", line={"width": 0},
+                                     fillcolor=f"rgba(27,79,114,{alpha})", showlegend=False,
+                                     hoverinfo="skip"), row=row, col=col)
+        fig.add_trace(go.Scatter(x=years, y=q[2], name="median", showlegend=i == 0,
+                                 line={"color": "#1b4f72", "width": 2}), row=row, col=col)
+        fig.add_trace(go.Scatter(x=years, y=base, name=f"{names[0]} median",
+                                 showlegend=i == 0,
+                                 line={"color": "#c0392b", "width": 1, "dash": "dash"}),
+                      row=row, col=col)
+    fig.update_yaxes(rangemode="tozero")
+    fig.update_layout(title=f"{title}, {unit} (bands: 50 % and 90 % of members)",
+                      template="plotly_white", height=230 * rows + 80, margin={"t": 90},
+                      legend={"orientation": "h", "y": 1.02, "yanchor": "bottom"})
     return fig
 
 
@@ -73,9 +83,7 @@ def _table(result) -> str:
     rows = []
     for name, m in result.metrics.items():
         cells = "".join(
-            f"<td>{m[k]['median']:,.3g} <small>[{m[k]['p05']:,.3g}, {m[k]['p95']:,.3g}]"
-            "</small></td>"
-            for k in METRICS
+            f"<td>{interval(m[k], share=k == 'flow_displaced_share')}</td>" for k in METRICS
         )
         rows.append(f"<tr><th>{html.escape(name)}</th>{cells}</tr>")
     head = "".join(f"<th>{html.escape(k)}<br><small>{html.escape(u)}</small></th>"
@@ -97,7 +105,7 @@ def render(result) -> str:
     first, last = result.period
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>borderflow report</title>
-<style>body{{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}}
+<style>body{{font-family:system-ui,sans-serif;max-width:1400px;margin:2em auto;padding:0 1em}}
 table{{border-collapse:collapse;font-size:0.9em}}td,th{{border:1px solid #ccc;padding:4px 8px;
 text-align:right}}th:first-child{{text-align:left}}</style></head><body>
 <h1>borderflow: scenarios against {html.escape(result.baseline)}</h1>

@@ -27,7 +27,6 @@ KG_TO_LB = 2.20462262
 LAB_SIZE_FLOOR_KG = 1e-6  # kg/month added to lab size variables so ln(size) is finite
 
 MEXICO_KINDS = ("port", "lab_region", "staging")
-AT_PORTS = ("port_of_entry", "international_mail")
 
 #: Output arrays and their dimensions after ``member, month``.
 OUTPUT_DIMS: dict[str, tuple[str, ...]] = {
@@ -79,7 +78,6 @@ class _Layout:
     sources: np.ndarray
     labs: np.ndarray
     markets: np.ndarray
-    is_lab: np.ndarray  # per node
     lab_pos: np.ndarray  # per node: position among labs, or -1
     source_share: np.ndarray  # per source, sums to 1
     lab_share: np.ndarray  # per lab, sums to 1
@@ -177,7 +175,6 @@ def _layout(net: CompiledNetwork) -> _Layout:
         sources=sources,
         labs=labs,
         markets=markets,
-        is_lab=kinds == "lab_region",
         lab_pos=lab_pos,
         source_share=_shares(net, sources, "supply_share"),
         lab_share=_shares(net, labs, "capacity_share"),
@@ -236,7 +233,7 @@ def _logit_pass(
     arc choice probabilities (M, arcs) and perceived survival per node (M, nodes).
 
     """
-    m, n_nodes = fixed.shape[0], len(lay.is_lab)
+    m, n_nodes = fixed.shape[0], len(lay.lab_pos)
     n_arcs = fixed.shape[1]
     # generalised cost of each arc without the head's cost-to-go; the last column is
     # the dummy arc of the padded neighbourhoods (never chosen)

@@ -213,23 +213,24 @@ def _logit_pass(
     fixed: np.ndarray,
     risk: np.ndarray,
     log_lab_size: np.ndarray,
-    theta: np.ndarray,
     value: np.ndarray,
     keep: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Backward pass and perceived survival (docs/model.md steps 3-4).
+    """Backward pass and perceived survival (docs/model.md steps 3-4), in units of θ.
+
+    Costs are divided by each member's logit scale θ once, so the log-sum-exp needs no
+    scaling inside the loop: ``u/θ = c/θ + (v/θ) r̂ + V/θ − ln A``.
 
     Args:
         lay: index arrays of the network.
-        fixed: arc cost minus ``θ ln A`` of non-lab heads, USD/kg, shape (M, arcs).
+        fixed: ``(c_a − θ ln A_head)/θ`` for non-lab heads, per arc, (M, arcs).
         risk: perceived seizure probability per arc, (M, arcs).
         log_lab_size: ``ln A`` of each lab region (its share of capacity), (M, labs).
+        value: value at risk over the logit scale, ``v/θ`` per member, (M,).
         keep: fraction of a kg on the arc that is still product at its head
             (the yield ``y`` into labs, else 1), (M, arcs).
-        theta: logit scale θ per member, USD/kg, (M,).
-        value: value at risk v per member, USD/kg, (M,).
 
-    Returns ``(V, P, R)``: expected cost-to-go per node (USD/kg, shape (M, nodes)),
+    Returns ``(V/θ, P, R)``: expected cost-to-go per node in units of θ (M, nodes),
     arc choice probabilities (M, arcs) and perceived survival per node (M, nodes).
 
     """
@@ -238,41 +239,41 @@ def _logit_pass(
     # generalised cost of each arc without the head's cost-to-go; the last column is
     # the dummy arc of the padded neighbourhoods (never chosen)
     base = np.empty((m, n_arcs + 1))
-    np.add(fixed, value[:, None] * risk, out=base[:, :n_arcs])
+    np.multiply(value[:, None], risk, out=base[:, :n_arcs])
+    base[:, :n_arcs] += fixed
     base[:, n_arcs] = np.inf
-    base[:, lay.into_lab] -= theta[:, None] * log_lab_size[:, lay.into_lab_col]
+    base[:, lay.into_lab] -= log_lab_size[:, lay.into_lab_col]
     survive = np.zeros((m, n_arcs + 1))
     np.multiply(1.0 - risk, keep, out=survive[:, :n_arcs])
     V = np.zeros((m, n_nodes + 1))
     R = np.ones((m, n_nodes + 1))
     R[:, n_nodes] = 0.0
     P = np.zeros((m, n_arcs + 1))
-    inv_th = (1.0 / theta)[:, None, None]
     for lv in lay.backward:
         e = base[:, lv.out_arcs]
         e += V[:, lv.out_heads]
         umin = e.min(axis=2)
         np.subtract(umin[:, :, None], e, out=e)
-        e *= inv_th
         np.exp(e, out=e)
         tot = e.sum(axis=2)
-        V[:, lv.senders] = umin - theta[:, None] * np.log(tot)
+        V[:, lv.senders] = umin - np.log(tot)
         e /= tot[:, :, None]
         P[:, lv.out_arcs] = e
         e *= survive[:, lv.out_arcs]
         e *= R[:, lv.out_heads]
         R[:, lv.senders] = e.sum(axis=2)
-    V, P, R = V[:, :n_nodes], P[:, :n_arcs], R[:, :n_nodes]
-    return V, P, R
+    return V[:, :n_nodes], P[:, :n_arcs], R[:, :n_nodes]
 
 
 def _targets(
-    lay: _Layout, V: np.ndarray, R: np.ndarray, pull: np.ndarray, theta: np.ndarray,
-    headroom: np.ndarray,
+    lay: _Layout, V: np.ndarray, R: np.ndarray, pull: np.ndarray, headroom: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Lab capacity targets (M, labs) and total supply ordered (M,) (steps 5-6)."""
+    """Lab capacity targets (M, labs) and total supply ordered (M,) (steps 5-6).
+
+    ``V`` is the cost-to-go in units of θ, as :func:`_logit_pass` returns it.
+    """
     v_lab = V[:, lay.labs]
-    z = -(v_lab - v_lab.min(axis=1, keepdims=True)) / theta[:, None]
+    z = v_lab.min(axis=1, keepdims=True) - v_lab
     w = lay.lab_share * np.exp(z)
     w /= w.sum(axis=1, keepdims=True)
     need = pull / (w * R[:, lay.labs]).sum(axis=1)
@@ -308,7 +309,8 @@ def run(
     n_arcs, n_labs = net.n_arcs, len(lay.labs)
     year = decimal_year(drivers.months)
 
-    theta, value = p["logit_scale_usd_per_kg"], p["value_at_risk_usd_per_kg"]
+    theta = p["logit_scale_usd_per_kg"]
+    value_per_theta = p["value_at_risk_usd_per_kg"] / theta
     yld, headroom = p["synthesis_yield"], p["lab_headroom"]
     pull = p["market_pull_kg_per_month"][:, None] / (
         1.0 + np.exp(-(year[None, :] - p["takeoff_midpoint_year"][:, None])
@@ -345,12 +347,13 @@ def run(
             detect = 1.0 - (1.0 - d0) ** drivers.effort[t][None, :]
             through = 1.0 - detect
         if t == 0 or not np.array_equal(drivers.scheduled[t], drivers.scheduled[t - 1]):
-            fixed = (net.cost_usd_per_kg - theta[:, None] * lay.log_size_fixed[net.arc_head]
-                     + np.outer(p["china_scheduling_cost_usd_per_kg"], drivers.scheduled[t]))
+            cost = net.cost_usd_per_kg + np.outer(p["china_scheduling_cost_usd_per_kg"],
+                                                  drivers.scheduled[t])
+            fixed = cost / theta[:, None] - lay.log_size_fixed[net.arc_head]
         if capacity is None:  # initial capacity: targets with equal lab sizes
             equal = np.full((m, n_labs), -np.log(n_labs))
-            V, _, R = _logit_pass(lay, fixed, risk, equal, theta, value, keep)
-            capacity, _ = _targets(lay, V, R, pull[:, t], theta, headroom)
+            V, _, R = _logit_pass(lay, fixed, risk, equal, value_per_theta, keep)
+            capacity, _ = _targets(lay, V, R, pull[:, t], headroom)
 
         # 1 destruction
         k = drivers.destroyed[t][None, :]
@@ -361,9 +364,10 @@ def run(
         # 2-6 route choice, perceived survival, targets
         size = avail + LAB_SIZE_FLOOR_KG
         V, P, R = _logit_pass(
-            lay, fixed, risk, np.log(size / size.sum(axis=1, keepdims=True)), theta, value, keep
+            lay, fixed, risk, np.log(size / size.sum(axis=1, keepdims=True)), value_per_theta,
+            keep,
         )
-        k_star, supply_total = _targets(lay, V, R, pull[:, t], theta, headroom)
+        k_star, supply_total = _targets(lay, V, R, pull[:, t], headroom)
 
         # 7 supply with substitution
         ctrl = drivers.control[t]

@@ -101,3 +101,28 @@ def test_every_shipped_scenario_runs(name):
     assert ds.sizes["month"] == 312
     assert str(ds["month"].values[0])[:7] == "2010-01"
     assert str(ds["month"].values[-1])[:7] == "2035-12"
+
+
+def test_china_scheduling_date_matches_the_cited_calendar():
+    from borderflow import data
+    from borderflow.policy.drivers import CHINA_CLASS_SCHEDULING
+
+    calendar = data.load("policy_calendar")
+    row = calendar[calendar["event"].str.startswith("China's class-wide control")]
+    assert len(row) == 1
+    assert np.datetime64(row["start"].iloc[0], "M") == CHINA_CLASS_SCHEDULING
+
+
+def test_history_is_in_every_scenario_and_levers_start_when_they_say():
+    net = load_network().compile()
+    mail = net.arc_index("china", "jfk_mail_facility")
+    scen = scenario_from_dict({"name": "x", "levers": [
+        {"lever": "poe_inspection", "start": "2025-01", "end": "2025-03", "intensity": 3}]})
+    drivers = build(scen, net)
+    months = drivers.months.astype(str)
+    assert drivers.scheduled[months == "2019-04", mail][0] == 0
+    assert drivers.scheduled[months == "2019-05", mail][0] == 1
+    sy = net.arc_index("tijuana", "san_ysidro")
+    effort = dict(zip(months, drivers.effort[:, sy], strict=True))
+    assert (effort["2024-12"], effort["2025-01"], effort["2025-03"], effort["2025-04"]) == (
+        1.0, 3.0, 3.0, 1.0)

@@ -22,6 +22,7 @@ from borderflow.policy.levers import (
 )
 from borderflow.policy.scenario import Scenario
 
+#: policy_calendar: China's class-wide control took effect on 2019-05-01 (a test checks this).
 CHINA_CLASS_SCHEDULING = np.datetime64("2019-05", "M")
 
 

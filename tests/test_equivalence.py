@@ -71,3 +71,20 @@ def test_engine_equals_reference_on_the_shipped_package(net):
     draws["value_at_risk_usd_per_kg"] = draws["value_at_risk_usd_per_kg"] * (1 + 1e-6)
     moved = engine.run(net, drivers, draws)
     assert not np.allclose(moved["flow_kg"], ref["flow_kg"], rtol=1e-9, atol=0)
+
+
+def test_reference_shares_no_code_with_the_engine():
+    import ast
+    from pathlib import Path
+
+    import borderflow.reference
+
+    folder = Path(borderflow.reference.__file__).parent
+    for path in folder.glob("*.py"):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                assert not (node.module or "").startswith("borderflow.model"), path
+                assert not (node.module or "").startswith("borderflow.network"), path
+            if isinstance(node, ast.Import):
+                assert all(not a.name.startswith("borderflow.model") for a in node.names), path

@@ -6,17 +6,26 @@ from hypothesis import strategies as st
 
 from borderflow.model import engine, parameters
 from borderflow.policy import scenario_from_dict
+from borderflow.policy.levers import LEVER_KINDS
 from borderflow.policy.drivers import build
 from borderflow.reference import simulate_reference
 
+SCALAR_RANGES = {
+    "mexican_migration_enforcement": (0.0, 1.0),
+    "processing_capacity": (0.0, 50_000.0),
+    "asylum_regime": (0.2, 3.0),
+    "southbound_inspection": (0.0, 0.95),
+    "diplomatic_engagement": (0.0, 1.0),
+    "treatment_expansion": (0.0, 2e6),
+    "naloxone_distribution": (0.0, 5e7),
+    "prevention": (0.0, 1.0),
+}
 MONTHS = [f"{y}-{m:02d}" for y in range(2012, 2034) for m in (1, 4, 7, 10)]
 
 
 @st.composite
 def levers(draw):
-    kind = draw(st.sampled_from(["precursor_control", "mexican_port_interdiction",
-                                 "lab_takedowns", "poe_inspection",
-                                 "between_ports_enforcement", "military_strikes"]))
+    kind = draw(st.sampled_from(LEVER_KINDS))
     start = draw(st.sampled_from(MONTHS))
     lever = {"lever": kind, "start": start}
     if draw(st.booleans()):
@@ -29,6 +38,8 @@ def levers(draw):
         lever["intensity"] = draw(st.floats(0.0, 1.0))
         if kind == "military_strikes" and draw(st.booleans()):
             lever["repeat_every_months"] = draw(st.integers(1, 24))
+    elif kind in SCALAR_RANGES:
+        lever["intensity"] = draw(st.floats(*SCALAR_RANGES[kind]))
     else:
         lever["intensity"] = draw(st.floats(0.0, 10.0))
         if kind == "poe_inspection":

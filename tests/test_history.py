@@ -34,3 +34,20 @@ def test_share_seized_at_ports_of_entry_is_plausible(status_quo_prior):
     share = window["seizures_lb_ports_of_entry"].sum("month") / window["seizures_lb"].sum("month")
     # CBP: 83-92 % of fentanyl weight seized at ports of entry, FY2019-FY2023
     assert 0.6 < float(np.median(share)) < 0.99
+
+
+@pytest.mark.parametrize("year", [2019, 2020, 2021, 2022, 2023])
+def test_synthetic_opioid_deaths_within_factor_three(status_quo_prior, year):
+    cited = data.annual_synthetic_opioid_deaths()[year]
+    deaths = status_quo_prior["overdose_deaths"].sel(month=str(year)).sum("month")
+    median = float(deaths.median("member"))
+    assert cited / 3 <= median <= cited * 3, (year, median, cited)
+
+
+@pytest.mark.parametrize("fiscal_year", [2019, 2020, 2021, 2022, 2023])
+def test_southwest_encounters_within_factor_three(status_quo_prior, fiscal_year):
+    frame = data.load("cbp_southwest_encounters_fy").set_index("fiscal_year")
+    cited = frame.loc[fiscal_year, "border_patrol"] + frame.loc[fiscal_year, "ports_of_entry"]
+    simulated = fiscal_year_totals(status_quo_prior["encounters"]).sel(fiscal_year=fiscal_year)
+    median = float(simulated.median("member"))
+    assert cited / 3 <= median <= cited * 3, (fiscal_year, median, cited)

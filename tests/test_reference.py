@@ -9,6 +9,7 @@ when ``borderflow.network`` provides it.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from dataclasses import dataclass, field
@@ -17,11 +18,15 @@ from typing import Any
 import numpy as np
 import pytest
 
-from borderflow.model.drivers import Drivers, model_months
+from borderflow.model.drivers import COST_ITEMS, HISTORY_EVENTS, Drivers, model_months
 from borderflow.model.parameters import prior_medians, sample
 from borderflow.reference import simulate_reference
 
 LB_PER_KG = 2.20462262
+US_POPULATION = 270e6  # initial N + M + O + Tr + Rm (docs/model-system.md)
+TRADE_USD_PER_YEAR = 798.8e9
+COVID = HISTORY_EVENTS.index("covid")
+PAROLE = HISTORY_EVENTS.index("parole_cbp_one")
 
 
 @dataclass
@@ -71,20 +76,33 @@ def toy_net(nodes: list[tuple], arcs: list[tuple]) -> ToyNet:
     )
 
 
-def drivers_for(
-    net: ToyNet, months: np.ndarray, *, effort=None, control=None, destroyed=None,
-    scheduled=None,
-) -> Drivers:
+def drivers_for(net: ToyNet, months: np.ndarray, **fields: np.ndarray) -> Drivers:
+    """Status-quo drivers (no lever, no history) with ``fields`` replaced."""
     T = len(months)
     n_src = len(net.nodes_of_kind("precursor_source"))
     n_lab = len(net.nodes_of_kind("lab_region"))
-    return Drivers(
-        months=months,
-        effort=np.ones((T, net.n_arcs)) if effort is None else effort,
-        control=np.zeros((T, n_src)) if control is None else control,
-        destroyed=np.zeros((T, n_lab)) if destroyed is None else destroyed,
-        scheduled=np.zeros((T, net.n_arcs)) if scheduled is None else scheduled,
-    )
+    values = {
+        "effort": np.ones((T, net.n_arcs)),
+        "effort_mx": np.ones((T, net.n_arcs)),
+        "control": np.zeros((T, n_src)),
+        "takedown": np.zeros((T, n_lab)),
+        "strike": np.zeros((T, n_lab)),
+        "scheduled": np.zeros((T, net.n_arcs)),
+        "mx_migration": np.zeros(T),
+        "processing_staff": np.zeros(T),
+        "asylum_regime": np.ones(T),
+        "gun_inspection": np.zeros(T),
+        "engagement": np.zeros(T),
+        "treatment_slots": np.zeros(T),
+        "naloxone_kits": np.zeros(T),
+        "prevention": np.zeros(T),
+        "history": np.zeros((T, len(HISTORY_EVENTS))),
+        "activity": np.zeros((T, len(COST_ITEMS))),
+    }
+    unknown = set(fields) - set(values)
+    assert not unknown, unknown
+    values.update(fields)
+    return Drivers(months=months, **values)
 
 
 def one_member(**overrides: float) -> dict[str, np.ndarray]:
@@ -94,8 +112,41 @@ def one_member(**overrides: float) -> dict[str, np.ndarray]:
     return {k: np.array([v]) for k, v in values.items()}
 
 
-# A market pull that is exactly D̄ in every month: the take-off is long past.
-FLAT_PULL = {"takeoff_midpoint_year": 1900.0, "takeoff_width_years": 1.0}
+# No encounters: Border Patrol workload 0, so e_B = e_P = 1 and detection is as in
+# docs/model.md.
+NO_MIGRATION = {"encounters_mexico_2015": 0.0, "encounters_nca_2015": 0.0,
+                "encounters_other_2015": 0.0}
+
+
+def static_demand(D: float) -> dict[str, float]:
+    """Parameters under which the market pull is exactly ``D`` kg/month in every month:
+    1e6 people with OUD who never move or die, all supply fentanyl, price-inelastic."""
+    rates = ("initiation", "progression", "misuse_exit", "treatment_entry", "remission",
+             "treatment_exit_oud", "treatment_exit_remission", "relapse",
+             "fentanyl_death", "heroin_death")
+    return {
+        **{f"{r}_rate_per_year": 0.0 for r in rates},
+        "oud_2010": 1e6, "misuse_2010": 0.0, "fentanyl_share_2010": 1.0,
+        "price_elasticity": 0.0, "consumption_g_per_user_month": D / 1000.0,
+        **NO_MIGRATION,
+    }
+
+
+def initial_population(p: dict[str, float], year0: float) -> np.ndarray:
+    """(N, M, O, Tr, Rm) at the start of the first month, as docs/model-system.md says."""
+    K_T = p["treatment_capacity_scale"] * np.interp(year0, [2010.5, 2021.5], [0.3e6, 0.9e6])
+    Tr = min(0.5 * K_T, 0.5 * p["oud_2010"])
+    M, OUD, Rm = p["misuse_2010"], p["oud_2010"], p["remission_2010"]
+    return np.array([US_POPULATION - M - OUD - Tr - Rm, M, OUD, Tr, Rm])
+
+
+def member(params: dict[str, np.ndarray], i: int = 0) -> dict[str, float]:
+    return {k: float(v[i]) for k, v in params.items()}
+
+
+def arc_detection(out: dict[str, np.ndarray], arc: int) -> np.ndarray:
+    """Actual detection d_a per month, read back as seized / flow, shape (M, T)."""
+    return out["seizures_kg"][:, :, arc] / out["flow_kg"][:, :, arc]
 
 
 def mass_balance_residual(out: dict[str, np.ndarray]) -> np.ndarray:
@@ -111,6 +162,13 @@ def mass_balance_residual(out: dict[str, np.ndarray]) -> np.ndarray:
         + (stock - stock_before).sum(axis=2)
     )
     return np.abs(supply - rhs) / np.maximum(np.abs(supply), 1e-300)
+
+
+def people_residual(out: dict[str, np.ndarray]) -> np.ndarray:
+    """Relative residual of N + M + O + Tr + Rm + cumulative deaths = initial total."""
+    deaths = np.cumsum(out["overdose_deaths"] + out["heroin_deaths"], axis=1)
+    total = out["population"].sum(axis=2) + deaths
+    return np.abs(total - US_POPULATION) / US_POPULATION
 
 
 # --------------------------------------------------------------------------------------
@@ -170,17 +228,32 @@ def rich_drivers(net: ToyNet) -> Drivers:
     rng = np.random.default_rng(20240601)
     effort = rng.uniform(0.3, 2.5, size=(T, net.n_arcs))
     effort[30:33, :] = 0.0  # no inspection at all for a while
+    effort_mx = rng.uniform(0.5, 3.0, size=(T, net.n_arcs))
     control = np.zeros((T, 2))
     control[24:, 0] = np.linspace(0.0, 1.0, T - 24)
     control[60:70, :] = 1.0  # both sources stopped: b_s falls back to σ_s
     control[70:, 1] = 0.3
-    destroyed = np.zeros((T, 2))
-    destroyed[18, 0] = 0.5
-    destroyed[40, 1] = 1.0  # all of a region's capacity and stock
-    destroyed[41:45, :] = 0.2
+    takedown = np.zeros((T, 2))
+    takedown[18, 0] = 0.5
+    takedown[40, 1] = 1.0  # all of a region's capacity and stock (at baseline cooperation)
+    takedown[41:45, :] = 0.2
+    strike = np.zeros((T, 2))
+    strike[50, 0] = 0.8
+    strike[75, :] = 1.0  # every region: cooperation falls to its floor of 0
     flag = np.array([bool(a.get("finished_fentanyl")) for a in net.arc_attrs])
     scheduled = (months >= np.datetime64("2019-05"))[:, None] & flag[None, :]
-    return Drivers(months, effort, control, destroyed, scheduled.astype(float))
+    engagement = np.zeros(T)
+    engagement[10:45] = 1.0
+    return drivers_for(
+        net, months, effort=effort, effort_mx=effort_mx, control=control,
+        takedown=takedown, strike=strike, scheduled=scheduled.astype(float),
+        mx_migration=rng.uniform(0.0, 1.0, T), processing_staff=rng.uniform(0.0, 2000.0, T),
+        asylum_regime=rng.uniform(0.5, 3.0, T), gun_inspection=rng.uniform(0.0, 0.95, T),
+        engagement=engagement, treatment_slots=rng.uniform(0.0, 3e5, T),
+        naloxone_kits=rng.uniform(0.0, 5e6, T), prevention=rng.uniform(0.0, 0.5, T),
+        history=rng.uniform(0.0, 1.0, (T, len(HISTORY_EVENTS))),
+        activity=rng.uniform(0.0, 2.0, (T, len(COST_ITEMS))),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -196,11 +269,17 @@ def test_output_shapes(rich_run) -> None:
     M, T, A = 4, drivers.n_months, net.n_arcs
     expected = {
         "delivered_kg": (M, T, 2), "flow_kg": (M, T, A), "seizures_kg": (M, T, A),
-        "supply_kg": (M, T, 2), "lab_capacity_kg": (M, T, 2), "production_kg": (M, T, 2),
+        "supply_kg": (M, T, 2), "lab_capacity_kg": (M, T, 2), "lab_target_kg": (M, T, 2), "production_kg": (M, T, 2),
         "precursor_stock_kg": (M, T, 2), "lab_seizures_kg": (M, T, 2), "lost_kg": (M, T),
         "market_pull_kg": (M, T), "mexico_seizures_kg": (M, T),
         "seizures_lb_ports_of_entry": (M, T), "seizures_lb_between_ports": (M, T),
         "crossing_flow_kg": (M, T, len(net.nodes_of_kind("crossing"))),
+        "overdose_deaths": (M, T), "heroin_deaths": (M, T),
+        "price_usd_per_pure_gram": (M, T), "population": (M, T, 5),
+        "encounters_at_ports": (M, T), "encounters_between_ports": (M, T),
+        "encounters_by_origin": (M, T, 3), "bp_workload": (M, T), "guns_south": (M, T),
+        "gun_homicides_mexico": (M, T), "cooperation": (M, T), "trade_cost_usd": (M, T),
+        "policy_cost_usd": (M, T), "fentanyl_share": (M, T), "exposure": (M, T),
     }
     assert {k: v.shape for k, v in out.items()} == expected
     for v in out.values():
@@ -279,9 +358,8 @@ def test_node_listing_order_does_not_matter(rich_run) -> None:
         detection=net.detection, arc_attrs=net.arc_attrs,
     )
     # jalisco now comes before sinaloa, east before west: swap driver columns to match.
-    swapped = Drivers(
-        drivers.months, drivers.effort, drivers.control, drivers.destroyed[:, ::-1],
-        drivers.scheduled,
+    swapped = dataclasses.replace(
+        drivers, takedown=drivers.takedown[:, ::-1], strike=drivers.strike[:, ::-1]
     )
     again = simulate_reference(shuffled, swapped, params, members=[1])
     np.testing.assert_allclose(again["flow_kg"], out["flow_kg"][[1]], rtol=1e-12, atol=1e-15)
@@ -291,6 +369,8 @@ def test_node_listing_order_does_not_matter(rich_run) -> None:
     np.testing.assert_allclose(
         again["lab_capacity_kg"], out["lab_capacity_kg"][[1]][:, :, ::-1], rtol=1e-12
     )
+    for name in ("population", "overdose_deaths", "cooperation", "price_usd_per_pure_gram"):
+        np.testing.assert_allclose(again[name], out[name][[1]], rtol=1e-12)
 
 
 # --------------------------------------------------------------------------------------
@@ -325,7 +405,7 @@ def test_two_route_logit_split_matches_closed_form() -> None:
     drivers = drivers_for(net, months, effort=effort, scheduled=scheduled)
     p = {"logit_scale_usd_per_kg": 2000.0, "value_at_risk_usd_per_kg": 40_000.0,
          "detection_scale": 1.3, "risk_learning_months": 4.0,
-         "china_scheduling_cost_usd_per_kg": 3000.0}
+         "china_scheduling_cost_usd_per_kg": 3000.0, **NO_MIGRATION}
     out = simulate_reference(net, drivers, one_member(**p))
 
     theta, v, kappa = 2000.0, 40_000.0, 1.3
@@ -362,7 +442,7 @@ def test_market_split_follows_demand_shares_when_costs_equal() -> None:
          ("mail", "east", 700.0, 0.02)],
     )
     drivers = drivers_for(net, model_months()[:12])
-    out = simulate_reference(net, drivers, one_member(**FLAT_PULL))
+    out = simulate_reference(net, drivers, one_member())
     q = out["delivered_kg"][0]
     np.testing.assert_allclose(q[:, 0] / q.sum(axis=1), 0.25, rtol=1e-12)
     # Every kilogram reaching the markets is what the pull asks for (no labs: X R_s = D).
@@ -392,10 +472,10 @@ def test_lab_capacity_recovers_exponentially_after_destruction() -> None:
     net = two_lab_net()
     months = model_months()[:40]
     T, t0, k = len(months), 10, 0.7
-    destroyed = np.zeros((T, 2))
-    destroyed[t0, 0] = k
-    drivers = drivers_for(net, months, destroyed=destroyed)
-    p = {**FLAT_PULL, "market_pull_kg_per_month": 500.0, "lab_headroom": 0.25,
+    takedown = np.zeros((T, 2))
+    takedown[t0, 0] = k  # at baseline cooperation, χ = 1
+    drivers = drivers_for(net, months, takedown=takedown)
+    p = {**static_demand(500.0), "lab_headroom": 0.25,
          "lab_rebuild_months": 3.0, "logit_scale_usd_per_kg": 1500.0,
          "value_at_risk_usd_per_kg": 20_000.0, "detection_scale": 1.0}
     out = simulate_reference(net, drivers, one_member(**p))
@@ -442,7 +522,7 @@ def chain_net(shares: tuple[float, float]) -> ToyNet:
     )
 
 
-SUBSTITUTION = {**FLAT_PULL, "market_pull_kg_per_month": 400.0, "synthesis_yield": 0.6,
+SUBSTITUTION = {**static_demand(400.0), "synthesis_yield": 0.6,
                 "substitution_share": 0.7, "substitution_months": 6.0,
                 "detection_scale": 1.0}
 
@@ -503,16 +583,309 @@ def test_substitution_falls_back_to_supply_shares_and_is_capped_by_B() -> None:
     np.testing.assert_allclose(x[t1:][capped].sum(axis=1), X, rtol=1e-12)
 
 
-def test_market_pull_is_the_takeoff_curve() -> None:
+def test_price_demand_and_diffusion_follow_import_cost() -> None:
+    # κ is realised each month (transport spending plus seizure losses valued at v, per
+    # kg delivered); κ_ref is month 0's. The price of month t follows κ of month t - 1;
+    # the diffusion rate of month t follows κ of month t. More inspection on the last
+    # arc from month 20 raises seizure losses, hence κ, the price and the slowdown.
     net = chain_net((1.0, 1.0))
-    months = model_months()
-    p = {"market_pull_kg_per_month": 600.0, "takeoff_midpoint_year": 2017.0,
-         "takeoff_width_years": 1.5}
-    out = simulate_reference(net, drivers_for(net, months), one_member(**p))
-    year = 2010 + (np.arange(len(months)) + 0.5) / 12
+    months = model_months()[:96]
+    T = len(months)
+    effort = np.ones((T, 4))
+    effort[20:, 3] = 4.0
+    p = {**NO_MIGRATION, "diffusion_cost_elasticity": 1.5, "import_cost_share": 0.08,
+         "price_elasticity": -0.4, "value_at_risk_usd_per_kg": 90_000.0}
+    params = one_member(**p)
+    out = simulate_reference(net, drivers_for(net, months, effort=effort), params)
+    q = member(params)
+
+    delivered = out["delivered_kg"][0].sum(axis=1)
+    spent = (out["flow_kg"][0] * np.asarray(net.cost_usd_per_kg)).sum(axis=1)
+    kappa = (spent + q["value_at_risk_usd_per_kg"] * out["seizures_kg"][0].sum(axis=1)) / delivered
+    ratio = kappa / kappa[0]
+    assert 0.01 < ratio.min() and ratio.max() < 100
+    assert ratio[25] > ratio[19] + 1e-3  # the inspection raises the import cost
+
+    price = out["price_usd_per_pure_gram"][0]
+    P_ret, s_imp = q["retail_price_usd_per_pure_gram"], q["import_cost_share"]
+    assert price[0] == pytest.approx(P_ret, rel=1e-12)
+    np.testing.assert_allclose(price[1:], P_ret * (1 + s_imp * (ratio[:-1] - 1)), rtol=1e-12)
+
+    # M6: D = (q/1000) (O + w_M M) f (Pr/P_ret)^ε with the population and f at the
+    # start of the month.
+    start = np.vstack([initial_population(q, 2010 + 0.5 / 12), out["population"][0, :-1]])
+    users = start[:, 2] + q["misuse_use_weight"] * start[:, 1]
+    f = out["fentanyl_share"][0]
+    assert f[0] == q["fentanyl_share_2010"]
+    expected = (q["consumption_g_per_user_month"] / 1000 * users * f
+                * (price / P_ret) ** q["price_elasticity"])
+    np.testing.assert_allclose(out["market_pull_kg"][0], expected, rtol=1e-12)
+
+    # M9: exact logistic step with r = r0 (κ/κ_ref)^(-γ), this month's κ.
+    r = q["diffusion_rate_per_year"] * ratio ** -q["diffusion_cost_elasticity"]
+    grow = np.exp(r / 12)
+    np.testing.assert_allclose(f[1:], (f * grow / (1 - f + f * grow))[:-1], rtol=1e-12)
+
+
+def test_people_conserved_every_member_and_month(rich_run) -> None:
+    *_, out = rich_run
+    assert people_residual(out).max() < 1e-9
+    assert np.all(out["overdose_deaths"] > 0.0) and np.all(out["heroin_deaths"] >= 0.0)
+
+
+def test_policy_cost_prices_each_activity(rich_run) -> None:
+    _, drivers, params, out = rich_run
+    for i in range(4):
+        price = np.array([params[f"cost_{item}"][i] for item in COST_ITEMS])
+        np.testing.assert_allclose(
+            out["policy_cost_usd"][i], drivers.activity @ price / 12.0, rtol=1e-12
+        )
+
+
+def test_trade_cost_only_below_baseline_cooperation(rich_run) -> None:
+    net, drivers, params, out = rich_run
+    c = out["cooperation"]
+    c0 = params["cooperation_baseline"][:, None]
+    phi = params["trade_loss_share"][:, None]
+    expected = TRADE_USD_PER_YEAR / 12 * phi * np.maximum(0.0, 1.0 - c / c0)
+    np.testing.assert_allclose(out["trade_cost_usd"], expected, rtol=1e-12, atol=1e-3)
+    assert np.all(out["trade_cost_usd"][:, :51] == 0.0)  # baseline until the first strike
+    above = c > c0  # engagement raises cooperation: χ > 1 costs nothing
+    assert above.any()
+    assert np.all(out["trade_cost_usd"][above] == 0.0)
+    assert np.all(c[:, 76] < c0)  # strikes on every region
+    assert np.all(out["trade_cost_usd"][:, 76] > 0.0)
+    # Without levers cooperation stays at its baseline and trade costs nothing.
+    quiet = simulate_reference(net, drivers_for(net, drivers.months), params)
+    np.testing.assert_array_equal(quiet["cooperation"], np.broadcast_to(c0, c.shape))
+    assert np.all(quiet["trade_cost_usd"] == 0.0)
+
+
+def test_population_follows_competing_risks_each_month() -> None:
+    net = chain_net((1.0, 1.0))
+    months = np.arange(np.datetime64("2018-01"), np.datetime64("2024-01"), dtype="datetime64[M]")
+    T = len(months)
+    history = np.zeros((T, len(HISTORY_EVENTS)))
+    history[26, COVID] = 0.6  # part of March 2020
+    history[27:64, COVID] = 1.0
+    prevention = np.where(np.arange(T) >= 12, 0.3, 0.0)
+    kits = np.where(np.arange(T) >= 30, 4e6, 0.0)
+    slots = np.where(np.arange(T) >= 40, 1.5e6, 0.0)  # the cap stops binding
+    drivers = drivers_for(net, months, history=history, prevention=prevention,
+                          naloxone_kits=kits, treatment_slots=slots)
+    params = one_member(**NO_MIGRATION, treatment_capacity_scale=0.3,
+                        covid_hazard_increase=0.4, treatment_entry_rate_per_year=1.5)
+    out = simulate_reference(net, drivers, params)
+    p = member(params)
+
+    year = 2018 + (np.arange(T) + 0.5) / 12
+    pv = np.interp(year, [2018.5, 2022.5],
+                   [p["powder_purity_2018"], p["powder_purity_2022"]]) / p["powder_purity_2022"]
+    K_N = np.interp(year, [2012.5, 2019.5, 2021.5], [0.0, 1.93e6, 2.57e6]) + kits
+    alive = np.exp(-K_N / p["naloxone_half_kits"])  # 1 − a_N
+    cv = 1 + p["covid_hazard_increase"] * history[:, COVID]
+    x = out["exposure"][0]
+    phi_F = p["fentanyl_death_rate_per_year"] * x * pv * cv * alive
+    phi_H = p["heroin_death_rate_per_year"] * (1 - x) * cv * alive
+    K_T = p["treatment_capacity_scale"] * np.interp(year, [2010.5, 2021.5], [0.3e6, 0.9e6])
+    K_T = K_T + slots
+
+    pop = out["population"][0]
+    N, M, OUD, Tr, Rm = np.vstack([initial_population(p, year[0]), pop[:-1]]).T
+
+    def leave(n, *rates):
+        total = sum(rates)
+        return [n * (1 - np.exp(-total / 12)) * r / total for r in rates]
+
+    w_M, RR = p["misuse_use_weight"], p["treatment_death_ratio"]
+    (nm,) = leave(N, p["initiation_rate_per_year"] * (1 - prevention))
+    mo, mn, mF, mH = leave(M, p["progression_rate_per_year"], p["misuse_exit_rate_per_year"],
+                           w_M * phi_F, w_M * phi_H)
+    wanted, orm, oF, oH = leave(OUD, p["treatment_entry_rate_per_year"],
+                                p["remission_rate_per_year"], phi_F, phi_H)
+    tro, trr, tF, tH = leave(Tr, p["treatment_exit_oud_rate_per_year"],
+                             p["treatment_exit_remission_rate_per_year"], RR * phi_F, RR * phi_H)
+    (rmo,) = leave(Rm, p["relapse_rate_per_year"])
+    room = np.maximum(0.0, K_T - (Tr - (tro + trr + tF + tH)))
+    entries = np.minimum(wanted, room)
+    assert np.any(room < wanted) and np.any(room > wanted)  # the cap binds, and not always
+
+    np.testing.assert_allclose(out["overdose_deaths"][0], mF + oF + tF, rtol=1e-9)
+    np.testing.assert_allclose(out["heroin_deaths"][0], mH + oH + tH, rtol=1e-9)
+    expected = np.stack([
+        N - nm + mn,
+        M - (mo + mn + mF + mH) + nm,
+        OUD - (entries + orm + oF + oH) + mo + tro + rmo,
+        Tr - (tro + trr + tF + tH) + entries,
+        Rm - rmo + orm + trr,
+    ], axis=1)
+    np.testing.assert_allclose(pop, expected, rtol=1e-9)
+
+    # One state in one month, written out: misuse in month 5 (rates per year).
+    t = 5
+    Lam = (p["progression_rate_per_year"] + p["misuse_exit_rate_per_year"]
+           + w_M * (phi_F[t] + phi_H[t]))
+    M_next = (M[t] * math.exp(-Lam / 12)
+              + N[t] * (1 - math.exp(-p["initiation_rate_per_year"] * (1 - 0.0) / 12)))
+    assert pop[t, 1] == pytest.approx(M_next, rel=1e-9)
+    assert people_residual(out).max() < 1e-9
+
+
+def test_no_fentanyl_reaching_users_means_no_t404_deaths() -> None:
+    net = chain_net((1.0, 1.0))
+    months = model_months()[:60]
+    T = len(months)
+    params = one_member(**NO_MIGRATION, substitution_share=0.0)
+    stopped = drivers_for(net, months, control=np.ones((T, 2)))
+    out = simulate_reference(net, stopped, params)
+    assert np.all(out["supply_kg"] == 0.0) and np.all(out["exposure"] == 0.0)
+    assert np.all(out["overdose_deaths"] == 0.0)
+    assert np.all(out["heroin_deaths"] > 0.0)
+    assert np.all(out["market_pull_kg"] > 0.0)  # the demand is there, nothing supplies it
+    assert people_residual(out).max() < 1e-9
+    supplied = simulate_reference(net, drivers_for(net, months), params)
+    assert np.all(supplied["exposure"] > 0.0) and np.all(supplied["overdose_deaths"] > 0.0)
+
+
+def test_cooperation_strike_drop_and_recovery() -> None:
+    net = chain_net((1.0, 1.0))  # one lab: strike share S = strike
+    months = model_months()[:60]
+    T, t0, t1, t2 = len(months), 10, 30, 40
+    strike = np.zeros((T, 1))
+    strike[t0, 0] = 0.3
+    strike[t1, 0] = 1.0
+    takedown = np.zeros((T, 1))
+    takedown[t2, 0] = 0.5
+    effort_mx = np.ones((T, 4))
+    effort_mx[:, 0] = 3.0  # Mexican-side effort on s1 -> lab, scaled by χ
+    gun = np.full(T, 0.5)
+    drivers = drivers_for(net, months, strike=strike, takedown=takedown,
+                          effort_mx=effort_mx, gun_inspection=gun)
+    c0, drop, tau_c, tau_L, psi = 0.65, 0.9, 20.0, 3.0, 0.4
+    params = one_member(**static_demand(300.0), cooperation_baseline=c0,
+                        strike_cooperation_drop=drop, cooperation_recovery_months=tau_c,
+                        lab_rebuild_months=tau_L, resilience_gun_elasticity=psi,
+                        detection_scale=1.0)
+    out = simulate_reference(net, drivers, params)
+    p = member(params)
+
+    c = out["cooperation"][0]
+    assert np.all(c[: t0 + 1] == c0)  # start-of-month values: the strike acts from t0 + 1
+    assert c[t0 + 1] == pytest.approx(c0 - drop * 0.3, rel=1e-12)
+    n = np.arange(t1 - t0)
     np.testing.assert_allclose(
-        out["market_pull_kg"][0], 600.0 / (1 + np.exp(-(year - 2017.0) / 1.5)), rtol=1e-12
+        c[t0 + 1 : t1 + 1], c0 + (c[t0 + 1] - c0) * np.exp(-n / tau_c), rtol=1e-12
     )
+    assert c0 + (c[t1] - c0) * math.exp(-1 / tau_c) - drop < 0.0
+    assert c[t1 + 1] == 0.0  # bounded at 0
+    n = np.arange(T - t1 - 1)
+    np.testing.assert_allclose(c[t1 + 1 :], c0 * (1 - np.exp(-n / tau_c)), rtol=1e-12)
+    chi = c / c0
+
+    # Trade cost (M11) follows χ of the month.
+    np.testing.assert_allclose(
+        out["trade_cost_usd"][0],
+        TRADE_USD_PER_YEAR / 12 * p["trade_loss_share"] * (1 - chi), rtol=1e-12, atol=1e-3
+    )
+    # Mexican-side effort is scaled by χ (M3): E = 1 + (3 − 1) χ.
+    d0 = 0.03
+    np.testing.assert_allclose(arc_detection(out, 0)[0], 1 - (1 - d0) ** (1 + 2 * chi),
+                               rtol=1e-12)
+    # Guns (M4) and the lab rebuilding time constant they set.
+    assert np.allclose(out["guns_south"][0], p["guns_south_per_year"] / 12 * 0.5, rtol=1e-12)
+    np.testing.assert_allclose(out["gun_homicides_mexico"][0],
+                               p["homicides_per_gun"] * out["guns_south"][0], rtol=1e-12)
+    tau = tau_L * 0.5 ** -psi
+    Ka = out["lab_capacity_kg"][0, :, 0]
+    K_star = Ka[0]  # demand, routing and so the target are constant
+    np.testing.assert_allclose(Ka[:t0], K_star, rtol=1e-12)
+    # M5: the strike destroys its share whatever the cooperation ...
+    assert Ka[t0] == pytest.approx(K_star * 0.7, rel=1e-12)
+    m = np.arange(1, t1 - t0)
+    np.testing.assert_allclose(Ka[t0 + 1 : t1], K_star - 0.3 * K_star * np.exp(-m / tau),
+                               rtol=1e-12)
+    assert Ka[t1] == 0.0
+    # ... while takedowns are scaled by χ.
+    K_t2 = K_star * (1 - math.exp(-(t2 - t1) / tau))
+    assert Ka[t2] == pytest.approx(K_t2 * (1 - 0.5 * chi[t2]), rel=1e-12)
+    assert mass_balance_residual(out)[0, : t1].max() < 1e-9
+
+
+def two_crossing_net() -> ToyNet:
+    return toy_net(
+        [
+            ("s", "precursor_source", {}),
+            ("lab", "lab_region", {}),
+            ("poe", "crossing", {"crossing_type": "port_of_entry"}),
+            ("bp", "crossing", {"crossing_type": "between_ports"}),
+            ("m", "market", {}),
+        ],
+        [
+            ("s", "lab", 500.0, 0.02),
+            ("lab", "poe", 2000.0, 0.06),
+            ("lab", "bp", 2200.0, 0.10),
+            ("poe", "m", 500.0, 0.03),
+            ("bp", "m", 600.0, 0.02),
+        ],
+    )
+
+
+def test_migration_workload_and_border_detection() -> None:
+    net = two_crossing_net()
+    months = np.arange(np.datetime64("2015-01"), np.datetime64("2025-01"), dtype="datetime64[M]")
+    T = len(months)
+    rng = np.random.default_rng(7)
+    history = rng.uniform(0.0, 1.0, (T, len(HISTORY_EVENTS)))
+    asylum = np.geomspace(0.05, 60.0, T)  # encounters rise through the whole range of w
+    staff = np.where(np.arange(T) >= 60, 3000.0, 0.0)
+    mx = np.where(np.arange(T) >= 90, 0.4, 0.0)
+    effort = np.full((T, 5), 1.5)
+    drivers = drivers_for(net, months, history=history, asylum_regime=asylum,
+                          processing_staff=staff, mx_migration=mx, effort=effort)
+    params = one_member(port_diversion_threshold=0.4, port_diversion_max=0.08,
+                        detection_scale=1.0, ports_share=0.25, ports_share_cbp_one=6.0)
+    out = simulate_reference(net, drivers, params)
+    p = member(params)
+
+    year = 2015 + (np.arange(T) + 0.5) / 12
+    factor = np.ones(T)
+    for e, name in enumerate(HISTORY_EVENTS):
+        if name != "covid":
+            factor *= p[f"enc_{name}"] ** history[:, e]
+    factor *= asylum * np.maximum(0.0, 1.0 - mx * 1.0)  # χ = 1: no strike, no engagement
+    E_g = np.stack([
+        p[f"encounters_{g}_2015"] * factor
+        * np.exp(p[f"push_trend_{g}"] * (np.minimum(year, 2024.0) - 2015))
+        for g in ("mexico", "nca", "other")
+    ], axis=1)
+    np.testing.assert_allclose(out["encounters_by_origin"][0], E_g, rtol=1e-12)
+    s_P = np.minimum(0.9, p["ports_share"] * p["ports_share_cbp_one"] ** history[:, PAROLE])
+    assert np.any(s_P == 0.9) and np.any(s_P < 0.9)
+    E = E_g.sum(axis=1)
+    np.testing.assert_allclose(out["encounters_at_ports"][0], s_P * E, rtol=1e-12)
+    between = E - s_P * E
+    np.testing.assert_allclose(out["encounters_between_ports"][0], between, rtol=1e-12)
+    w = between * p["processing_hours"] / (p["bp_hours_per_month"] + 160 * staff)
+    np.testing.assert_allclose(out["bp_workload"][0], w, rtol=1e-12)
+
+    e_B = np.maximum(0.0, 1 - np.minimum(1.0, w))
+    e_P = 1 - 0.08 * np.clip((w - 0.4) / (1 - 0.4), 0.0, 1.0)
+    d_poe, d_bp = arc_detection(out, 1)[0], arc_detection(out, 2)[0]
+    np.testing.assert_allclose(d_poe, 1 - (1 - 0.06) ** (1.5 * e_P), rtol=1e-12)
+    np.testing.assert_allclose(d_bp, 1 - (1 - 0.10) ** (1.5 * e_B), rtol=1e-12, atol=1e-15)
+    for arc, d0 in ((0, 0.02), (3, 0.03), (4, 0.02)):  # not into a crossing: unchanged
+        np.testing.assert_allclose(arc_detection(out, arc)[0], 1 - (1 - d0) ** 1.5,
+                                   rtol=1e-12)
+    # Below w* port effort is untouched; above it, it falls, capped at ω_P.
+    low, high = w < 0.4, w > 1.0
+    assert low.any() and high.any() and ((w > 0.4) & (w < 1.0)).any()
+    np.testing.assert_allclose(d_poe[low], 1 - (1 - 0.06) ** 1.5, rtol=1e-12)
+    assert np.all(d_poe[~low] < 1 - (1 - 0.06) ** 1.5)
+    np.testing.assert_allclose(d_poe[high], 1 - (1 - 0.06) ** (1.5 * 0.92), rtol=1e-12)
+    # Between-ports detection falls as the workload rises, to 0 at full workload.
+    order = np.argsort(w)
+    assert np.all(np.diff(d_bp[order]) <= 1e-15)
+    assert np.all(d_bp[high] == 0.0)
 
 
 def test_rejects_a_node_with_no_way_to_a_market() -> None:
@@ -534,17 +907,10 @@ def test_default_network_mass_balance() -> None:
     if not hasattr(network, "load_network"):
         pytest.skip("borderflow.network.load_network not available yet")
     net = network.load_network().compile()
-    months = model_months()
-    T = len(months)
-    drivers = Drivers(
-        months=months,
-        effort=np.ones((T, net.n_arcs)),
-        control=np.zeros((T, len(net.nodes_of_kind("precursor_source")))),
-        destroyed=np.zeros((T, len(net.nodes_of_kind("lab_region")))),
-        scheduled=np.zeros((T, net.n_arcs)),
-    )
+    drivers = drivers_for(net, model_months())
     start = time.perf_counter()
     out = simulate_reference(net, drivers, sample(2, seed=1))
     assert time.perf_counter() - start < 8.0
     assert mass_balance_residual(out).max() < 1e-9
+    assert people_residual(out).max() < 1e-9
     assert np.all(out["delivered_kg"] >= 0.0)

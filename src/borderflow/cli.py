@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 from typer.exceptions import TyperException
 
-from borderflow.display import interval
+from borderflow.display import interval, money, money_interval
 from borderflow.errors import BorderflowError
 
 app = typer.Typer(
@@ -76,30 +76,42 @@ def run(
         result = compare(scenarios or None, members=members, seed=seed, network=network,
                          progress=step)
     first, last = result.period
-    table = Table(
-        title=f"borderflow: scenarios against {result.baseline}, {first}-{last} totals "
-        f"({members} members, seed {seed}; median [90 % interval])",
-        title_justify="left",
-    )
-    table.add_column("scenario", style="bold")
-    table.add_column("delivered to US\n(kg, pure)", justify="right")
-    table.add_column("change vs\nstatus quo (kg)", justify="right")
-    table.add_column("seized by CBP\n(lb, gross)", justify="right")
-    table.add_column("change vs\nstatus quo (lb)", justify="right")
-    table.add_column("flow displaced\n(share)", justify="right")
+    title = (f"{first}-{last} totals against {result.baseline} ({members} members, seed "
+             f"{seed}; median [90 % interval]; changes paired member by member)")
+    health = Table(title=f"Deaths and supply, {title}", title_justify="left")
+    for col in ("scenario", "overdose deaths\n(T40.4)", "deaths averted",
+                "delivered to US\n(kg, pure)", "change vs\nstatus quo (kg)",
+                "seized by CBP\n(lb, gross)", "flow displaced\n(share)"):
+        health.add_column(col, justify="left" if col == "scenario" else "right")
+    border = Table(title="Border, cooperation and costs", title_justify="left")
+    for col in ("scenario", "encounters", "cooperation\n2030", "policy cost", "trade cost",
+                "cost per death\naverted"):
+        border.add_column(col, justify="left" if col == "scenario" else "right")
     for name, m in result.metrics.items():
-        table.add_row(
+        health.add_row(
             name,
+            interval(m["overdose_deaths"]),
+            interval(m["deaths_averted"]),
             interval(m["kg_delivered_us"]),
             interval(m["kg_delivered_us_vs_status_quo"]),
             interval(m["seizures_lb"]),
-            interval(m["seizures_lb_vs_status_quo"]),
             interval(m["flow_displaced_share"], share=True),
         )
-    console.print(table)
+        per_death = m["cost_per_death_averted_usd"]
+        border.add_row(
+            name,
+            interval(m["encounters"]),
+            interval(m["cooperation_2030"], share=True),
+            money_interval(m["policy_cost_usd"]),
+            money_interval(m["trade_cost_usd"]),
+            "-" if per_death is None else money(per_death["median"]),
+        )
+    console.print(health)
+    console.print(border)
     console.print(
-        "Priors only (no calibration yet). Changes are paired member by member: "
-        "scenario minus status quo."
+        "Priors only (no calibration yet). Deaths averted: status quo minus scenario; "
+        "cost per death averted: median incremental cost (policy + trade) over median "
+        "deaths averted, '-' where that median is not positive."
     )
     if json_out is not None:
         _write_text(json_out, json.dumps(result.to_json(), indent=2))

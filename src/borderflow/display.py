@@ -19,3 +19,17 @@ def interval(stats: Mapping[str, float], share: bool = False) -> str:
     if share:
         return f"{stats['median']:.2f} [{stats['p05']:.2f}, {stats['p95']:.2f}]"
     return f"{number(stats['median'])} [{number(stats['p05'])}, {number(stats['p95'])}]"
+
+
+def money(x: float) -> str:
+    """USD in millions or billions: ``$1.2 B``, ``$350 M``, ``$0`` for under $0.5 M."""
+    if abs(x) >= 1e9:
+        return f"${x / 1e9:,.3g} B"
+    if abs(x) >= 0.5e6:
+        return f"${x / 1e6:,.3g} M"
+    return "$0"
+
+
+def money_interval(stats: Mapping[str, float]) -> str:
+    """``median [p05, p95]`` in USD millions or billions."""
+    return f"{money(stats['median'])} [{money(stats['p05'])}, {money(stats['p95'])}]"

@@ -11,6 +11,8 @@ import numpy as np
 import xarray as xr
 
 from borderflow.model.engine import OUTPUT_DIMS
+from borderflow.model.migration import ORIGINS
+from borderflow.model.population import STATES
 from borderflow.network import CompiledNetwork
 
 UNITS = {
@@ -19,6 +21,7 @@ UNITS = {
     "seizures_kg": "kg/month (pure fentanyl-equivalent) seized on the arc",
     "supply_kg": "kg/month (fentanyl-equivalent) shipped by the precursor source",
     "lab_capacity_kg": "kg/month (pure fentanyl) lab capacity available",
+    "lab_target_kg": "kg/month (pure fentanyl) capacity the labs rebuild toward",
     "production_kg": "kg/month (pure fentanyl) produced",
     "precursor_stock_kg": "kg (fentanyl-equivalent) precursor stock at month end",
     "lab_seizures_kg": "kg/month (fentanyl-equivalent) stock seized in takedowns",
@@ -30,6 +33,22 @@ UNITS = {
     "seizures_lb": "lb/month (gross, as CBP counts) seized by CBP at and between ports",
     "crossing_flow_kg": "kg/month (pure fentanyl) sent to each crossing (before seizure)",
     "parameter_value": "per-member parameter draw (unit in the parameter registry)",
+    "overdose_deaths": "deaths/month involving synthetic opioids (CDC T40.4)",
+    "heroin_deaths": "deaths/month from heroin-only overdoses (not T40.4)",
+    "price_usd_per_pure_gram": "USD per pure gram of fentanyl at retail",
+    "population": "persons in each state at month end",
+    "encounters_by_origin": "southwest-border encounters/month by origin group",
+    "encounters_at_ports": "southwest-border encounters/month at ports of entry",
+    "encounters_between_ports": "southwest-border encounters/month between ports",
+    "encounters": "southwest-border encounters/month, at and between ports",
+    "bp_workload": "Border Patrol processing hours over frontline hours (uncapped)",
+    "guns_south": "firearms/month trafficked from the US to Mexico",
+    "gun_homicides_mexico": "homicides/month in Mexico attributable to those guns",
+    "cooperation": "US-Mexico cooperation index (0-1) at the start of the month",
+    "trade_cost_usd": "USD/month of bilateral trade lost",
+    "policy_cost_usd": "USD/month spent on the scenario's levers",
+    "fentanyl_share": "fentanyl's share of the illicit opioid supply (0-1)",
+    "exposure": "fentanyl's effective share of use (delivered over full-share use, 0-1)",
 }
 
 #: The metrics ``compare`` reports, with their units (totals over the period).
@@ -39,6 +58,14 @@ METRICS = {
     "kg_delivered_us_vs_status_quo": "kg (pure), scenario minus status quo, paired",
     "seizures_lb_vs_status_quo": "lb (gross), scenario minus status quo, paired",
     "flow_displaced_share": "share of crossing flow displaced between crossings (0-1)",
+    "overdose_deaths": "synthetic-opioid (T40.4) overdose deaths",
+    "deaths_averted": "deaths, status quo minus scenario, paired (positive: fewer deaths)",
+    "encounters": "southwest-border encounters",
+    "cooperation_2030": "cooperation index (0-1), mean over 2030",
+    "policy_cost_usd": "USD spent on the levers",
+    "trade_cost_usd": "USD of bilateral trade lost",
+    "cost_per_death_averted_usd": "median incremental cost (policy + trade, paired) over "
+    "median deaths averted; only where that median is positive",
 }
 
 
@@ -60,6 +87,8 @@ def to_dataset(
         "source": [net.node_ids[n] for n in net.nodes_of_kind("precursor_source")],
         "lab": [net.node_ids[n] for n in net.nodes_of_kind("lab_region")],
         "crossing": [net.node_ids[c] for c in crossings],
+        "state": list(STATES),
+        "origin": list(ORIGINS),
         "crossing_type": ("crossing", [net.crossing_type[c] for c in crossings]),
         "arc_from": ("arc", [a for a, _ in net.arc_ids]),
         "arc_to": ("arc", [b for _, b in net.arc_ids]),
@@ -73,6 +102,8 @@ def to_dataset(
     ds = xr.Dataset(data, coords=coords, attrs=dict(attrs))
     ds["seizures_lb"] = ds["seizures_lb_ports_of_entry"] + ds["seizures_lb_between_ports"]
     ds["seizures_lb"].attrs["units"] = UNITS["seizures_lb"]
+    ds["encounters"] = ds["encounters_at_ports"] + ds["encounters_between_ports"]
+    ds["encounters"].attrs["units"] = UNITS["encounters"]
     ds["parameter_value"] = (
         ("member", "parameter"),
         np.stack([np.asarray(v, dtype=float) for v in params.values()], axis=1),
@@ -88,6 +119,11 @@ def period_totals(ds: xr.Dataset, first_year: int, last_year: int) -> dict[str, 
         "kg_delivered_us": window["delivered_kg"].sum(("month", "market")),
         "seizures_lb": window["seizures_lb"].sum("month"),
         "crossing_flow_kg": window["crossing_flow_kg"].sum("month"),
+        "overdose_deaths": window["overdose_deaths"].sum("month"),
+        "encounters": window["encounters"].sum("month"),
+        "cooperation_2030": ds["cooperation"].sel(month=slice("2030-01", "2030-12")).mean("month"),
+        "policy_cost_usd": window["policy_cost_usd"].sum("month"),
+        "trade_cost_usd": window["trade_cost_usd"].sum("month"),
     }
 
 
@@ -112,31 +148,52 @@ def summarize(values: xr.DataArray) -> dict[str, float]:
 
 def paired_metrics(
     base: Mapping[str, xr.DataArray], scen: Mapping[str, xr.DataArray]
-) -> dict[str, dict[str, float]]:
-    """The metrics of one scenario against the baseline, paired member by member."""
-    return {
-        "kg_delivered_us": summarize(scen["kg_delivered_us"]),
-        "seizures_lb": summarize(scen["seizures_lb"]),
-        "kg_delivered_us_vs_status_quo": summarize(
-            scen["kg_delivered_us"] - base["kg_delivered_us"]
-        ),
-        "seizures_lb_vs_status_quo": summarize(scen["seizures_lb"] - base["seizures_lb"]),
-        "flow_displaced_share": summarize(
-            displaced_share(base["crossing_flow_kg"], scen["crossing_flow_kg"])
-        ),
+) -> dict[str, dict[str, float] | None]:
+    """The metrics of one scenario against the baseline, paired member by member.
+
+    ``cost_per_death_averted_usd`` is ``{"median": x}`` (median incremental cost over
+    median deaths averted) where the median deaths averted is positive, else ``None``.
+    """
+    averted = base["overdose_deaths"] - scen["overdose_deaths"]
+    extra_cost = (scen["policy_cost_usd"] + scen["trade_cost_usd"]
+                  - base["policy_cost_usd"] - base["trade_cost_usd"])
+    out: dict[str, dict[str, float] | None] = {
+        name: summarize(scen[name])
+        for name in ("kg_delivered_us", "seizures_lb", "overdose_deaths", "encounters",
+                     "cooperation_2030", "policy_cost_usd", "trade_cost_usd")
     }
+    out["kg_delivered_us_vs_status_quo"] = summarize(
+        scen["kg_delivered_us"] - base["kg_delivered_us"]
+    )
+    out["seizures_lb_vs_status_quo"] = summarize(scen["seizures_lb"] - base["seizures_lb"])
+    out["flow_displaced_share"] = summarize(
+        displaced_share(base["crossing_flow_kg"], scen["crossing_flow_kg"])
+    )
+    out["deaths_averted"] = summarize(averted)
+    median_averted = out["deaths_averted"]["median"]
+    out["cost_per_death_averted_usd"] = (
+        {"median": float(np.median(extra_cost)) / median_averted}
+        if median_averted > 0 else None
+    )
+    return {name: out[name] for name in METRICS}
 
 
 def annual(ds: xr.Dataset) -> xr.Dataset:
-    """Calendar-year totals of delivered kg, CBP seizures (lb) and Mexican seizures (kg)."""
+    """Calendar-year totals for the report's fan charts (cooperation: yearly mean)."""
     per_month = xr.Dataset(
         {
             "delivered_kg": ds["delivered_kg"].sum("market"),
             "seizures_lb": ds["seizures_lb"],
             "mexico_seizures_kg": ds["mexico_seizures_kg"],
+            "overdose_deaths": ds["overdose_deaths"],
+            "encounters": ds["encounters"],
+            "policy_cost_usd": ds["policy_cost_usd"],
+            "trade_cost_usd": ds["trade_cost_usd"],
         }
     )
-    return per_month.groupby("month.year").sum("month").transpose("member", "year")
+    yearly = per_month.groupby("month.year").sum("month")
+    yearly["cooperation"] = ds["cooperation"].groupby("month.year").mean("month")
+    return yearly.transpose("member", "year")
 
 
 def fiscal_year_totals(values: xr.DataArray) -> xr.DataArray:

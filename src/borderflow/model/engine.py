@@ -20,10 +20,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from borderflow.model.drivers import Drivers, decimal_year
+from borderflow.model import market, migration, population
+from borderflow.model.drivers import COST_ITEMS, HISTORY_EVENTS, Drivers, decimal_year
+from borderflow.model.migration import ORIGINS
+from borderflow.model.population import STATES
 from borderflow.network import CompiledNetwork
 
 KG_TO_LB = 2.20462262
+TRADE_USD_PER_YEAR = 798.8e9  # US-Mexico goods trade, 2023 (US Census via context_facts)
 LAB_SIZE_FLOOR_KG = 1e-6  # kg/month added to lab size variables so ln(size) is finite
 
 MEXICO_KINDS = ("port", "lab_region", "staging")
@@ -35,6 +39,7 @@ OUTPUT_DIMS: dict[str, tuple[str, ...]] = {
     "seizures_kg": ("arc",),
     "supply_kg": ("source",),
     "lab_capacity_kg": ("lab",),
+    "lab_target_kg": ("lab",),
     "production_kg": ("lab",),
     "precursor_stock_kg": ("lab",),
     "lab_seizures_kg": ("lab",),
@@ -44,6 +49,21 @@ OUTPUT_DIMS: dict[str, tuple[str, ...]] = {
     "seizures_lb_ports_of_entry": (),
     "seizures_lb_between_ports": (),
     "crossing_flow_kg": ("crossing",),
+    "overdose_deaths": (),
+    "heroin_deaths": (),
+    "price_usd_per_pure_gram": (),
+    "population": ("state",),
+    "encounters_by_origin": ("origin",),
+    "encounters_at_ports": (),
+    "encounters_between_ports": (),
+    "bp_workload": (),
+    "guns_south": (),
+    "gun_homicides_mexico": (),
+    "cooperation": (),
+    "trade_cost_usd": (),
+    "policy_cost_usd": (),
+    "fentanyl_share": (),
+    "exposure": (),
 }
 
 #: Outputs with an ``arc`` dimension, recorded only when ``arc_detail`` is true.
@@ -288,7 +308,7 @@ def run(
     params: Mapping[str, np.ndarray],
     arc_detail: bool = True,
 ) -> dict[str, np.ndarray]:
-    """Step every member through every month.
+    """Step every member through every month (docs/model.md and docs/model-system.md).
 
     Args:
         net: the compiled network.
@@ -299,7 +319,8 @@ def run(
 
     Returns:
         Arrays of shape (M, T, …) named as in :data:`OUTPUT_DIMS`; flows in pure
-        fentanyl-equivalent kg/month, CBP seizures in gross lb/month.
+        fentanyl-equivalent kg/month, CBP seizures in gross lb/month, people in
+        persons, money in USD/month.
 
     """
     lay = _layout(net)
@@ -312,19 +333,20 @@ def run(
     theta = p["logit_scale_usd_per_kg"]
     value_per_theta = p["value_at_risk_usd_per_kg"] / theta
     yld, headroom = p["synthesis_yield"], p["lab_headroom"]
-    pull = p["market_pull_kg_per_month"][:, None] / (
-        1.0 + np.exp(-(year[None, :] - p["takeoff_midpoint_year"][:, None])
-                     / p["takeoff_width_years"][:, None])
-    )
     d0 = np.minimum(1.0, p["detection_scale"][:, None] * net.detection[None, :])
+    log_escape = np.log1p(-np.minimum(d0, 1.0 - 1e-15))  # ln(1 − d0), finite
     learn = (1.0 - np.exp(-1.0 / p["risk_learning_months"]))[:, None]
-    rebuild = np.exp(-1.0 / p["lab_rebuild_months"])[:, None]
     catch_up = np.exp(-1.0 / p["substitution_months"])
     holding = (p["precursor_holding_months"] / yld)[:, None]
     gross = _gross_per_pure(p, year)
     mail_gross = 1.0 / p["mail_purity"]
+    purity = _ramp(year, 2018.5, 2022.5, p["powder_purity_2018"], p["powder_purity_2022"])
+    potency = purity / p["powder_purity_2022"][:, None]
+    c0 = p["cooperation_baseline"]
+    covid = HISTORY_EVENTS.index("covid")
     sizes = {"market": len(lay.markets), "arc": n_arcs, "source": len(lay.sources),
-             "lab": n_labs, "crossing": len(lay.crossing_in)}
+             "lab": n_labs, "crossing": len(lay.crossing_in), "state": len(STATES),
+             "origin": len(ORIGINS)}
     names = [n for n in OUTPUT_DIMS if arc_detail or n not in ARC_OUTPUTS]
 
     # time-major while stepping (each month writes one contiguous block)
@@ -333,43 +355,77 @@ def run(
     # per-month work arrays, reused; the last column is the padding's dummy arc
     flow_pad, arriving = np.zeros((m, n_arcs + 1)), np.zeros((m, n_arcs + 1))
     flow, seized = flow_pad[:, :n_arcs], np.zeros((m, n_arcs))
-    out["market_pull_kg"][:] = pull.T
 
     risk = d0.copy()
     stock = np.zeros((m, n_labs))
     subst = np.zeros(m)
-    capacity = None
-    detect = through = fixed = None
+    share = p["fentanyl_share_2010"].copy()
+    coop = c0.copy()
+    pop = population.initial(
+        p, p["treatment_capacity_scale"] * market.knots(year[0], market.TREATMENT_CAPACITY_KNOTS)
+    )
+    capacity = kappa = kappa_ref = fixed = None
     keep = np.where(lay.lab_pos[net.arc_head] >= 0, yld[:, None], 1.0)
     for t in range(t_n):
-        # drivers change rarely: recompute detection and cost only when they do
-        if t == 0 or not np.array_equal(drivers.effort[t], drivers.effort[t - 1]):
-            detect = 1.0 - (1.0 - d0) ** drivers.effort[t][None, :]
-            through = 1.0 - detect
+        hist = drivers.history[t]
+        chi = coop / c0  # M1: Mexican-side efficacy relative to baseline cooperation
+
+        # M2 migration and Border Patrol workload
+        by_origin = migration.encounters(p, year[t], hist, drivers.asylum_regime[t],
+                                         drivers.mx_migration[t], chi)
+        total = by_origin.sum(axis=1)
+        at_ports = migration.ports_share(p, hist) * total
+        between = total - at_ports
+        workload = migration.workload(between, p, drivers.processing_staff[t])
+        e_between, e_ports = migration.effort_factors(workload, p)
+
+        # M3 detection: US effort x Mexican effort (scaled by cooperation) x workload
+        effort = np.maximum(
+            0.0, drivers.effort[t] * (1.0 + (drivers.effort_mx[t] - 1.0) * chi[:, None])
+        )
+        effort = np.where(lay.between_arc, effort * e_between[:, None],
+                          np.where(lay.poe_arc, effort * e_ports[:, None], effort))
+        detect = -np.expm1(effort * log_escape)
         if t == 0 or not np.array_equal(drivers.scheduled[t], drivers.scheduled[t - 1]):
             cost = net.cost_usd_per_kg + np.outer(p["china_scheduling_cost_usd_per_kg"],
                                                   drivers.scheduled[t])
             fixed = cost / theta[:, None] - lay.log_size_fixed[net.arc_head]
+
+        # M4 guns south
+        guns_left = 1.0 - drivers.gun_inspection[t]
+        out["guns_south"][t] = p["guns_south_per_year"] / 12.0 * guns_left
+        out["gun_homicides_mexico"][t] = p["homicides_per_gun"] * out["guns_south"][t]
+        rebuild = np.exp(-guns_left ** p["resilience_gun_elasticity"]
+                         / p["lab_rebuild_months"])[:, None]
+
+        users = pop.O + p["misuse_use_weight"] * pop.M
         if capacity is None:  # initial capacity: targets with equal lab sizes
             equal = np.full((m, n_labs), -np.log(n_labs))
             V, _, R = _logit_pass(lay, fixed, risk, equal, value_per_theta, keep)
-            capacity, _ = _targets(lay, V, R, pull[:, t], headroom)
+            price0 = p["retail_price_usd_per_pure_gram"]
+            capacity, _ = _targets(lay, V, R, market.demand_kg(users, share, price0, p),
+                                   headroom)
 
-        # 1 destruction
-        k = drivers.destroyed[t][None, :]
+        # M5 destruction: Mexican takedowns scale with cooperation, strikes do not
+        k = 1.0 - (1.0 - np.minimum(1.0, drivers.takedown[t] * chi[:, None])) * (
+            1.0 - drivers.strike[t]
+        )
         avail = capacity * (1.0 - k)
         out["lab_seizures_kg"][t] = stock * k
         stock_left = stock * (1.0 - k)
 
-        # 2-6 route choice, perceived survival, targets
+        # M6 route choice, perceived survival, import cost, price, demand, targets
         size = avail + LAB_SIZE_FLOOR_KG
         V, P, R = _logit_pass(
             lay, fixed, risk, np.log(size / size.sum(axis=1, keepdims=True)), value_per_theta,
             keep,
         )
-        k_star, supply_total = _targets(lay, V, R, pull[:, t], headroom)
+        price = (p["retail_price_usd_per_pure_gram"] if kappa_ref is None
+                 else market.retail_price(kappa, kappa_ref, p))
+        pull = market.demand_kg(users, share, price, p)
+        k_star, supply_total = _targets(lay, V, R, pull, headroom)
 
-        # 7 supply with substitution
+        # supply with substitution
         ctrl = drivers.control[t]
         blocked = float(lay.source_share @ ctrl)
         open_w = lay.source_share * (1.0 - ctrl)
@@ -378,7 +434,7 @@ def run(
         x = supply_total[:, None] * (open_w[None, :] + z_eff[:, None] * sub_w[None, :])
         out["supply_kg"][t] = x
 
-        # 8 forward pass, level by level
+        # forward pass, level by level
         send = np.zeros((m, net.n_nodes))
         send[:, lay.sources] = x
         lost = out["lost_kg"][t]
@@ -396,15 +452,46 @@ def run(
                 send[:, lay.labs[cols]] = yld[:, None] * used
             f = send[:, lv.tails] * P[:, lv.arcs]
             flow[:, lv.arcs] = f
-            arriving[:, lv.arcs] = f * through[:, lv.arcs]
+            arriving[:, lv.arcs] = f * (1.0 - detect[:, lv.arcs])
         np.multiply(flow, detect, out=seized)
+        delivered = send[:, lay.markets]
+        kappa = market.import_cost(flow, seized, cost, p["value_at_risk_usd_per_kg"],
+                                   delivered.sum(axis=1))
+        if kappa_ref is None:
+            kappa_ref = kappa
+
+        # M7 exposure and fatal hazards; M8 population
+        exposed = market.exposure(delivered.sum(axis=1), users, p)
+        kits = market.knots(year[t], market.NALOXONE_KITS_KNOTS) + drivers.naloxone_kits[t]
+        survive_od = np.exp(-kits / p["naloxone_half_kits"])  # 1 − share averted
+        common = (1.0 + p["covid_hazard_increase"] * hist[covid]) * survive_od
+        phi_f = p["fentanyl_death_rate_per_year"] * exposed * potency[:, t] * common
+        phi_h = p["heroin_death_rate_per_year"] * (1.0 - exposed) * common
+        slots = (p["treatment_capacity_scale"]
+                 * market.knots(year[t], market.TREATMENT_CAPACITY_KNOTS)
+                 + drivers.treatment_slots[t])
+        pop, deaths_f, deaths_h = population.step(pop, p, phi_f, phi_h, slots,
+                                                  drivers.prevention[t])
+
+        # M11 costs (cooperation at the start of the month)
+        out["trade_cost_usd"][t] = TRADE_USD_PER_YEAR / 12.0 * p["trade_loss_share"] * (
+            np.maximum(0.0, 1.0 - chi)
+        )
+        out["policy_cost_usd"][t] = sum(
+            p[f"cost_{item}"] * drivers.activity[t, i] / 12.0
+            for i, item in enumerate(COST_ITEMS) if drivers.activity[t, i] != 0
+        ) + np.zeros(m)
+
+        # record
         out["production_kg"][t] = send[:, lay.labs]
         out["crossing_flow_kg"][t] = flow_pad[:, lay.crossing_in].sum(axis=2)
         if arc_detail:
             out["flow_kg"][t] = flow
             out["seizures_kg"][t] = seized
-        out["delivered_kg"][t] = send[:, lay.markets]
+        out["delivered_kg"][t] = delivered
+        out["market_pull_kg"][t] = pull
         out["lab_capacity_kg"][t] = avail
+        out["lab_target_kg"][t] = k_star
         out["precursor_stock_kg"][t] = stock
         out["mexico_seizures_kg"][t] = (
             seized[:, lay.mexico_arc].sum(axis=1) + out["lab_seizures_kg"][t].sum(axis=1)
@@ -416,8 +503,24 @@ def run(
         out["seizures_lb_between_ports"][t] = (
             KG_TO_LB * seized[:, lay.between_arc].sum(axis=1) * gross[:, t]
         )
+        out["overdose_deaths"][t] = deaths_f
+        out["heroin_deaths"][t] = deaths_h
+        out["price_usd_per_pure_gram"][t] = price
+        out["population"][t] = pop.stack()
+        out["encounters_by_origin"][t] = by_origin
+        out["encounters_at_ports"][t] = at_ports
+        out["encounters_between_ports"][t] = between
+        out["bp_workload"][t] = workload
+        out["cooperation"][t] = coop
+        out["fentanyl_share"][t] = share
+        out["exposure"][t] = exposed
 
-        # 9-11 learning, rebuilding, substitution
+        # M9 diffusion, M10 cooperation; learning, rebuilding, substitution
+        share = market.diffuse(share, kappa, kappa_ref, p)
+        target = c0 + (1.0 - c0) * p["engagement_gain"] * drivers.engagement[t]
+        strike = float(lay.lab_share @ drivers.strike[t])
+        coop = np.clip(target + (coop - target) * np.exp(-1.0 / p["cooperation_recovery_months"])
+                       - p["strike_cooperation_drop"] * strike, 0.0, 1.0)
         risk += learn * (detect - risk)
         capacity = k_star + (avail - k_star) * rebuild
         target_subst = blocked * p["substitution_share"]

@@ -65,29 +65,6 @@ class Parameter:
 
 PARAMETERS: tuple[Parameter, ...] = (
     Parameter(
-        "market_pull_kg_per_month", "kg/month (pure)", "uniform", 250.0, 800.0,
-        "market (placeholder for mechanisms 7-8)",
-        "anchor us_imf_pure_consumption: Kilmer, Pardo, Pujol-Mitchell & Caulkins 2022 "
-        "(US illicit fentanyl consumption 'single digit' metric tons a year, <10 t); "
-        "range 3-9.6 t/yr",
-        "Plateau of pure fentanyl the US market pulls through the chain after the take-off.",
-    ),
-    Parameter(
-        "takeoff_midpoint_year", "year", "uniform", 2016.0, 2019.5,
-        "market (placeholder for mechanisms 7-8)",
-        "judgement: supplier-driven take-off from about 2013 (Pardo et al., RAND 2019, "
-        "'The Future of Fentanyl'); midpoint between 2016 and 2019.5",
-        "Decimal year at which the market pull reaches half its plateau.",
-        bounds=(2010.0, 2035.0),
-    ),
-    Parameter(
-        "takeoff_width_years", "years", "uniform", 0.8, 2.5,
-        "market (placeholder for mechanisms 7-8)",
-        "judgement: the take-off spread over roughly 2013-2022 (RAND 2019)",
-        "Logistic scale of the take-off (years from 27 % to 73 % of the plateau: 2x).",
-        bounds=(0.05, 20.0),
-    ),
-    Parameter(
         "logit_scale_usd_per_kg", "USD/kg (pure)", "loguniform", 1000.0, 8000.0,
         "5 adaptive routing",
         "judgement: dispersion of route choice comparable to one crossing's smuggling "
@@ -227,6 +204,255 @@ PARAMETERS: tuple[Parameter, ...] = (
         bounds=(1e-4, 1.0),
     ),
 )
+
+def _p(name: str, unit: str, dist: Distribution, low: float, high: float, mechanism: str,
+       source: str, description: str, bounds: tuple[float, float] = (0.0, math.inf),
+       ) -> Parameter:
+    return Parameter(name, unit, dist, low, high, mechanism, source, description, bounds)
+
+
+J = "judgement: "
+M7, M8, M9, M10, M11 = ("7 risks and prices", "8 exposure and deaths",
+                         "9 migration and border capacity", "10 guns south",
+                         "11 cooperation and trade")
+COST = "costs"
+
+SYSTEM_PARAMETERS: tuple[Parameter, ...] = (
+    # 7 risks, prices, demand
+    _p("consumption_g_per_user_month", "g (pure) per user-month", "uniform", 0.1, 0.4, M7,
+       "anchors dea_avg_mg_per_pill (2.4 mg a pill) and daily_fentanyl_dose_per_user (gap; "
+       "heavy users take many pills a day): 3-13 mg a day; the Kilmer et al. 2022 bound "
+       "(<10 t a year) is a calibration constraint, not used here",
+       "Pure fentanyl a person with OUD would use in a month if all their supply were "
+       "fentanyl.", (1e-4, 10.0)),
+    _p("import_cost_share", "fraction of retail price", "uniform", 0.01, 0.10, M7,
+       "anchor import_smuggling_share_of_retail: ~1-10 % (Reuter & Kleiman 1986; "
+       "unverified, hence the wide range)",
+       "Share of the retail price that moves with traffickers' import costs.", (0.0, 1.0)),
+    _p("retail_price_usd_per_pure_gram", "USD per pure g", "loguniform", 300.0, 3000.0, M7,
+       "anchor retail_price_per_pill: $1-10 a pill with ~2.4 mg (dea_avg_mg_per_pill) is "
+       "~$400-4,000 per pure gram",
+       "Retail price of a pure gram of fentanyl at baseline import costs.", (1.0, 1e6)),
+    _p("price_elasticity", "-", "uniform", -0.7, -0.1, M7,
+       J + "demand for opioids by dependent users is inelastic (-0.1 to -0.7)",
+       "Elasticity of fentanyl consumption with respect to its retail price.", (-5.0, 0.0)),
+    _p("misuse_use_weight", "x OUD use", "uniform", 0.1, 0.5, M7,
+       J + "people who misuse without a use disorder use 10-50 % as much",
+       "Consumption (and overdose exposure) of misuse relative to OUD.", (0.0, 1.0)),
+    _p("fentanyl_share_2010", "fraction", "loguniform", 0.002, 0.02, M7,
+       J + "fentanyl was a trace of the illicit opioid supply before the supplier-driven "
+       "take-off from ~2013 (Pardo et al., RAND 2019)",
+       "Fentanyl's share of the illicit opioid supply in January 2010.", (1e-6, 1.0)),
+    _p("diffusion_rate_per_year", "1/year", "uniform", 0.5, 1.5, M7,
+       J + "suppliers switched most markets within a few years (RAND 2019)",
+       "Logistic rate at which fentanyl displaces heroin at baseline import costs."),
+    _p("diffusion_cost_elasticity", "-", "uniform", 0.0, 2.0, M7,
+       J + "higher import costs slow the switch from heroin",
+       "Exponent of (baseline import cost / import cost) on the diffusion rate."),
+    # 8 population and deaths
+    _p("initiation_rate_per_year", "1/year", "loguniform", 3e-4, 2e-3, M8,
+       J + "a few hundred thousand people a year start illicit opioid use (of ~270 M aged "
+       "12+); Chen et al. 2019 model structure",
+       "Rate at which people with no use start misusing illicit opioids.", (0.0, 1.0)),
+    _p("progression_rate_per_year", "1/year", "uniform", 0.04, 0.10, M8,
+       "anchor chen2019_exit_rates (nonmedical->OUD 0.06, OUD->illicit 0.071 a year)",
+       "Rate from misuse to opioid use disorder."),
+    _p("misuse_exit_rate_per_year", "1/year", "uniform", 0.2, 0.45, M8,
+       "anchor chen2019_exit_rates (illicit-user exit 0.319 a year)",
+       "Rate at which people who misuse stop."),
+    _p("treatment_entry_rate_per_year", "1/year", "uniform", 0.2, 0.7, M8,
+       "anchor SOURCE_tx_engagement_HUD (59-64 % of people with heroin/fentanyl use "
+       "disorder engaged in treatment within a year)",
+       "Rate at which people with OUD seek MOUD (entries are capped by capacity)."),
+    _p("remission_rate_per_year", "1/year", "uniform", 0.05, 0.2, M8,
+       "anchors chen2019_exit_rates (OUD exit 0.311 a year, deaths included) and "
+       "natural_history_abstinence",
+       "Rate of remission without treatment."),
+    _p("treatment_exit_oud_rate_per_year", "1/year", "uniform", 0.78, 1.37, M8,
+       "anchor SOURCE_tx_exit_rates (exit with use disorder: methadone 0.78, "
+       "buprenorphine 1.37 a year)",
+       "Rate of leaving MOUD with the disorder."),
+    _p("treatment_exit_remission_rate_per_year", "1/year", "uniform", 0.2, 0.3, M8,
+       "anchor SOURCE_tx_exit_rates (exit in remission: methadone 0.221, buprenorphine "
+       "0.265 a year)",
+       "Rate of leaving MOUD in remission."),
+    _p("relapse_rate_per_year", "1/year", "uniform", 0.4, 0.75, M8,
+       "anchor SOURCE_relapse_rate (0.583 a year)",
+       "Rate from remission back to use disorder."),
+    _p("oud_2010", "persons", "uniform", 0.8e6, 1.8e6, M8,
+       "anchors chronic_heroin_users_2010 (~1.5 M, RAND 2014) and "
+       "heroin_fentanyl_use_disorder_SOURCE (~2.1 M in 2019-2021)",
+       "People with illicit-opioid use disorder in January 2010."),
+    _p("misuse_2010", "persons", "uniform", 0.3e6, 1.0e6, M8,
+       "anchor illicit_opioid_users_chen_model (0.93 M using illicit opioids in 2015)",
+       "People misusing illicit opioids without a disorder in January 2010."),
+    _p("remission_2010", "persons", "uniform", 0.2e6, 1.0e6, M8,
+       J + "a remission pool comparable to the OUD population",
+       "People in remission in January 2010."),
+    _p("treatment_capacity_scale", "x path", "uniform", 0.6, 1.4, M8,
+       "anchors moud_receipt_2021 (~1.3 M received MOUD in 2021, all OUD), "
+       "methadone_otp_clients, bup_patients_annual; judgement path 0.3 M (2010) to 0.9 M "
+       "(2021) for the illicit-opioid population",
+       "Multiplier on the MOUD capacity path for this population."),
+    _p("fentanyl_death_rate_per_year", "1/year", "uniform", 0.015, 0.045, M8,
+       "anchor od_death_rate_illicit_OUD_SOURCE (0.024-0.030 fatal overdoses per "
+       "person-year with heroin/fentanyl use disorder, 2019-2021)",
+       "Fatal overdose hazard of a person with OUD fully exposed to fentanyl."),
+    _p("heroin_death_rate_per_year", "1/year", "uniform", 0.003, 0.012, M8,
+       "anchor chen2019_illicit_od_rate (0.005 a year in 2002, before fentanyl)",
+       "Fatal overdose hazard of heroin-only use."),
+    _p("treatment_death_ratio", "x", "uniform", 0.2, 0.5, M8,
+       "anchors moud_mortality_methadone_sordo (overdose 2.6 vs 12.7 per 1,000 PY), "
+       "moud_mortality_bup_sordo (1.4 vs 4.6), moud_hr_post_overdose",
+       "Overdose hazard in MOUD relative to out of treatment.", (0.0, 1.0)),
+    _p("naloxone_half_kits", "kits per year", "loguniform", 1e7, 5e7, M8,
+       "anchors naloxone_kits_and_deaths_averted_SOURCE (2.57 M kits averted ~10,600 "
+       "deaths in 2021, ~12 %) and naloxone_kits_per_death_averted (6 %)",
+       "Kits a year at which 63 % of fatal overdoses would be reversed."),
+    _p("covid_hazard_increase", "fraction", "uniform", 0.1, 0.5, M8,
+       J + "isolation and disrupted services raised overdose fatality from March 2020 "
+       "(DESIGN.md; policy_calendar COVID-19 period)",
+       "Relative rise of the fatal overdose hazard during the COVID-19 period."),
+    # 9 migration and border capacity
+    _p("encounters_mexico_2015", "encounters/month", "loguniform", 10e3, 40e3, M9,
+       J + "mid-2010s level, a factor of 2 either way", "Push index level, Mexico."),
+    _p("encounters_nca_2015", "encounters/month", "loguniform", 8e3, 40e3, M9,
+       J + "mid-2010s level, wide", "Push index level, northern Central America."),
+    _p("encounters_other_2015", "encounters/month", "loguniform", 1e3, 10e3, M9,
+       J + "mid-2010s level, wide", "Push index level, other nationalities."),
+    _p("push_trend_mexico", "1/year", "uniform", -0.1, 0.1, M9, J + "flat, +-10 %/yr",
+       "Exponential trend of the Mexican push index.", (-2.0, 2.0)),
+    _p("push_trend_nca", "1/year", "uniform", 0.0, 0.25, M9,
+       J + "violence and poverty in Guatemala, Honduras, El Salvador",
+       "Exponential trend of the northern Central American push index.", (-2.0, 2.0)),
+    _p("push_trend_other", "1/year", "uniform", 0.1, 0.5, M9,
+       J + "rising extra-continental migration (Venezuela, Cuba, Haiti, ...)",
+       "Exponential trend of the other-nationalities push index.", (-2.0, 2.0)),
+    _p("enc_southern_border_program", "x", "uniform", 0.6, 1.0, M9,
+       J + "Mexico's 2014 Southern Border Program (policy_calendar)",
+       "Encounter multiplier while the event lasts."),
+    _p("enc_enforcement_2017", "x", "uniform", 0.6, 1.0, M9,
+       J + "executive order 13767 (policy_calendar)", "Encounter multiplier, 2017-2021."),
+    _p("enc_mpp", "x", "uniform", 0.6, 1.0, M9,
+       J + "Migrant Protection Protocols (policy_calendar)", "Encounter multiplier, MPP."),
+    _p("enc_joint_declaration", "x", "uniform", 0.6, 1.0, M9,
+       J + "US-Mexico joint declaration, National Guard deployment (policy_calendar)",
+       "Encounter multiplier after June 2019."),
+    _p("enc_title42", "x", "uniform", 1.0, 2.5, M9,
+       "anchor title42_share_fy2021 (62 % expelled): expulsions without consequence "
+       "inflated repeat crossings", "Encounter multiplier under Title 42."),
+    _p("enc_border_restrictions", "x", "uniform", 0.3, 1.0, M9,
+       J + "land-border travel restrictions, 2020-2021 (policy_calendar)",
+       "Encounter multiplier during the restrictions."),
+    _p("enc_administration_2021", "x", "uniform", 1.0, 3.0, M9,
+       J + "2021 change of administration (policy_calendar)",
+       "Encounter multiplier from January 2021."),
+    _p("enc_parole_cbp_one", "x", "uniform", 0.6, 1.2, M9,
+       J + "parole processes and CBP One appointments from January 2023",
+       "Encounter multiplier from January 2023."),
+    _p("enc_asylum_rule_2023", "x", "uniform", 0.5, 1.0, M9,
+       J + "Circumvention of Lawful Pathways rule (policy_calendar)",
+       "Encounter multiplier from May 2023."),
+    _p("ports_share", "fraction", "uniform", 0.12, 0.30, M9,
+       J + "a minority of southwest encounters are inadmissibles at ports",
+       "Share of encounters at ports of entry before CBP One.", (0.0, 0.9)),
+    _p("ports_share_cbp_one", "x", "uniform", 1.0, 3.0, M9,
+       J + "CBP One appointments moved arrivals to ports from January 2023",
+       "Multiplier on the ports share from January 2023."),
+    _p("processing_hours", "agent-hours per encounter", "uniform", 2.0, 8.0, M9,
+       "anchors processing_time_per_family (2-3 h paperwork), title42_processing_time "
+       "(96 min), bp_custody_duration (~39 h in custody, care shared)",
+       "Border Patrol hours one between-ports encounter takes."),
+    _p("bp_hours_per_month", "agent-hours/month", "uniform", 1.2e6, 2.4e6, M9,
+       "anchors bp_agents_2019_2023 (~19,500 agents) and bp_agents_frontline_share (61 % "
+       "on southwest apprehension duty), ~160 h a month",
+       "Frontline Border Patrol hours a month at the southwest border."),
+    _p("port_diversion_threshold", "fraction", "uniform", 0.3, 0.6, M9,
+       "anchor agent_diversion_2019 (25-60 % of agents diverted when port officers were "
+       "reassigned)", "Border Patrol workload above which port officers are reassigned.",
+       (0.0, 0.99)),
+    _p("port_diversion_max", "fraction", "uniform", 0.02, 0.10, M9,
+       "anchors ofo_officer_reassignment (731 of ~25,000 officers, ~3 %) and "
+       "poe_closure_for_processing (Lukeville, December 2023)",
+       "Largest share of port inspection effort diverted to processing.", (0.0, 1.0)),
+    # 10 guns south
+    _p("guns_south_per_year", "guns/year", "uniform", 135e3, 350e3, M10,
+       "anchors guns_south_2022_lower_bound (>135,000), guns_south_per_year_mexgov "
+       "(~200,000, GAO-21-322), guns_south_per_year_tbi (~253,000)",
+       "Southbound firearms trafficked from the US at status quo."),
+    _p("homicides_per_gun", "homicides per gun", "uniform", 0.001, 0.01, M10,
+       "anchor gun_supply_effect_dube: >=158-239 additional deaths a year near the border "
+       "after the 2004 assault-weapons-ban expiry (Dube, Dube & Garcia-Ponce 2013); "
+       "judgement on the size of that supply shock",
+       "Homicides in Mexico per trafficked gun."),
+    _p("resilience_gun_elasticity", "-", "uniform", 0.0, 0.5, M10,
+       J + "FLAGGED: firepower may make cartels more resilient (faster lab rebuilding); no "
+       "estimate exists, hence 0 to 0.5",
+       "Exponent linking the gun flow to lab rebuilding speed."),
+    # 11 cooperation and trade
+    _p("cooperation_baseline", "index 0-1", "uniform", 0.5, 0.8, M11,
+       J + "working but partial cooperation (anchor merida_to_bicentennial)",
+       "Status-quo cooperation index.", (0.01, 1.0)),
+    _p("cooperation_recovery_months", "months", "uniform", 12.0, 60.0, M11,
+       J + "frameworks are rebuilt over years (Merida declared dead July 2021, "
+       "Bicentennial Framework October 2021, action plan 2022)",
+       "Time constant with which cooperation returns to its target.", (0.1, 1e4)),
+    _p("strike_cooperation_drop", "index per strike", "uniform", 0.2, 0.6, M11,
+       J + "a unilateral strike collapses cooperation (anchor "
+       "military_action_trade_disruption: gap)", "Drop in cooperation per full strike."),
+    _p("engagement_gain", "fraction", "uniform", 0.2, 0.8, M11,
+       J + "sustained diplomacy closes part of the gap to full cooperation",
+       "Share of the gap to full cooperation closed at full engagement.", (0.0, 1.0)),
+    _p("trade_loss_share", "fraction of trade", "uniform", 0.02, 0.3, M11,
+       "anchors border_inspection_disruption_2022 (~$1 B of US GDP a day during a nine-day "
+       "inspection order), border_slowdown_cost_model and "
+       "ofo_reassignment_trade_cost_2019; judgement on the scaling",
+       "Share of bilateral trade lost per unit of cooperation lost (relative to baseline)."),
+    # costs (USD per year per unit of the lever's cost driver)
+    _p("cost_precursor_control", "USD/yr per share of supply stopped", "loguniform", 1e8,
+       2e9, COST, J + "indictments, sanctions, diplomacy with China",
+       "Annual cost of stopping all precursor supply (scaled by the share stopped)."),
+    _p("cost_mexican_port_interdiction", "USD/yr per added effort", "loguniform", 5e7,
+       5e8, COST, "anchor us_security_aid_mexico_since_2008 (>$3 B since 2008, ~$200 M a "
+       "year); judgement", "Annual cost of one more unit of Mexican port effort."),
+    _p("cost_lab_takedowns", "USD/yr per monthly share destroyed", "loguniform", 1e9, 2e10,
+       COST, J + "sustained operations (5 %/month costs 1/20 of this)",
+       "Annual cost of destroying all lab capacity each month."),
+    _p("cost_poe_inspection", "USD/yr per added effort", "loguniform", 3e8, 3e9, COST,
+       "anchors nii_scan_rate_* and nii_targets (scanning build-out); judgement",
+       "Annual cost of doubling inspection at every port of entry."),
+    _p("cost_between_ports_enforcement", "USD/yr per added effort", "loguniform", 1e9,
+       5e9, COST, J + "Border Patrol payroll scale (~19,500 agents)",
+       "Annual cost of doubling enforcement between ports."),
+    _p("cost_military_strikes", "USD per strike", "loguniform", 5e7, 1e9, COST,
+       J + "air and special operations", "Cost of one strike month."),
+    _p("cost_mexican_migration_enforcement", "USD/yr per share prevented", "loguniform",
+       2e8, 2e9, COST, J + "National Guard deployments, US support",
+       "Annual cost of preventing all encounters (scaled by the share)."),
+    _p("cost_processing_capacity", "USD per staff-year", "uniform", 80e3, 130e3, COST,
+       "anchor processing_coordinators (1,200 civilian positions planned); judgement on "
+       "pay and overhead", "Annual cost of one civilian processing staff member."),
+    _p("cost_asylum_regime", "USD/yr per unit |ln multiplier|", "loguniform", 1e8, 2e9,
+       COST, J + "adjudication and detention capacity a regime switch needs",
+       "Annual cost of an asylum-regime switch."),
+    _p("cost_southbound_inspection", "USD/yr per share stopped", "loguniform", 2e8, 3e9,
+       COST, J + "outbound inspection at every port", "Annual cost of stopping all guns."),
+    _p("cost_diplomatic_engagement", "USD/yr at full intensity", "loguniform", 2e7, 3e8,
+       COST, J + "high-level dialogues, programmes (Bicentennial Framework)",
+       "Annual cost of full diplomatic engagement."),
+    _p("cost_treatment_expansion", "USD per slot-year", "uniform", 5e3, 15e3, COST,
+       J + "methadone ~$6,500 and buprenorphine ~$5,000-15,000 a patient-year (NIDA)",
+       "Annual cost of one MOUD treatment slot."),
+    _p("cost_naloxone", "USD per kit", "uniform", 20.0, 80.0, COST,
+       J + "generic injectable ~$20-40, nasal spray ~$45 over the counter",
+       "Cost of one naloxone kit distributed."),
+    _p("cost_prevention", "USD/yr per share of initiation prevented", "loguniform", 5e8,
+       5e9, COST, J + "school and community programmes at national scale",
+       "Annual cost of preventing all initiation (scaled by the share)."),
+)
+
+PARAMETERS = PARAMETERS + SYSTEM_PARAMETERS
+
 
 BY_NAME: dict[str, Parameter] = {p.name: p for p in PARAMETERS}
 NAMES: tuple[str, ...] = tuple(BY_NAME)

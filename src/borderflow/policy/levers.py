@@ -71,7 +71,11 @@ class _Inspection(_Lever):
 
 
 class MexicanPortInterdiction(_Inspection):
-    """Mexico inspects precursor shipments at its entry points (mechanism 3)."""
+    """Mexico inspects precursor shipments at its entry points (mechanism 3).
+
+    A Mexican-side effort (``Drivers.effort_mx``): the model scales the added effort by
+    cooperation (mechanism 11). Several such levers multiply.
+    """
 
     lever: Literal["mexican_port_interdiction"]
     ports: Targets = Field(default="all", description="port node ids, or 'all'")
@@ -99,7 +103,9 @@ class LabTakedowns(_Lever):
     """Mexican lab takedowns (mechanism 4).
 
     ``intensity``: fraction of the region's lab capacity (and precursor stock)
-    destroyed each month, in [0, 1]; capacity is rebuilt toward its target.
+    destroyed each month at baseline cooperation, in [0, 1]; the model scales it by
+    cooperation (mechanism 11) and capacity is rebuilt toward its target. Several
+    levers combine as ``1 − Π(1 − x)``.
     """
 
     lever: Literal["lab_takedowns"]
@@ -113,7 +119,8 @@ class MilitaryStrikes(_Lever):
     ``intensity``: fraction of the region's lab capacity (and stock) destroyed in each
     strike month, in [0, 1]. One strike at ``start``, repeated every
     ``repeat_every_months`` until ``end`` when that is given. Its diplomatic side
-    (cooperation, trade) arrives with mechanism 11.
+    (cooperation, trade) is mechanism 11. Several strike levers in the same month
+    combine as ``1 − Π(1 − x)``.
     """
 
     lever: Literal["military_strikes"]
@@ -122,13 +129,119 @@ class MilitaryStrikes(_Lever):
     repeat_every_months: int | None = Field(default=None, ge=1, le=600)
 
 
+class MexicanMigrationEnforcement(_Lever):
+    """Mexico stops migrants before they reach the US border (mechanism 9).
+
+    ``intensity``: fraction of the month's encounters prevented at baseline
+    cooperation, in [0, 1]; the model scales it by cooperation (mechanism 11).
+    Several such levers combine as ``1 − Π(1 − x)``.
+    """
+
+    lever: Literal["mexican_migration_enforcement"]
+    intensity: float = Field(
+        ge=0.0, le=1.0, description="fraction of encounters prevented at baseline cooperation"
+    )
+
+
+class ProcessingCapacity(_Lever):
+    """Civilian staff who process migrants so Border Patrol agents can patrol (mechanism 9).
+
+    ``intensity``: civilian processing staff added, persons, in [0, 100 000]; each adds
+    160 hours a month to Border Patrol's processing capacity. Several levers add up.
+    """
+
+    lever: Literal["processing_capacity"]
+    intensity: float = Field(
+        ge=0.0, le=100_000.0, description="civilian processing staff added, persons"
+    )
+
+
+class AsylumRegime(_Lever):
+    """A switch of US asylum policy that scales encounters (mechanism 9).
+
+    ``intensity``: multiplier on encounters, in (0, 5]; 1 = status quo, e.g. 0.7 a
+    restrictive regime, 1.3 an open one. Several levers multiply.
+    """
+
+    lever: Literal["asylum_regime"]
+    intensity: float = Field(gt=0.0, le=5.0, description="x encounters (1 = status quo)")
+
+
+class SouthboundInspection(_Lever):
+    """Inspection of southbound traffic for guns smuggled to Mexico (mechanism 10).
+
+    ``intensity``: fraction of the southbound gun flow stopped, in [0, 0.95]. Several
+    levers combine as ``1 − Π(1 − x)``, capped at 0.95.
+    """
+
+    lever: Literal["southbound_inspection"]
+    intensity: float = Field(ge=0.0, le=0.95, description="fraction of southbound guns stopped")
+
+
+class DiplomaticEngagement(_Lever):
+    """Diplomatic engagement with Mexico that raises cooperation (mechanism 11).
+
+    ``intensity``: engagement intensity in [0, 1]; the cooperation target rises from
+    its baseline ``c0`` by ``(1 − c0) g_e`` times it. Several levers take the largest,
+    capped at 1.
+    """
+
+    lever: Literal["diplomatic_engagement"]
+    intensity: float = Field(ge=0.0, le=1.0, description="engagement intensity, 0-1")
+
+
+class TreatmentExpansion(_Lever):
+    """More treatment capacity for opioid use disorder (MOUD) (mechanism 8).
+
+    ``intensity``: MOUD slots added, persons in treatment at once, in [0, 5 000 000].
+    Several levers add up.
+    """
+
+    lever: Literal["treatment_expansion"]
+    intensity: float = Field(
+        ge=0.0, le=5_000_000.0, description="MOUD slots added, persons in treatment at once"
+    )
+
+
+class NaloxoneDistribution(_Lever):
+    """More naloxone in the community, which averts fatal overdoses (mechanism 8).
+
+    ``intensity``: naloxone kits added per year, in [0, 100 000 000]. Several levers
+    add up.
+    """
+
+    lever: Literal["naloxone_distribution"]
+    intensity: float = Field(
+        ge=0.0, le=100_000_000.0, description="naloxone kits added per year"
+    )
+
+
+class Prevention(_Lever):
+    """Prevention that lowers initiation of illicit opioid misuse (mechanism 8).
+
+    ``intensity``: fraction by which initiation is reduced, in [0, 1]. Several levers
+    combine as ``1 − Π(1 − x)``.
+    """
+
+    lever: Literal["prevention"]
+    intensity: float = Field(ge=0.0, le=1.0, description="fraction of initiation prevented")
+
+
 Lever = Annotated[
     PrecursorControl
     | MexicanPortInterdiction
     | PortOfEntryInspection
     | BetweenPortsEnforcement
     | LabTakedowns
-    | MilitaryStrikes,
+    | MilitaryStrikes
+    | MexicanMigrationEnforcement
+    | ProcessingCapacity
+    | AsylumRegime
+    | SouthboundInspection
+    | DiplomaticEngagement
+    | TreatmentExpansion
+    | NaloxoneDistribution
+    | Prevention,
     Field(discriminator="lever"),
 ]
 
@@ -139,4 +252,12 @@ LEVER_KINDS: tuple[str, ...] = (
     "poe_inspection",
     "between_ports_enforcement",
     "military_strikes",
+    "mexican_migration_enforcement",
+    "processing_capacity",
+    "asylum_regime",
+    "southbound_inspection",
+    "diplomatic_engagement",
+    "treatment_expansion",
+    "naloxone_distribution",
+    "prevention",
 )

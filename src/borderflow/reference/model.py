@@ -1,4 +1,6 @@
-"""Plain-Python reference implementation of the supply-side model (``docs/model.md``).
+"""Plain-Python reference implementation of the whole system of ``docs/model-system.md``.
+
+``docs/model-system.md`` extends (and where it says so, replaces) ``docs/model.md``.
 
 Written from the specification alone, sharing no step function with the batched engine
 (``borderflow.model.engine``): loops over members, months, nodes and arcs with Python
@@ -8,10 +10,12 @@ implementation cannot hide in both. numpy appears only at the boundary: inputs a
 converted to lists at entry and the outputs are stacked into arrays at the end.
 
 Step numbers in the comments (``step 1`` … ``step 11``) are those of the section
-"One month t" of ``docs/model.md``.
+"One month t" of ``docs/model.md``; ``M1`` … ``M11`` are those of
+``docs/model-system.md``, which wins where the two differ.
 
-Units: flows are pure fentanyl-equivalent kg per month, money USD per pure kg, CBP
-seizures gross pounds per month.
+Units: flows are pure fentanyl-equivalent kg per month, money USD per pure kg (and USD
+per month for costs), CBP seizures gross pounds per month, people persons, rates per
+year (a month is 1/12 year).
 """
 
 from __future__ import annotations
@@ -36,11 +40,51 @@ MAIL = "international_mail"
 LB_PER_KG = 2.20462262
 SIZE_EPSILON = 1e-6  # step 2: added to lab capacity in the size variable A_l, kg/month
 
-# Parameters the supply-side model reads (docs/model.md table), by symbol.
+# Dated events, columns of ``drivers.history`` (docs/model-system.md, same order).
+HISTORY_EVENTS = (
+    "southern_border_program",
+    "enforcement_2017",
+    "mpp",
+    "joint_declaration",
+    "covid",
+    "title42",
+    "border_restrictions",
+    "administration_2021",
+    "parole_cbp_one",
+    "asylum_rule_2023",
+)
+# Events with an encounter multiplier enc_<event> (M2: covid has none, m_covid = 1).
+ENCOUNTER_EVENTS = tuple(e for e in HISTORY_EVENTS if e != "covid")
+COVID = HISTORY_EVENTS.index("covid")
+PAROLE_CBP_ONE = HISTORY_EVENTS.index("parole_cbp_one")
+
+# Levers' cost drivers, columns of ``drivers.activity``, each priced by cost_<item>.
+COST_ITEMS = (
+    "precursor_control",
+    "mexican_port_interdiction",
+    "lab_takedowns",
+    "poe_inspection",
+    "between_ports_enforcement",
+    "military_strikes",
+    "mexican_migration_enforcement",
+    "processing_capacity",
+    "asylum_regime",
+    "southbound_inspection",
+    "diplomatic_engagement",
+    "treatment_expansion",
+    "naloxone",
+    "prevention",
+)
+
+ORIGINS = ("mexico", "nca", "other")  # M2 origin groups g
+STATES = ("no_use", "misuse", "oud", "treatment", "remission")  # M8, output order
+
+US_POPULATION_12PLUS = 270e6  # persons, 2010 Census, rounded (initial N + M + O + Tr + Rm)
+TRADE_USD_PER_YEAR = 798.8e9  # US–Mexico goods trade 2023 (context_facts), M11
+BP_HOURS_PER_STAFF = 160.0  # hours a month one processing staff member adds, M2
+
+# Parameters the model reads (docs/model.md and docs/model-system.md), by symbol.
 PARAMETER_NAMES = (
-    "market_pull_kg_per_month",
-    "takeoff_midpoint_year",
-    "takeoff_width_years",
     "logit_scale_usd_per_kg",
     "value_at_risk_usd_per_kg",
     "risk_learning_months",
@@ -59,6 +103,59 @@ PARAMETER_NAMES = (
     "pill_share_2018",
     "pill_share_2023",
     "mail_purity",
+    # mechanism 7
+    "consumption_g_per_user_month",
+    "import_cost_share",
+    "retail_price_usd_per_pure_gram",
+    "price_elasticity",
+    "misuse_use_weight",
+    "fentanyl_share_2010",
+    "diffusion_rate_per_year",
+    "diffusion_cost_elasticity",
+    # mechanism 8
+    "initiation_rate_per_year",
+    "progression_rate_per_year",
+    "misuse_exit_rate_per_year",
+    "treatment_entry_rate_per_year",
+    "remission_rate_per_year",
+    "treatment_exit_oud_rate_per_year",
+    "treatment_exit_remission_rate_per_year",
+    "relapse_rate_per_year",
+    "oud_2010",
+    "misuse_2010",
+    "remission_2010",
+    "treatment_capacity_scale",
+    "fentanyl_death_rate_per_year",
+    "heroin_death_rate_per_year",
+    "treatment_death_ratio",
+    "naloxone_half_kits",
+    "covid_hazard_increase",
+    # mechanism 9
+    "encounters_mexico_2015",
+    "encounters_nca_2015",
+    "encounters_other_2015",
+    "push_trend_mexico",
+    "push_trend_nca",
+    "push_trend_other",
+    *(f"enc_{e}" for e in ENCOUNTER_EVENTS),
+    "ports_share",
+    "ports_share_cbp_one",
+    "processing_hours",
+    "bp_hours_per_month",
+    "port_diversion_threshold",
+    "port_diversion_max",
+    # mechanism 10
+    "guns_south_per_year",
+    "homicides_per_gun",
+    "resilience_gun_elasticity",
+    # mechanism 11
+    "cooperation_baseline",
+    "cooperation_recovery_months",
+    "strike_cooperation_drop",
+    "engagement_gain",
+    "trade_loss_share",
+    # costs
+    *(f"cost_{item}" for item in COST_ITEMS),
 )
 
 OUTPUT_NAMES = (
@@ -67,6 +164,7 @@ OUTPUT_NAMES = (
     "seizures_kg",
     "supply_kg",
     "lab_capacity_kg",
+    "lab_target_kg",
     "production_kg",
     "precursor_stock_kg",
     "lab_seizures_kg",
@@ -76,6 +174,22 @@ OUTPUT_NAMES = (
     "seizures_lb_ports_of_entry",
     "seizures_lb_between_ports",
     "crossing_flow_kg",
+    # docs/model-system.md
+    "overdose_deaths",
+    "heroin_deaths",
+    "price_usd_per_pure_gram",
+    "population",
+    "encounters_at_ports",
+    "encounters_between_ports",
+    "encounters_by_origin",
+    "bp_workload",
+    "guns_south",
+    "gun_homicides_mexico",
+    "cooperation",
+    "trade_cost_usd",
+    "policy_cost_usd",
+    "fentanyl_share",
+    "exposure",
 )
 
 
@@ -251,14 +365,6 @@ def _soft_min(costs: list[float], theta: float) -> float:
     return lowest - theta * math.log(total)
 
 
-def _logistic(z: float) -> float:
-    """``1 / (1 + exp(−z))`` without overflow."""
-    if z >= 0.0:
-        return 1.0 / (1.0 + math.exp(-z))
-    e = math.exp(z)
-    return e / (1.0 + e)
-
-
 def _ramp(year: float, y0: float, v0: float, y1: float, v1: float) -> float:
     """Linear from ``v0`` at ``y0`` to ``v1`` at ``y1``, flat outside."""
     if year <= y0:
@@ -268,32 +374,61 @@ def _ramp(year: float, y0: float, v0: float, y1: float, v1: float) -> float:
     return v0 + (v1 - v0) * (year - y0) / (y1 - y0)
 
 
+def _treatment_path(year: float) -> float:
+    """MOUD capacity path ``path_T``: 0.3e6 at 2010.5 to 0.9e6 at 2021.5, flat outside."""
+    return _ramp(year, 2010.5, 0.3e6, 2021.5, 0.9e6)
+
+
+def _kits_hist(year: float) -> float:
+    """Naloxone kits a year before any lever (``kits_hist`` of M7).
+
+    0 at 2012.5, 1.93e6 at 2019.5, 2.57e6 at 2021.5, linear in between, flat outside.
+    """
+    if year <= 2019.5:
+        return _ramp(year, 2012.5, 0.0, 2019.5, 1.93e6)
+    return _ramp(year, 2019.5, 1.93e6, 2021.5, 2.57e6)
+
+
+def _competing_exits(n: float, rates: list[float]) -> list[float]:
+    """People of a state of ``n`` taking each exit in one month (M8, competing risks).
+
+    ``rates`` are per year; exit ``k`` takes ``n (1 − e^{−Λ/12}) r_k / Λ`` with ``Λ``
+    the sum of the rates (nobody leaves when ``Λ = 0``).
+    """
+    total = 0.0
+    for r in rates:
+        total += r
+    if not total > 0.0:
+        return [0.0] * len(rates)
+    leaving = -n * math.expm1(-total / 12.0)
+    return [leaving * r / total for r in rates]
+
+
 # --------------------------------------------------------------------------------------
 # Steps 2–6: size variables, backward pass, survival, allocation, targets
 # --------------------------------------------------------------------------------------
 
 
 @dataclass
-class _Plan:
-    """What the traffickers plan this month (steps 3–6)."""
+class _Routes:
+    """What the traffickers see this month (steps 2–5 of docs/model.md)."""
 
     P: list[float]  # share of what leaves the tail that takes arc a
-    K_target: dict[str, float]  # K*_l, kg/month of fentanyl output
-    X: float  # supply ordered, kg/month fentanyl-equivalent
+    V: dict[str, float]  # expected cost-to-go of each node, USD/kg
+    R: dict[str, float]  # perceived survival from each node to a market
+    omega: dict[str, float]  # lab allocation ω_l
 
 
-def _plan(
+def _route(
     net: _Net,
     K_avail: dict[str, float],
     r_hat: list[float],
     cost_t: list[float],
-    D: float,
     theta: float,
     v: float,
     y: float,
-    h: float,
-) -> _Plan:
-    """Run steps 2–6 of one month, given the capacity available ``K_avail`` (kg/month)."""
+) -> _Routes:
+    """Run steps 2–5 of one month, given the capacity available ``K_avail`` (kg/month)."""
     # Step 2: size variables; a lab region's is its share of the available capacity.
     total_capacity = 0.0
     for lab in net.labs:
@@ -336,14 +471,32 @@ def _plan(
     weight = {lab: net.lab_share[lab] * math.exp(-(V[lab] - V_low) / theta) for lab in net.labs}
     weight_total = sum(weight.values())
     omega = {lab: weight[lab] / weight_total for lab in net.labs}
+    return _Routes(P=P, V=V, R=R, omega=omega)
 
-    # Step 6: targets.
-    lab_survival = sum(omega[lab] * R[lab] for lab in net.labs)
+
+def _import_cost(flow: list[float], seized: list[float], cost: list[float], v: float,
+                 delivered: float) -> float:
+    """M6: transport spending plus seizure losses valued at ``v``, per kg delivered (USD/kg)."""
+    spent = 0.0
+    for a in range(len(flow)):
+        spent += flow[a] * cost[a] + v * seized[a]
+    return spent / max(delivered, 1e-9)
+
+
+def _cost_ratio(kappa: float, kappa_ref: float) -> float:
+    """κ / κ_ref kept in [0.01, 100]; 1 when κ_ref is 0 (nothing delivered in month 0)."""
+    if kappa_ref <= 0.0:
+        return 1.0
+    return min(100.0, max(0.01, kappa / kappa_ref))
+
+
+def _targets(net: _Net, routes: _Routes, D: float, h: float) -> tuple[dict[str, float], float]:
+    """Step 6: target capacity ``K*_l`` (kg/month) and supply ordered ``X`` (kg/month)."""
+    lab_survival = sum(routes.omega[lab] * routes.R[lab] for lab in net.labs)
     Q = D / lab_survival if net.labs else 0.0
-    K_target = {lab: (1.0 + h) * omega[lab] * Q for lab in net.labs}
-    source_survival = sum(net.sigma[s] * R[s] for s in net.sources)
-    X = D / source_survival
-    return _Plan(P=P, K_target=K_target, X=X)
+    K_target = {lab: (1.0 + h) * routes.omega[lab] * Q for lab in net.labs}
+    source_survival = sum(net.sigma[s] * routes.R[s] for s in net.sources)
+    return K_target, D / source_survival
 
 
 # --------------------------------------------------------------------------------------
@@ -351,89 +504,208 @@ def _plan(
 # --------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Series:
+    """The drivers as plain Python lists, indexed ``[t]`` or ``[t][column]``."""
+
+    effort: list[list[float]]  # (T, arcs) US side
+    effort_mx: list[list[float]]  # (T, arcs) Mexican side
+    control: list[list[float]]  # (T, sources)
+    takedown: list[list[float]]  # (T, labs)
+    strike: list[list[float]]  # (T, labs)
+    scheduled: list[list[float]]  # (T, arcs)
+    mx_migration: list[float]
+    processing_staff: list[float]
+    asylum_regime: list[float]
+    gun_inspection: list[float]
+    engagement: list[float]
+    treatment_slots: list[float]
+    naloxone_kits: list[float]
+    prevention: list[float]
+    history: list[list[float]]  # (T, HISTORY_EVENTS)
+    activity: list[list[float]]  # (T, COST_ITEMS)
+
+
 def _simulate_member(
-    net: _Net,
-    years: list[float],
-    effort: list[list[float]],
-    control: list[list[float]],
-    destroyed: list[list[float]],
-    scheduled: list[list[float]],
-    p: dict[str, float],
+    net: _Net, years: list[float], dr: _Series, p: dict[str, float]
 ) -> dict[str, list]:
     """Run one member through every month; returns per-month lists of outputs."""
-    D_bar = p["market_pull_kg_per_month"]
-    t_half = p["takeoff_midpoint_year"]
-    width = p["takeoff_width_years"]
+    # docs/model.md parameters.
     theta = p["logit_scale_usd_per_kg"]
     v = p["value_at_risk_usd_per_kg"]
     tau_r = p["risk_learning_months"]
-    kappa = p["detection_scale"]
+    kappa_det = p["detection_scale"]
     y = p["synthesis_yield"]
     tau_L = p["lab_rebuild_months"]
     h = p["lab_headroom"]
     m_H = p["precursor_holding_months"]
-    phi = p["substitution_share"]
+    phi_sub = p["substitution_share"]
     tau_S = p["substitution_months"]
     Delta = p["china_scheduling_cost_usd_per_kg"]
     pill_purity = p["pill_fentanyl_mg"] / p["pill_weight_mg"]
+    pp22 = p["powder_purity_2022"]
+    # M6, M7, M9: prices, demand, exposure, diffusion.
+    q_kg = p["consumption_g_per_user_month"] / 1000.0  # kg per user-month
+    s_imp = p["import_cost_share"]
+    P_ret = p["retail_price_usd_per_pure_gram"]
+    elasticity = p["price_elasticity"]
+    w_M = p["misuse_use_weight"]
+    r0 = p["diffusion_rate_per_year"]
+    gamma = p["diffusion_cost_elasticity"]
+    # M7, M8: deaths and population.
+    iota = p["initiation_rate_per_year"]
+    rho = p["progression_rate_per_year"]
+    mu_M = p["misuse_exit_rate_per_year"]
+    eps_T = p["treatment_entry_rate_per_year"]
+    nu = p["remission_rate_per_year"]
+    chi_TO = p["treatment_exit_oud_rate_per_year"]
+    chi_TR = p["treatment_exit_remission_rate_per_year"]
+    lam_R = p["relapse_rate_per_year"]
+    cap_T = p["treatment_capacity_scale"]
+    h_F = p["fentanyl_death_rate_per_year"]
+    h_H = p["heroin_death_rate_per_year"]
+    RR_T = p["treatment_death_ratio"]
+    K_half = p["naloxone_half_kits"]
+    c_cov = p["covid_hazard_increase"]
+    # M2: migration.
+    B_g = [p[f"encounters_{g}_2015"] for g in ORIGINS]
+    b_g = [p[f"push_trend_{g}"] for g in ORIGINS]
+    m_event = [1.0 if e == "covid" else p[f"enc_{e}"] for e in HISTORY_EVENTS]
+    s0 = p["ports_share"]
+    m_ports = p["ports_share_cbp_one"]
+    h_proc = p["processing_hours"]
+    H_BP = p["bp_hours_per_month"]
+    w_star = p["port_diversion_threshold"]
+    omega_P = p["port_diversion_max"]
+    # M4: guns.
+    G0 = p["guns_south_per_year"]
+    eta = p["homicides_per_gun"]
+    psi = p["resilience_gun_elasticity"]
+    # M10, M11: cooperation, costs.
+    c0 = p["cooperation_baseline"]
+    tau_c = p["cooperation_recovery_months"]
+    drop_s = p["strike_cooperation_drop"]
+    g_e = p["engagement_gain"]
+    phi_tr = p["trade_loss_share"]
+    cost_item = [p[f"cost_{item}"] for item in COST_ITEMS]
 
     n_arcs = len(net.tail)
     labs, sources, markets = net.labs, net.sources, net.markets
     learn = 1.0 - math.exp(-1.0 / tau_r)  # step 9 factor
-    keep_L = math.exp(-1.0 / tau_L)  # step 10 factor
     keep_S = math.exp(-1.0 / tau_S)  # step 11 factor
+    keep_c = math.exp(-1.0 / tau_c)  # M10 factor
 
     # Nominal detection d0_a = min(1, κ δ_a).
-    d0 = [min(1.0, kappa * delta) for delta in net.detection]
-
-    def market_pull(t: int) -> float:
-        # D(t) = D̄ / (1 + exp(−(year(t) − t½)/ω)).
-        return D_bar * _logistic((years[t] - t_half) / width)
+    d0 = [min(1.0, kappa_det * delta) for delta in net.detection]
+    # M3: which factor of M2 scales arc a's effort (by its head's crossing type).
+    gate = []
+    for a in range(n_arcs):
+        j = net.head[a]
+        ctype = net.crossing_type[j] if net.kind[j] == CROSSING else None
+        gate.append("B" if ctype == "between_ports" else "P" if ctype == "port_of_entry" else "")
 
     def arc_cost(t: int) -> list[float]:
         # c_a(t) = c_a + Δ H_a(t).
-        return [net.cost[a] + Delta * scheduled[t][a] for a in range(n_arcs)]
+        return [net.cost[a] + Delta * dr.scheduled[t][a] for a in range(n_arcs)]
 
-    # Initial state.
+    def treatment_capacity(t: int) -> float:
+        # M8: K_T(t) = cap_T path_T(t) + treatment_slots(t), persons.
+        return cap_T * _treatment_path(years[t]) + dr.treatment_slots[t]
+
+    out: dict[str, list] = {name: [] for name in OUTPUT_NAMES}
+    if not years:
+        return out
+
+    # Initial state (2010-01, or the drivers' first month).
     r_hat = list(d0)
     S = {lab: 0.0 for lab in labs}
     Z = 0.0
-    # Initial capacity: steps 2–6 at t = 0 with K^a_l = 1 for every lab; K_l(0) = K*_l.
-    if years:
-        first = _plan(net, {lab: 1.0 for lab in labs}, r_hat, arc_cost(0), market_pull(0),
-                      theta, v, y, h)
-        K = dict(first.K_target)
-    else:
-        K = {lab: 0.0 for lab in labs}
+    n_mis = p["misuse_2010"]
+    n_oud = p["oud_2010"]
+    n_tr = min(0.5 * treatment_capacity(0), 0.5 * n_oud)
+    n_rem = p["remission_2010"]
+    n_no = US_POPULATION_12PLUS - n_mis - n_oud - n_tr - n_rem
+    f = p["fentanyl_share_2010"]
+    c = c0
 
-    out: dict[str, list] = {name: [] for name in OUTPUT_NAMES}
+    # Initial capacity (model.md) at t = 0: steps 2–6 with K^a_l = 1 for every lab,
+    # r̂ = d0 and month 0's costs (χ = 1 since c = c0; detection does not enter these
+    # steps); its D is M6's with the initial population and f, at price P_ret.
+    # κ_ref is the import cost realised in month 0 (M6).
+    first = _route(net, {lab: 1.0 for lab in labs}, r_hat, arc_cost(0), theta, v, y)
+    kappa_ref = None
+    kappa_prev = None
+    D_first = q_kg * (n_oud + w_M * n_mis) * f
+    K, _ = _targets(net, first, D_first, h)
+
     for t in range(len(years)):
-        D = market_pull(t)
+        year = years[t]
+        hist = dr.history[t]
         cost_t = arc_cost(t)
-        # Actual detection d_a(t) = 1 − (1 − d0_a)^{E_a(t)}.
-        d = [1.0 - (1.0 - d0[a]) ** effort[t][a] for a in range(n_arcs)]
+        f_start, c_start = f, c
 
-        # Step 1: destruction.
+        # M1: cooperation scaling.
+        chi = c / c0
+
+        # M2: migration and Border Patrol workload.
+        event_factor = 1.0
+        for e, m_e in enumerate(m_event):
+            event_factor *= m_e ** hist[e]
+        common = event_factor * dr.asylum_regime[t] * max(0.0, 1.0 - dr.mx_migration[t] * chi)
+        trend_years = min(year, 2024.0) - 2015.0  # push trends hold after 2023
+        by_origin = [B_g[g] * math.exp(b_g[g] * trend_years) * common for g in range(3)]
+        E_total = sum(by_origin)
+        s_P = min(0.9, s0 * m_ports ** hist[PAROLE_CBP_ONE])
+        E_ports = s_P * E_total
+        E_between = E_total - E_ports
+        workload = E_between * h_proc / (H_BP + BP_HOURS_PER_STAFF * dr.processing_staff[t])
+        e_B = max(0.0, 1.0 - min(1.0, workload))
+        e_P = 1.0 - omega_P * min(1.0, max(0.0, (workload - w_star) / (1.0 - w_star)))
+
+        # M3: detection, US-side effort times cooperation-scaled Mexican-side effort.
+        d = []
+        for a in range(n_arcs):
+            E_a = max(0.0, dr.effort[t][a] * (1.0 + (dr.effort_mx[t][a] - 1.0) * chi))
+            if gate[a] == "B":
+                E_a *= e_B
+            elif gate[a] == "P":
+                E_a *= e_P
+            d.append(1.0 - (1.0 - d0[a]) ** E_a)
+
+        # M4: guns south, homicides, lab rebuilding time constant.
+        gun_stop = dr.gun_inspection[t]
+        guns = G0 / 12.0 * (1.0 - gun_stop)
+        homicides = eta * guns
+        tau_eff = tau_L * (1.0 - gun_stop) ** (-psi)
+
+        # M5 (replaces step 1): destruction by takedowns (cooperation-scaled) and strikes.
         K_avail, S_after, lab_seized = {}, {}, {}
         for i, lab in enumerate(labs):
-            k = destroyed[t][i]
+            k = 1.0 - (1.0 - min(1.0, dr.takedown[t][i] * chi)) * (1.0 - dr.strike[t][i])
             K_avail[lab] = K[lab] * (1.0 - k)
             lab_seized[lab] = S[lab] * k
             S_after[lab] = S[lab] * (1.0 - k)
 
-        # Steps 2–6.
-        plan = _plan(net, K_avail, r_hat, cost_t, D, theta, v, y, h)
+        # M6: routing (steps 2–5), import cost, price and market pull; then step 6.
+        routes = _route(net, K_avail, r_hat, cost_t, theta, v, y)
+        if kappa_prev is None:  # month 0: last month's import cost is the reference
+            price = P_ret
+        else:
+            price = P_ret * max(0.1, 1.0 + s_imp * (_cost_ratio(kappa_prev, kappa_ref) - 1.0))
+        users = n_oud + w_M * n_mis
+        D = q_kg * users * f * (price / P_ret) ** elasticity
+        K_target, X = _targets(net, routes, D, h)
 
         # Step 7: supply and substitution.
-        B = sum(net.sigma[s] * control[t][i] for i, s in enumerate(sources))
+        B = sum(net.sigma[s] * dr.control[t][i] for i, s in enumerate(sources))
         Z_eff = min(Z, B)
-        open_share = {s: net.sigma[s] * (1.0 - control[t][i]) for i, s in enumerate(sources)}
+        open_share = {s: net.sigma[s] * (1.0 - dr.control[t][i]) for i, s in enumerate(sources)}
         open_total = sum(open_share.values())
         if open_total == 0.0:
             b = {s: net.sigma[s] for s in sources}
         else:
             b = {s: open_share[s] / open_total for s in sources}
-        x = {s: plan.X * (open_share[s] + Z_eff * b[s]) for s in sources}
+        x = {s: X * (open_share[s] + Z_eff * b[s]) for s in sources}
 
         # Step 8: forward pass in topological order.
         inflow = {n: 0.0 for n in net.order}
@@ -458,16 +730,13 @@ def _simulate_member(
             else:
                 out_n = inflow[n]  # O_n = I_n
             for a in net.out_arcs[n]:
-                flow[a] = out_n * plan.P[a]
+                flow[a] = out_n * routes.P[a]
                 seized[a] = flow[a] * d[a]
                 inflow[net.head[a]] += flow[a] - seized[a]
 
         # Seizures as counted (mechanism 6).
-        year = years[t]
         pill_share = _ramp(year, 2018.5, p["pill_share_2018"], 2023.5, p["pill_share_2023"])
-        powder_purity = _ramp(
-            year, 2018.5, p["powder_purity_2018"], 2022.5, p["powder_purity_2022"]
-        )
+        powder_purity = _ramp(year, 2018.5, p["powder_purity_2018"], 2022.5, pp22)
         gross_land = pill_share / pill_purity + (1.0 - pill_share) / powder_purity
         gross_mail = 1.0 / p["mail_purity"]
         mexico = sum(lab_seized.values())
@@ -488,11 +757,66 @@ def _simulate_member(
                 else:
                     lb_between += pounds
 
+        # M6 (end): this month's import cost; month 0's is the reference κ_ref.
+        Q_d = sum(delivered.values())
+        kappa = _import_cost(flow, seized, cost_t, v, Q_d)
+        if kappa_ref is None:
+            kappa_ref = kappa
+        kappa_prev = kappa
+
+        # M7: exposure and fatal hazards (per person-year of a full user).
+        exposure = min(1.0, Q_d / (q_kg * users)) if users > 0.0 else 0.0
+        potency = powder_purity / pp22
+        kits = _kits_hist(year) + dr.naloxone_kits[t]
+        averted = 1.0 - math.exp(-kits / K_half)
+        covid = 1.0 + c_cov * hist[COVID]
+        phi_F = h_F * exposure * potency * covid * (1.0 - averted)
+        phi_H = h_H * (1.0 - exposure) * covid * (1.0 - averted)
+
+        # M8: population, competing risks per state; deaths split into the fentanyl
+        # (T40.4) and heroin parts, both leaving the population.
+        to_mis, = _competing_exits(n_no, [iota * (1.0 - dr.prevention[t])])
+        mis_to_oud, mis_to_no, mis_dF, mis_dH = _competing_exits(
+            n_mis, [rho, mu_M, w_M * phi_F, w_M * phi_H])
+        wanted, oud_to_rem, oud_dF, oud_dH = _competing_exits(
+            n_oud, [eps_T, nu, phi_F, phi_H])
+        tr_to_oud, tr_to_rem, tr_dF, tr_dH = _competing_exits(
+            n_tr, [chi_TO, chi_TR, RR_T * phi_F, RR_T * phi_H])
+        rem_to_oud, = _competing_exits(n_rem, [lam_R])
+        tr_exits = tr_to_oud + tr_to_rem + tr_dF + tr_dH
+        room = max(0.0, treatment_capacity(t) - (n_tr - tr_exits))
+        entries = min(wanted, room)  # the rest stay in O
+        deaths_F = mis_dF + oud_dF + tr_dF
+        deaths_H = mis_dH + oud_dH + tr_dH
+        n_no = n_no - to_mis + mis_to_no
+        n_mis = n_mis - (mis_to_oud + mis_to_no + mis_dF + mis_dH) + to_mis
+        n_oud = (n_oud - (entries + oud_to_rem + oud_dF + oud_dH)
+                 + mis_to_oud + tr_to_oud + rem_to_oud)
+        n_tr = n_tr - tr_exits + entries
+        n_rem = n_rem - rem_to_oud + oud_to_rem + tr_to_rem
+
+        # M9: fentanyl share, supplier-driven diffusion (exact logistic step).
+        rate = r0 * _cost_ratio(kappa, kappa_ref) ** (-gamma)
+        grow = math.exp(rate / 12.0)
+        f = f * grow / (1.0 - f + f * grow)
+
+        # M10: cooperation relaxes toward its target and drops with strikes.
+        strike_share = sum(net.lab_share[lab] * dr.strike[t][i] for i, lab in enumerate(labs))
+        c_target = c0 + (1.0 - c0) * g_e * dr.engagement[t]
+        c = min(1.0, max(0.0, c_target + (c - c_target) * keep_c - drop_s * strike_share))
+
+        # M11: costs, USD per month.
+        trade_cost = TRADE_USD_PER_YEAR / 12.0 * phi_tr * max(0.0, 1.0 - chi)
+        policy_cost = 0.0
+        for i, price_i in enumerate(cost_item):
+            policy_cost += price_i * dr.activity[t][i] / 12.0
+
         out["delivered_kg"].append([delivered[m] for m in markets])
         out["flow_kg"].append(flow)
         out["seizures_kg"].append(seized)
         out["supply_kg"].append([x[s] for s in sources])
         out["lab_capacity_kg"].append([K_avail[lab] for lab in labs])
+        out["lab_target_kg"].append([K_target[lab] for lab in labs])
         out["production_kg"].append([produced[lab] for lab in labs])
         out["precursor_stock_kg"].append([stock_next[lab] for lab in labs])
         out["lab_seizures_kg"].append([lab_seized[lab] for lab in labs])
@@ -501,18 +825,42 @@ def _simulate_member(
         out["mexico_seizures_kg"].append(mexico)
         out["seizures_lb_ports_of_entry"].append(lb_ports)
         out["seizures_lb_between_ports"].append(lb_between)
-        out["crossing_flow_kg"].append([sent_to[c] for c in net.crossings])
+        out["crossing_flow_kg"].append([sent_to[cr] for cr in net.crossings])
+        out["overdose_deaths"].append(deaths_F)
+        out["heroin_deaths"].append(deaths_H)
+        out["price_usd_per_pure_gram"].append(price)
+        out["population"].append([n_no, n_mis, n_oud, n_tr, n_rem])
+        out["encounters_at_ports"].append(E_ports)
+        out["encounters_between_ports"].append(E_between)
+        out["encounters_by_origin"].append(by_origin)
+        out["bp_workload"].append(workload)
+        out["guns_south"].append(guns)
+        out["gun_homicides_mexico"].append(homicides)
+        out["cooperation"].append(c_start)
+        out["trade_cost_usd"].append(trade_cost)
+        out["policy_cost_usd"].append(policy_cost)
+        out["fentanyl_share"].append(f_start)
+        out["exposure"].append(exposure)
 
         # Step 9: learning.
         for a in range(n_arcs):
             r_hat[a] = r_hat[a] + learn * (d[a] - r_hat[a])
-        # Step 10: lab rebuilding (exact relaxation).
-        K = {lab: plan.K_target[lab] + (K_avail[lab] - plan.K_target[lab]) * keep_L
-             for lab in labs}
+        # Step 10: lab rebuilding (exact relaxation) with M4's time constant.
+        keep_L = math.exp(-1.0 / tau_eff)
+        K = {lab: K_target[lab] + (K_avail[lab] - K_target[lab]) * keep_L for lab in labs}
         S = stock_next
         # Step 11: substitution catches up.
-        Z = phi * B + (Z - phi * B) * keep_S
+        Z = phi_sub * B + (Z - phi_sub * B) * keep_S
     return out
+
+
+def _rows(drivers: Any, name: str, T: int, width: int | None) -> list:
+    """``drivers.<name>`` as nested lists, checked to have shape (T,) or (T, width)."""
+    value = np.asarray(getattr(drivers, name), dtype=float)
+    shape = (T,) if width is None else (T, width)
+    if value.shape != shape:
+        raise ValueError(f"drivers.{name} must have shape {shape}, got {value.shape}")
+    return value.tolist()
 
 
 def simulate_reference(
@@ -521,30 +869,44 @@ def simulate_reference(
     params: Mapping[str, np.ndarray],
     members: Sequence[int] | None = None,
 ) -> dict[str, np.ndarray]:
-    """Run the supply-side model of ``docs/model.md`` member by member, in plain Python.
+    """Run the whole system of ``docs/model-system.md`` member by member, in plain Python.
 
     Args:
         net: a ``CompiledNetwork`` (only its data is read: node ids, kinds, attributes,
             crossing types, the arc list with ``cost_usd_per_kg`` in USD/kg, nominal
             ``detection`` probabilities and ``arc_attrs``).
-        drivers: a ``Drivers`` with T months: ``effort`` (T, arcs) multiplier,
-            ``control`` (T, sources) fraction, ``destroyed`` (T, labs) fraction,
-            ``scheduled`` (T, arcs) 0/1.
+        drivers: a ``Drivers`` with T months: ``effort``, ``effort_mx`` (T, arcs)
+            multipliers, ``control`` (T, sources) fraction, ``takedown``, ``strike``
+            (T, labs) fractions, ``scheduled`` (T, arcs) 0/1, the (T,) series
+            ``mx_migration``, ``processing_staff`` (persons), ``asylum_regime``,
+            ``gun_inspection``, ``engagement``, ``treatment_slots`` (persons),
+            ``naloxone_kits`` (kits/year), ``prevention``, and ``history`` (T, 10),
+            ``activity`` (T, 14) in the column orders of docs/model-system.md.
         params: ``{name: array of shape (M,)}`` in each parameter's unit (see
-            ``borderflow.model.parameters``).
+            ``borderflow.model.parameters``); every name of ``PARAMETER_NAMES``.
         members: row indices into the ``params`` arrays to run (default: all rows).
 
     Returns:
         Arrays with a leading member axis (len(members)) and month axis T:
         ``delivered_kg`` (M, T, markets), ``flow_kg``, ``seizures_kg`` (M, T, arcs),
-        ``supply_kg`` (M, T, sources), ``lab_capacity_kg``, ``production_kg``,
-        ``precursor_stock_kg`` (end of month), ``lab_seizures_kg`` (M, T, labs), all in
-        pure fentanyl-equivalent kg per month (capacity in kg/month of output, stock in
-        kg); ``lost_kg``, ``market_pull_kg``, ``mexico_seizures_kg`` (M, T) in kg/month;
+        ``supply_kg`` (M, T, sources), ``lab_capacity_kg`` (``K^a_l``, after
+        destruction), ``production_kg``, ``precursor_stock_kg`` (end of month),
+        ``lab_seizures_kg`` (M, T, labs), all in pure fentanyl-equivalent kg per month
+        (capacity in kg/month of output, stock in kg); ``lost_kg``, ``market_pull_kg``
+        (M6's ``D``), ``mexico_seizures_kg`` (M, T) in kg/month;
         ``seizures_lb_ports_of_entry`` and ``seizures_lb_between_ports`` (M, T) in CBP
         gross pounds per month; ``crossing_flow_kg`` (M, T, crossings) kg/month sent to
-        each crossing (before seizure). Sources, labs and markets are in the order of
-        ``net.nodes_of_kind(kind)``, arcs in the network's arc order.
+        each crossing (before seizure). From docs/model-system.md: ``overdose_deaths``
+        (T40.4) and ``heroin_deaths`` (persons/month), ``price_usd_per_pure_gram``,
+        ``population`` (M, T, 5; persons at the end of the month in the order no_use,
+        misuse, oud, treatment, remission), ``encounters_at_ports``,
+        ``encounters_between_ports`` (per month), ``encounters_by_origin`` (M, T, 3;
+        mexico, nca, other), ``bp_workload`` (uncapped ``w``), ``guns_south``
+        (guns/month), ``gun_homicides_mexico`` (per month), ``cooperation`` and
+        ``fentanyl_share`` (at the start of the month), ``trade_cost_usd`` and
+        ``policy_cost_usd`` (USD/month), ``exposure`` (fraction). Sources, labs and
+        markets are in the order of ``net.nodes_of_kind(kind)``, arcs in the network's
+        arc order.
 
     Raises:
         ValueError: if the network has a cycle, a node with no path to a market or
@@ -553,20 +915,26 @@ def simulate_reference(
     """
     data = _network_data(net)
     years = _years(drivers.months)
-    effort = np.asarray(drivers.effort, dtype=float).tolist()
-    control = np.asarray(drivers.control, dtype=float).tolist()
-    destroyed = np.asarray(drivers.destroyed, dtype=float).tolist()
-    scheduled = np.asarray(drivers.scheduled, dtype=float).tolist()
     T = len(years)
-    shapes = {
-        "effort": (effort, len(data.tail)),
-        "control": (control, len(data.sources)),
-        "destroyed": (destroyed, len(data.labs)),
-        "scheduled": (scheduled, len(data.tail)),
-    }
-    for name, (rows, width) in shapes.items():
-        if len(rows) != T or any(len(r) != width for r in rows):
-            raise ValueError(f"drivers.{name} must have shape ({T}, {width})")
+    n_arcs, n_labs = len(data.tail), len(data.labs)
+    series = _Series(
+        effort=_rows(drivers, "effort", T, n_arcs),
+        effort_mx=_rows(drivers, "effort_mx", T, n_arcs),
+        control=_rows(drivers, "control", T, len(data.sources)),
+        takedown=_rows(drivers, "takedown", T, n_labs),
+        strike=_rows(drivers, "strike", T, n_labs),
+        scheduled=_rows(drivers, "scheduled", T, n_arcs),
+        mx_migration=_rows(drivers, "mx_migration", T, None),
+        processing_staff=_rows(drivers, "processing_staff", T, None),
+        asylum_regime=_rows(drivers, "asylum_regime", T, None),
+        gun_inspection=_rows(drivers, "gun_inspection", T, None),
+        engagement=_rows(drivers, "engagement", T, None),
+        treatment_slots=_rows(drivers, "treatment_slots", T, None),
+        naloxone_kits=_rows(drivers, "naloxone_kits", T, None),
+        prevention=_rows(drivers, "prevention", T, None),
+        history=_rows(drivers, "history", T, len(HISTORY_EVENTS)),
+        activity=_rows(drivers, "activity", T, len(COST_ITEMS)),
+    )
 
     columns = {name: np.asarray(params[name], dtype=float).tolist() for name in PARAMETER_NAMES}
     n_rows = len(columns[PARAMETER_NAMES[0]])
@@ -575,18 +943,21 @@ def simulate_reference(
     runs = []
     for i in rows:
         p = {name: float(columns[name][i]) for name in PARAMETER_NAMES}
-        runs.append(_simulate_member(data, years, effort, control, destroyed, scheduled, p))
+        runs.append(_simulate_member(data, years, series, p))
 
     widths = {
         "delivered_kg": len(data.markets),
-        "flow_kg": len(data.tail),
-        "seizures_kg": len(data.tail),
+        "flow_kg": n_arcs,
+        "seizures_kg": n_arcs,
         "supply_kg": len(data.sources),
-        "lab_capacity_kg": len(data.labs),
-        "production_kg": len(data.labs),
-        "precursor_stock_kg": len(data.labs),
-        "lab_seizures_kg": len(data.labs),
+        "lab_capacity_kg": n_labs,
+        "lab_target_kg": n_labs,
+        "production_kg": n_labs,
+        "precursor_stock_kg": n_labs,
+        "lab_seizures_kg": n_labs,
         "crossing_flow_kg": len(data.crossings),
+        "population": len(STATES),
+        "encounters_by_origin": len(ORIGINS),
     }
     result = {}
     for name in OUTPUT_NAMES:

@@ -14,10 +14,12 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.subplots import make_subplots
 
-from borderflow.display import interval
+from borderflow.display import interval, money, money_interval
 from borderflow.results import METRICS
 
 _SERIES = {
+    "overdose_deaths": ("Synthetic-opioid (T40.4) overdose deaths", "deaths per year"),
+    "encounters": ("Southwest-border encounters (at and between ports)", "per year"),
     "delivered_kg": ("Fentanyl delivered to US markets", "kg per year (pure)"),
     "seizures_lb": ("Fentanyl seized by CBP (at and between ports of entry)",
                     "lb per year (gross)"),
@@ -79,12 +81,37 @@ def change_chart(metrics: dict, metric: str) -> go.Figure:
     return fig
 
 
+def _cell(metric: str, stats: dict | None) -> str:
+    if stats is None:
+        return "&ndash;"
+    if metric == "cost_per_death_averted_usd":
+        return money(stats["median"])
+    if metric.endswith("_usd"):
+        return money_interval(stats)
+    return interval(stats, share=metric in ("flow_displaced_share", "cooperation_2030"))
+
+
+def _assumptions() -> str:
+    """Every parameter with its prior, unit, mechanism and source."""
+    from borderflow.model.parameters import PARAMETERS
+
+    rows = "".join(
+        f"<tr><td>{html.escape(p.name)}</td><td>{html.escape(p.unit)}</td>"
+        f"<td>{p.dist}({p.low:g}, {p.high:g})</td><td>{html.escape(p.mechanism)}</td>"
+        f"<td style='text-align:left'>{html.escape(p.source)}</td></tr>"
+        for p in PARAMETERS
+    )
+    return ("<h2>Assumptions</h2><p>Every parameter, its prior (drawn independently for "
+            "each member), its mechanism and its source; 'judgement' marks a range set "
+            "by judgement where no published figure exists.</p><table><tr><th>parameter"
+            "</th><th>unit</th><th>prior</th><th>mechanism</th><th>source</th></tr>"
+            f"{rows}</table>")
+
+
 def _table(result) -> str:
     rows = []
     for name, m in result.metrics.items():
-        cells = "".join(
-            f"<td>{interval(m[k], share=k == 'flow_displaced_share')}</td>" for k in METRICS
-        )
+        cells = "".join(f"<td>{_cell(k, m[k])}</td>" for k in METRICS)
         rows.append(f"<tr><th>{html.escape(name)}</th>{cells}</tr>")
     head = "".join(f"<th>{html.escape(k)}<br><small>{html.escape(u)}</small></th>"
                    for k, u in METRICS.items())
@@ -95,8 +122,8 @@ def render(result) -> str:
     """The report as one HTML string."""
     figures = [fan_chart(result.annual, v) for v in _SERIES] + [
         change_chart(result.metrics, m)
-        for m in ("kg_delivered_us_vs_status_quo", "seizures_lb_vs_status_quo",
-                  "flow_displaced_share")
+        for m in ("deaths_averted", "kg_delivered_us_vs_status_quo",
+                  "seizures_lb_vs_status_quo", "flow_displaced_share")
     ]
     parts = [
         pio.to_html(fig, full_html=False, include_plotlyjs=(i == 0))
@@ -117,5 +144,6 @@ status quo. Flow displaced is half the sum over crossings of the absolute change
 each crossing's share of the flow.</p>
 {_table(result)}
 {''.join(parts)}
+{_assumptions()}
 </body></html>
 """

@@ -1,0 +1,66 @@
+"""Encounters at the southwest border and Border Patrol workload (mechanism 9), over arrays.
+
+See docs/model-system.md, step M2.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from borderflow.model.drivers import HISTORY_EVENTS
+
+ORIGINS: tuple[str, ...] = ("mexico", "nca", "other")
+#: Events with an encounter multiplier ``enc_<event>`` (COVID-19 acts on deaths only).
+ENCOUNTER_EVENTS = tuple(e for e in HISTORY_EVENTS if e != "covid")
+_EVENT_COLUMNS = [HISTORY_EVENTS.index(e) for e in ENCOUNTER_EVENTS]
+_CBP_ONE = HISTORY_EVENTS.index("parole_cbp_one")
+HOURS_PER_STAFF_MONTH = 160.0
+#: The push trends run to the end of the cited data (2023) and hold after: a status quo
+#: projection, not an extrapolation of growth (judgement).
+PUSH_TREND_END = 2024.0
+
+
+def encounters(p: dict, year: float, history: np.ndarray, asylum_regime: float,
+               mx_migration: float, chi: np.ndarray) -> np.ndarray:
+    """Encounters per month by origin group, shape (M, 3) in :data:`ORIGINS` order.
+
+    Args:
+        p: parameters (per-member arrays).
+        year: decimal year of the month.
+        history: share of the month inside each of ``HISTORY_EVENTS``, (events,).
+        asylum_regime: multiplier from the asylum-regime lever.
+        mx_migration: share prevented by Mexican enforcement at baseline cooperation.
+        chi: cooperation relative to its baseline, (M,).
+
+    """
+    log_policy = sum(
+        history[col] * np.log(p[f"enc_{event}"])
+        for event, col in zip(ENCOUNTER_EVENTS, _EVENT_COLUMNS, strict=True)
+        if history[col] > 0
+    )
+    factor = np.exp(log_policy) * asylum_regime * np.maximum(0.0, 1.0 - mx_migration * chi)
+    trend_years = min(year, PUSH_TREND_END) - 2015.0
+    push = np.stack([
+        p[f"encounters_{g}_2015"] * np.exp(p[f"push_trend_{g}"] * trend_years)
+        for g in ORIGINS
+    ], axis=1)
+    return push * factor[:, None]
+
+
+def ports_share(p: dict, history: np.ndarray) -> np.ndarray:
+    """Share of encounters at ports of entry, (M,)."""
+    return np.minimum(0.9, p["ports_share"] * p["ports_share_cbp_one"] ** history[_CBP_ONE])
+
+
+def workload(between: np.ndarray, p: dict, staff: float) -> np.ndarray:
+    """Border Patrol processing hours over frontline hours, uncapped, (M,)."""
+    hours = p["bp_hours_per_month"] + HOURS_PER_STAFF_MONTH * staff
+    return between * p["processing_hours"] / hours
+
+
+def effort_factors(w: np.ndarray, p: dict) -> tuple[np.ndarray, np.ndarray]:
+    """Inspection effort left between ports and at ports of entry, each (M,)."""
+    between = np.maximum(0.0, 1.0 - np.minimum(1.0, w))
+    threshold = p["port_diversion_threshold"]
+    excess = np.clip((w - threshold) / (1.0 - threshold), 0.0, 1.0)
+    return between, 1.0 - p["port_diversion_max"] * excess

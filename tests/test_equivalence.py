@@ -6,8 +6,8 @@ from hypothesis import strategies as st
 
 from borderflow.model import engine, parameters
 from borderflow.policy import scenario_from_dict
-from borderflow.policy.levers import LEVER_KINDS
 from borderflow.policy.drivers import build
+from borderflow.policy.levers import LEVER_KINDS
 from borderflow.reference import simulate_reference
 
 SCALAR_RANGES = {

@@ -269,7 +269,8 @@ def test_output_shapes(rich_run) -> None:
     M, T, A = 4, drivers.n_months, net.n_arcs
     expected = {
         "delivered_kg": (M, T, 2), "flow_kg": (M, T, A), "seizures_kg": (M, T, A),
-        "supply_kg": (M, T, 2), "lab_capacity_kg": (M, T, 2), "lab_target_kg": (M, T, 2), "production_kg": (M, T, 2),
+        "supply_kg": (M, T, 2), "lab_capacity_kg": (M, T, 2), "lab_target_kg": (M, T, 2),
+        "production_kg": (M, T, 2),
         "precursor_stock_kg": (M, T, 2), "lab_seizures_kg": (M, T, 2), "lost_kg": (M, T),
         "market_pull_kg": (M, T), "mexico_seizures_kg": (M, T),
         "seizures_lb_ports_of_entry": (M, T), "seizures_lb_between_ports": (M, T),

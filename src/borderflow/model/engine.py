@@ -307,6 +307,7 @@ def run(
     drivers: Drivers,
     params: Mapping[str, np.ndarray],
     arc_detail: bool = True,
+    market_response: bool = True,
 ) -> dict[str, np.ndarray]:
     """Step every member through every month (docs/model.md and docs/model-system.md).
 
@@ -316,6 +317,9 @@ def run(
         params: per-member parameter arrays, shape (M,) each (``model.parameters``).
         arc_detail: also return the per-arc ``flow_kg`` and ``seizures_kg`` (memory
             M × T × arcs each); crossing-level flows are always returned.
+        market_response: a diagnostic switch. When false, the market pull ignores the
+            population and the price (users held at their January 2010 number), so that
+            nothing on the demand side can reach the supply chain.
 
     Returns:
         Arrays of shape (M, T, …) named as in :data:`OUTPUT_DIMS`; flows in pure
@@ -364,6 +368,7 @@ def run(
     pop = population.initial(
         p, p["treatment_capacity_scale"] * market.knots(year[0], market.TREATMENT_CAPACITY_KNOTS)
     )
+    users_2010 = pop.O + p["misuse_use_weight"] * pop.M
     capacity = kappa = kappa_ref = fixed = None
     keep = np.where(lay.lab_pos[net.arc_head] >= 0, yld[:, None], 1.0)
     for t in range(t_n):
@@ -422,7 +427,8 @@ def run(
         )
         price = (p["retail_price_usd_per_pure_gram"] if kappa_ref is None
                  else market.retail_price(kappa, kappa_ref, p))
-        pull = market.demand_kg(users, share, price, p)
+        pull = (market.demand_kg(users, share, price, p) if market_response
+                else market.demand_kg(users_2010, share, p["retail_price_usd_per_pure_gram"], p))
         k_star, supply_total = _targets(lay, V, R, pull, headroom)
 
         # supply with substitution

@@ -134,7 +134,7 @@ def static_demand(D: float) -> dict[str, float]:
 
 def initial_population(p: dict[str, float], year0: float) -> np.ndarray:
     """(N, M, O, Tr, Rm) at the start of the first month, as docs/model-system.md says."""
-    K_T = p["treatment_capacity_scale"] * np.interp(year0, [2010.5, 2021.5], [0.3e6, 0.9e6])
+    K_T = p["treatment_capacity_scale"] * np.interp(year0, [2010.5, 2021.5], [0.2e6, 0.6e6])
     Tr = min(0.5 * K_T, 0.5 * p["oud_2010"])
     M, OUD, Rm = p["misuse_2010"], p["oud_2010"], p["remission_2010"]
     return np.array([US_POPULATION - M - OUD - Tr - Rm, M, OUD, Tr, Rm])
@@ -688,7 +688,7 @@ def test_population_follows_competing_risks_each_month() -> None:
     x = out["exposure"][0]
     phi_F = p["fentanyl_death_rate_per_year"] * x * pv * cv * alive
     phi_H = p["heroin_death_rate_per_year"] * (1 - x) * cv * alive
-    K_T = p["treatment_capacity_scale"] * np.interp(year, [2010.5, 2021.5], [0.3e6, 0.9e6])
+    K_T = p["treatment_capacity_scale"] * np.interp(year, [2010.5, 2021.5], [0.2e6, 0.6e6])
     K_T = K_T + slots
 
     pop = out["population"][0]

@@ -82,11 +82,13 @@ def run(
     for col in ("scenario", "overdose deaths\n(T40.4)", "deaths averted",
                 "delivered to US\n(kg, pure)", "change vs\nstatus quo (kg)",
                 "seized by CBP\n(lb, gross)", "flow displaced\n(share)"):
-        health.add_column(col, justify="left" if col == "scenario" else "right")
+        health.add_column(col, justify="left" if col == "scenario" else "right",
+                          no_wrap=col == "scenario")
     border = Table(title="Border, cooperation and costs", title_justify="left")
     for col in ("scenario", "encounters", "cooperation\n2030", "policy cost", "trade cost",
                 "cost per death\naverted"):
-        border.add_column(col, justify="left" if col == "scenario" else "right")
+        border.add_column(col, justify="left" if col == "scenario" else "right",
+                          no_wrap=col == "scenario")
     for name, m in result.metrics.items():
         health.add_row(
             name,
@@ -111,7 +113,7 @@ def run(
     console.print(
         "Priors only (no calibration yet). Deaths averted: status quo minus scenario; "
         "cost per death averted: median incremental cost (policy + trade) over median "
-        "deaths averted, '-' where that median is not positive."
+        "deaths averted, '-' where that median is under one death."
     )
     if json_out is not None:
         _write_text(json_out, json.dumps(result.to_json(), indent=2))

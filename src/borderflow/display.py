@@ -22,12 +22,12 @@ def interval(stats: Mapping[str, float], share: bool = False) -> str:
 
 
 def money(x: float) -> str:
-    """USD in millions or billions: ``$1.2 B``, ``$350 M``, ``$0`` for under $0.5 M."""
+    """USD, 3 significant figures: ``$1.2 B``, ``$350 M``, ``$36,300``."""
     if abs(x) >= 1e9:
         return f"${x / 1e9:,.3g} B"
-    if abs(x) >= 0.5e6:
+    if abs(x) >= 1e6:
         return f"${x / 1e6:,.3g} M"
-    return "$0"
+    return f"${number(x)}"
 
 
 def money_interval(stats: Mapping[str, float]) -> str:

@@ -65,7 +65,7 @@ METRICS = {
     "policy_cost_usd": "USD spent on the levers",
     "trade_cost_usd": "USD of bilateral trade lost",
     "cost_per_death_averted_usd": "median incremental cost (policy + trade, paired) over "
-    "median deaths averted; only where that median is positive",
+    "median deaths averted; only where that median is at least one death",
 }
 
 
@@ -152,7 +152,8 @@ def paired_metrics(
     """The metrics of one scenario against the baseline, paired member by member.
 
     ``cost_per_death_averted_usd`` is ``{"median": x}`` (median incremental cost over
-    median deaths averted) where the median deaths averted is positive, else ``None``.
+    median deaths averted) where the median deaths averted is positive (at least one
+    whole death: a ratio over a fraction of a death means nothing), else ``None``.
     """
     averted = base["overdose_deaths"] - scen["overdose_deaths"]
     extra_cost = (scen["policy_cost_usd"] + scen["trade_cost_usd"]
@@ -173,7 +174,7 @@ def paired_metrics(
     median_averted = out["deaths_averted"]["median"]
     out["cost_per_death_averted_usd"] = (
         {"median": float(np.median(extra_cost)) / median_averted}
-        if median_averted > 0 else None
+        if median_averted >= 1.0 else None
     )
     return {name: out[name] for name in METRICS}
 

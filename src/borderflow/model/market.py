@@ -12,9 +12,10 @@ import numpy as np
 #: 2021; judgement: from none in mid-2012), as (decimal year, kits) knots, flat outside.
 NALOXONE_KITS_KNOTS = ((2012.5, 0.0), (2019.5, 1.93e6), (2021.5, 2.57e6))
 
-#: MOUD capacity path for the illicit-opioid population, persons (judgement anchored on
-#: moud_receipt_2021, ~1.3 M across all OUD in 2021), as knots, flat outside.
-TREATMENT_CAPACITY_KNOTS = ((2010.5, 0.3e6), (2021.5, 0.9e6))
+#: MOUD capacity path for the illicit-opioid population, persons (judgement: about half
+#: of MOUD receipt, ~1.3 M across all OUD in 2021, anchor moud_receipt_2021), as knots,
+#: flat outside.
+TREATMENT_CAPACITY_KNOTS = ((2010.5, 0.2e6), (2021.5, 0.6e6))
 
 
 def knots(year: float, points: tuple[tuple[float, float], ...]) -> float:

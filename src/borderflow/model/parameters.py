@@ -260,9 +260,9 @@ SYSTEM_PARAMETERS: tuple[Parameter, ...] = (
     _p("misuse_exit_rate_per_year", "1/year", "uniform", 0.2, 0.45, M8,
        "anchor chen2019_exit_rates (illicit-user exit 0.319 a year)",
        "Rate at which people who misuse stop."),
-    _p("treatment_entry_rate_per_year", "1/year", "uniform", 0.2, 0.7, M8,
+    _p("treatment_entry_rate_per_year", "1/year", "uniform", 0.5, 1.2, M8,
        "anchor SOURCE_tx_engagement_HUD (59-64 % of people with heroin/fentanyl use "
-       "disorder engaged in treatment within a year)",
+       "disorder engaged in treatment within a year: -ln(1 - 0.6) = 0.9 a year)",
        "Rate at which people with OUD seek MOUD (entries are capped by capacity)."),
     _p("remission_rate_per_year", "1/year", "uniform", 0.05, 0.2, M8,
        "anchors chen2019_exit_rates (OUD exit 0.311 a year, deaths included) and "
@@ -291,7 +291,7 @@ SYSTEM_PARAMETERS: tuple[Parameter, ...] = (
        "People in remission in January 2010."),
     _p("treatment_capacity_scale", "x path", "uniform", 0.6, 1.4, M8,
        "anchors moud_receipt_2021 (~1.3 M received MOUD in 2021, all OUD), "
-       "methadone_otp_clients, bup_patients_annual; judgement path 0.3 M (2010) to 0.9 M "
+       "methadone_otp_clients, bup_patients_annual; judgement path 0.2 M (2010) to 0.6 M "
        "(2021) for the illicit-opioid population",
        "Multiplier on the MOUD capacity path for this population."),
     _p("fentanyl_death_rate_per_year", "1/year", "uniform", 0.015, 0.045, M8,

@@ -375,8 +375,8 @@ def _ramp(year: float, y0: float, v0: float, y1: float, v1: float) -> float:
 
 
 def _treatment_path(year: float) -> float:
-    """MOUD capacity path ``path_T``: 0.3e6 at 2010.5 to 0.9e6 at 2021.5, flat outside."""
-    return _ramp(year, 2010.5, 0.3e6, 2021.5, 0.9e6)
+    """MOUD capacity path ``path_T``: 0.2e6 at 2010.5 to 0.6e6 at 2021.5, flat outside."""
+    return _ramp(year, 2010.5, 0.2e6, 2021.5, 0.6e6)
 
 
 def _kits_hist(year: float) -> float:

@@ -110,6 +110,8 @@ class _Layout:
     poe_arc: np.ndarray  # per arc: bool, land port of entry
     mail_arc: np.ndarray  # per arc: bool, international mail
     between_arc: np.ndarray  # per arc: bool
+    between_cols: np.ndarray  # indices of the arcs into between-ports crossings
+    poe_cols: np.ndarray  # indices of the arcs into port-of-entry crossings
     crossing_in: np.ndarray  # (crossings, max in-degree): arcs entering, padded with n_arcs
 
 
@@ -207,6 +209,8 @@ def _layout(net: CompiledNetwork) -> _Layout:
         poe_arc=(head_kind == "crossing") & (head_ct == "port_of_entry"),
         mail_arc=(head_kind == "crossing") & (head_ct == "international_mail"),
         between_arc=(head_kind == "crossing") & (head_ct == "between_ports"),
+        between_cols=np.flatnonzero((head_kind == "crossing") & (head_ct == "between_ports")),
+        poe_cols=np.flatnonzero((head_kind == "crossing") & (head_ct == "port_of_entry")),
         crossing_in=_padded(
             [net.in_arcs[net.in_ptr[c]:net.in_ptr[c + 1]] for c in net.nodes_of_kind("crossing")],
             net.n_arcs,
@@ -369,7 +373,7 @@ def run(
         p, p["treatment_capacity_scale"] * market.knots(year[0], market.TREATMENT_CAPACITY_KNOTS)
     )
     users_2010 = pop.O + p["misuse_use_weight"] * pop.M
-    capacity = kappa = kappa_ref = fixed = None
+    capacity = kappa = kappa_ref = fixed = last_chi = through = log_through = None
     keep = np.where(lay.lab_pos[net.arc_head] >= 0, yld[:, None], 1.0)
     for t in range(t_n):
         hist = drivers.history[t]
@@ -384,13 +388,22 @@ def run(
         workload = migration.workload(between, p, drivers.processing_staff[t])
         e_between, e_ports = migration.effort_factors(workload, p)
 
-        # M3 detection: US effort x Mexican effort (scaled by cooperation) x workload
-        effort = np.maximum(
-            0.0, drivers.effort[t] * (1.0 + (drivers.effort_mx[t] - 1.0) * chi[:, None])
-        )
-        effort = np.where(lay.between_arc, effort * e_between[:, None],
-                          np.where(lay.poe_arc, effort * e_ports[:, None], effort))
-        detect = -np.expm1(effort * log_escape)
+        # M3 detection: US effort x Mexican effort (scaled by cooperation) x workload.
+        # The first two change only with the drivers and cooperation: recompute them then;
+        # the workload factors touch only the arcs into crossings.
+        if (t == 0 or not np.array_equal(chi, last_chi)
+                or not np.array_equal(drivers.effort[t], drivers.effort[t - 1])
+                or not np.array_equal(drivers.effort_mx[t], drivers.effort_mx[t - 1])):
+            effort = np.maximum(
+                0.0, drivers.effort[t] * (1.0 + (drivers.effort_mx[t] - 1.0) * chi[:, None])
+            )
+            log_through = effort * log_escape  # ln(1 - d) before the workload factors
+            through = np.exp(log_through)
+            last_chi = chi
+        through[:, lay.between_cols] = np.exp(log_through[:, lay.between_cols]
+                                              * e_between[:, None])
+        through[:, lay.poe_cols] = np.exp(log_through[:, lay.poe_cols] * e_ports[:, None])
+        detect = 1.0 - through
         if t == 0 or not np.array_equal(drivers.scheduled[t], drivers.scheduled[t - 1]):
             cost = net.cost_usd_per_kg + np.outer(p["china_scheduling_cost_usd_per_kg"],
                                                   drivers.scheduled[t])
@@ -458,7 +471,7 @@ def run(
                 send[:, lay.labs[cols]] = yld[:, None] * used
             f = send[:, lv.tails] * P[:, lv.arcs]
             flow[:, lv.arcs] = f
-            arriving[:, lv.arcs] = f * (1.0 - detect[:, lv.arcs])
+            arriving[:, lv.arcs] = f * through[:, lv.arcs]
         np.multiply(flow, detect, out=seized)
         delivered = send[:, lay.markets]
         kappa = market.import_cost(flow, seized, cost, p["value_at_risk_usd_per_kg"],

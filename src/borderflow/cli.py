@@ -32,7 +32,7 @@ app.add_typer(data_app, name="data")
 def _console() -> Console:
     """Stdout console; wide enough for the tables when output is not a terminal."""
     c = Console()
-    return c if c.is_terminal else Console(width=160)
+    return c if c.is_terminal else Console(width=200)
 
 
 def _write_text(path: Path, text: str) -> None:
@@ -92,17 +92,17 @@ def run(
     for name, m in result.metrics.items():
         health.add_row(
             name,
-            interval(m["overdose_deaths"]),
-            interval(m["deaths_averted"]),
-            interval(m["kg_delivered_us"]),
-            interval(m["kg_delivered_us_vs_status_quo"]),
-            interval(m["seizures_lb"]),
+            interval(m["overdose_deaths"], short=True),
+            interval(m["deaths_averted"], short=True),
+            interval(m["kg_delivered_us"], short=True),
+            interval(m["kg_delivered_us_vs_status_quo"], short=True),
+            interval(m["seizures_lb"], short=True),
             interval(m["flow_displaced_share"], share=True),
         )
         per_death = m["cost_per_death_averted_usd"]
         border.add_row(
             name,
-            interval(m["encounters"]),
+            interval(m["encounters"], short=True),
             interval(m["cooperation_2030"], share=True),
             money_interval(m["policy_cost_usd"]),
             money_interval(m["trade_cost_usd"]),

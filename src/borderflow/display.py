@@ -14,11 +14,20 @@ def number(x: float) -> str:
     return f"{round(x, digits):,.{max(digits, 0)}f}"
 
 
-def interval(stats: Mapping[str, float], share: bool = False) -> str:
-    """``median [p05, p95]``; shares (0-1) with two decimals."""
+def compact(x: float) -> str:
+    """3 significant figures with a k / M / B suffix: ``361k``, ``16.3M``, ``-2.99k``."""
+    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(x) >= size:
+            return f"{x / size:.3g}{suffix}"
+    return number(x)
+
+
+def interval(stats: Mapping[str, float], share: bool = False, short: bool = False) -> str:
+    """``median [p05, p95]``; shares (0-1) with two decimals; ``short`` uses k/M/B."""
     if share:
         return f"{stats['median']:.2f} [{stats['p05']:.2f}, {stats['p95']:.2f}]"
-    return f"{number(stats['median'])} [{number(stats['p05'])}, {number(stats['p95'])}]"
+    fmt = compact if short else number
+    return f"{fmt(stats['median'])} [{fmt(stats['p05'])}, {fmt(stats['p95'])}]"
 
 
 def money(x: float) -> str:

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 from typer.exceptions import TyperException
 
-from borderflow.display import interval, money, money_interval
+from borderflow.display import TABLES, cell
 from borderflow.errors import BorderflowError
 
 app = typer.Typer(
@@ -78,38 +78,14 @@ def run(
     first, last = result.period
     title = (f"{first}-{last} totals against {result.baseline} ({members} members, seed "
              f"{seed}; median [90 % interval]; changes paired member by member)")
-    health = Table(title=f"Deaths and supply, {title}", title_justify="left")
-    for col in ("scenario", "overdose deaths\n(T40.4)", "deaths averted",
-                "delivered to US\n(kg, pure)", "change vs\nstatus quo (kg)",
-                "seized by CBP\n(lb, gross)", "flow displaced\n(share)"):
-        health.add_column(col, justify="left" if col == "scenario" else "right",
-                          no_wrap=col == "scenario")
-    border = Table(title="Border, cooperation and costs", title_justify="left")
-    for col in ("scenario", "encounters", "cooperation\n2030", "policy cost", "trade cost",
-                "cost per death\naverted"):
-        border.add_column(col, justify="left" if col == "scenario" else "right",
-                          no_wrap=col == "scenario")
-    for name, m in result.metrics.items():
-        health.add_row(
-            name,
-            interval(m["overdose_deaths"], short=True),
-            interval(m["deaths_averted"], short=True),
-            interval(m["kg_delivered_us"], short=True),
-            interval(m["kg_delivered_us_vs_status_quo"], short=True),
-            interval(m["seizures_lb"], short=True),
-            interval(m["flow_displaced_share"], share=True),
-        )
-        per_death = m["cost_per_death_averted_usd"]
-        border.add_row(
-            name,
-            interval(m["encounters"], short=True),
-            interval(m["cooperation_2030"], share=True),
-            money_interval(m["policy_cost_usd"]),
-            money_interval(m["trade_cost_usd"]),
-            "-" if per_death is None else money(per_death["median"]),
-        )
-    console.print(health)
-    console.print(border)
+    for i, (caption, columns) in enumerate(TABLES):
+        table = Table(title=f"{caption}, {title}" if i == 0 else caption, title_justify="left")
+        table.add_column("scenario", no_wrap=True)
+        for _, header in columns:
+            table.add_column(header, justify="right")
+        for name, m in result.metrics.items():
+            table.add_row(name, *(cell(metric, m[metric]) for metric, _ in columns))
+        console.print(table)
     console.print(
         "Priors only (no calibration yet). Deaths averted: status quo minus scenario; "
         "cost per death averted: median incremental cost (policy + trade) over median "

@@ -42,3 +42,37 @@ def money(x: float) -> str:
 def money_interval(stats: Mapping[str, float]) -> str:
     """``median [p05, p95]`` in USD millions or billions."""
     return f"{money(stats['median'])} [{money(stats['p05'])}, {money(stats['p95'])}]"
+
+
+#: The main job's two tables: (title, [(metric, column header)]), shared by the CLI and
+#: the HTML report so that both show the same numbers the same way.
+TABLES: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    ("Deaths and supply", (
+        ("overdose_deaths", "overdose deaths\n(T40.4)"),
+        ("deaths_averted", "deaths averted"),
+        ("kg_delivered_us", "delivered to US\n(kg, pure)"),
+        ("kg_delivered_us_vs_status_quo", "change vs\nstatus quo (kg)"),
+        ("seizures_lb", "seized by CBP\n(lb, gross)"),
+        ("flow_displaced_share", "flow displaced\n(share)"),
+    )),
+    ("Border, cooperation and costs", (
+        ("encounters", "encounters"),
+        ("cooperation_2030", "cooperation\n2030"),
+        ("policy_cost_usd", "policy cost"),
+        ("trade_cost_usd", "trade cost"),
+        ("cost_per_death_averted_usd", "cost per death\naverted"),
+    )),
+)
+
+
+def cell(metric: str, stats: Mapping[str, float] | None) -> str:
+    """One table cell of a metric: compact interval, shares, dollars; '-' for none."""
+    if stats is None:
+        return "-"
+    if metric == "cost_per_death_averted_usd":
+        return money(stats["median"])
+    if metric.endswith("_usd"):
+        return money_interval(stats)
+    if metric in ("flow_displaced_share", "cooperation_2030"):
+        return interval(stats, share=True)
+    return interval(stats, short=True)

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.subplots import make_subplots
 
-from borderflow.display import interval, money, money_interval
+from borderflow.display import TABLES, cell
 from borderflow.results import METRICS
 
 _SERIES = {
@@ -60,7 +60,8 @@ def fan_chart(annual, variable: str) -> go.Figure:
     fig.update_yaxes(rangemode="tozero")
     fig.update_layout(title=f"{title}, {unit} (bands: 50 % and 90 % of members)",
                       template="plotly_white", height=230 * rows + 80, margin={"t": 90},
-                      legend={"orientation": "h", "y": 1.02, "yanchor": "bottom"})
+                      legend={"orientation": "h", "y": 1.0, "yanchor": "bottom",
+                              "x": 1.0, "xanchor": "right"})
     return fig
 
 
@@ -81,16 +82,6 @@ def change_chart(metrics: dict, metric: str) -> go.Figure:
     return fig
 
 
-def _cell(metric: str, stats: dict | None) -> str:
-    if stats is None:
-        return "&ndash;"
-    if metric == "cost_per_death_averted_usd":
-        return money(stats["median"])
-    if metric.endswith("_usd"):
-        return money_interval(stats)
-    return interval(stats, share=metric in ("flow_displaced_share", "cooperation_2030"))
-
-
 def _assumptions() -> str:
     """Every parameter with its prior, unit, mechanism and source."""
     from borderflow.model.parameters import PARAMETERS
@@ -108,14 +99,21 @@ def _assumptions() -> str:
             f"{rows}</table>")
 
 
-def _table(result) -> str:
-    rows = []
-    for name, m in result.metrics.items():
-        cells = "".join(f"<td>{_cell(k, m[k])}</td>" for k in METRICS)
-        rows.append(f"<tr><th>{html.escape(name)}</th>{cells}</tr>")
-    head = "".join(f"<th>{html.escape(k)}<br><small>{html.escape(u)}</small></th>"
-                   for k, u in METRICS.items())
-    return f"<table><tr><th>scenario</th>{head}</tr>{''.join(rows)}</table>"
+def _tables(result) -> str:
+    """The main job's two tables (the same layout as the CLI's)."""
+    out = []
+    for caption, columns in TABLES:
+        head = "".join(f"<th>{html.escape(h).replace(chr(10), '<br>')}</th>"
+                       for _, h in columns)
+        rows = "".join(
+            f"<tr><th>{html.escape(name)}</th>"
+            + "".join(f"<td>{html.escape(cell(k, m[k]))}</td>" for k, _ in columns)
+            + "</tr>"
+            for name, m in result.metrics.items()
+        )
+        out.append(f"<h2>{html.escape(caption)}</h2><table><tr><th>scenario</th>{head}</tr>"
+                   f"{rows}</table>")
+    return "".join(out)
 
 
 def render(result) -> str:
@@ -141,8 +139,10 @@ priors (no calibration yet). Totals over {first}&ndash;{last}; median with the 9
 interval (5th&ndash;95th percentile) over members in brackets. Changes are paired: each
 member runs every scenario with the same draws, and the change is scenario minus
 status quo. Flow displaced is half the sum over crossings of the absolute change in
-each crossing's share of the flow.</p>
-{_table(result)}
+each crossing's share of the flow. Cost per death averted is the median incremental cost
+(policy plus trade, paired) over the median deaths averted, shown only where that median
+is at least one death. Numbers use k (thousand), M (million), B (billion).</p>
+{_tables(result)}
 {''.join(parts)}
 {_assumptions()}
 </body></html>

@@ -99,3 +99,12 @@ def test_reference_shares_no_code_with_the_engine():
                 assert not (node.module or "").startswith("borderflow.network"), path
             if isinstance(node, ast.Import):
                 assert all(not a.name.startswith("borderflow.model") for a in node.names), path
+
+
+def test_reference_keeps_the_same_event_and_cost_lists():
+    # the reference keeps its own copies (it may not import the engine's modules)
+    from borderflow.model.drivers import COST_ITEMS, HISTORY_EVENTS
+    from borderflow.reference import model as reference
+
+    assert reference.HISTORY_EVENTS == HISTORY_EVENTS
+    assert reference.COST_ITEMS == COST_ITEMS

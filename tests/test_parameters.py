@@ -40,3 +40,30 @@ def test_overrides():
         registry.sample(2, overrides={"nope": 1})
     with pytest.raises(ParameterError, match=r"'synthesis_yield' must be in \[0.01, 1\]"):
         registry.sample(2, overrides={"synthesis_yield": 1.5})
+
+
+def test_fitted_parameters_are_few_and_sourced():
+    assert 0 < len(registry.FITTED) <= 15
+    assert len(set(registry.FITTED)) == len(registry.FITTED)
+    for name in registry.FITTED:
+        p = registry.BY_NAME[name]
+        assert p.mechanism and p.source
+
+
+def test_params_cli_lists_fitted_and_writes_json(tmp_path, capsys):
+    import json
+
+    from borderflow.cli import main
+
+    path = tmp_path / "params.json"
+    assert main(["params", "--fitted", "--json", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert f": {len(registry.FITTED)}" in out
+    records = json.loads(path.read_text())["parameters"]
+    assert [r["name"] for r in records] == list(registry.FITTED)
+    assert all(r["fitted"] for r in records)
+    assert main(["params", "--json", str(path)]) == 0
+    capsys.readouterr()
+    records = json.loads(path.read_text())["parameters"]
+    assert len(records) == len(registry.PARAMETERS)
+    assert sum(r["fitted"] for r in records) == len(registry.FITTED)

@@ -182,17 +182,29 @@ def network(
 
 
 @app.command()
-def params() -> None:
-    """List every model parameter with its unit, prior and source."""
-    from borderflow.model.parameters import PARAMETERS
+def params(
+    fitted: Annotated[
+        bool, typer.Option("--fitted", help="only the parameters calibration estimates")
+    ] = False,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="also write the table as JSON to this file")
+    ] = None,
+) -> None:
+    """List every model parameter with its unit, prior, mechanism and source."""
+    from borderflow.model.parameters import FITTED, as_records
 
-    table = Table(title="model parameters (priors)", title_justify="left")
-    for col in ("name", "unit", "prior", "mechanism", "source"):
+    records = as_records(FITTED if fitted else None)
+    title = "parameters calibration estimates" if fitted else "model parameters (priors)"
+    table = Table(title=f"{title}: {len(records)}", title_justify="left")
+    for col in ("name", "unit", "prior", "mechanism", "fitted", "source"):
         table.add_column(col, overflow="fold")
-    for p in PARAMETERS:
-        table.add_row(p.name, p.unit, f"{p.dist}({p.low:g}, {p.high:g})", p.mechanism,
-                      p.source)
+    for r in records:
+        table.add_row(str(r["name"]), str(r["unit"]),
+                      f"{r['distribution']}({r['low']:g}, {r['high']:g})",
+                      str(r["mechanism"]), "yes" if r["fitted"] else "", str(r["source"]))
     _console().print(table)
+    if json_out is not None:
+        _write_text(json_out, json.dumps({"parameters": records}, indent=2))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -528,3 +528,35 @@ def prior_medians(overrides: Mapping[str, float] | None = None) -> dict[str, flo
     """Prior medians of every parameter (with overrides applied)."""
     fixed = check_overrides(overrides or {})
     return {p.name: fixed.get(p.name, p.median) for p in PARAMETERS}
+
+#: The parameters calibration estimates (at most 15, each tied to a mechanism and a
+#: sourced prior; the two regime effects are dated events of the policy calendar).
+#: Everything else keeps its prior. Issue 4's calibration reads this list.
+FITTED: tuple[str, ...] = (
+    "fentanyl_death_rate_per_year",
+    "covid_hazard_increase",
+    "oud_2010",
+    "fentanyl_share_2010",
+    "diffusion_rate_per_year",
+    "consumption_g_per_user_month",
+    "detection_scale",
+    "pill_share_2023",
+    "encounters_mexico_2015",
+    "encounters_nca_2015",
+    "encounters_other_2015",
+    "push_trend_other",
+    "enc_title42",
+    "enc_administration_2021",
+    "ports_share",
+)
+
+
+def as_records(names: Sequence[str] | None = None) -> list[dict[str, object]]:
+    """Parameters (all, or those named) as plain records, with a ``fitted`` flag."""
+    chosen = PARAMETERS if names is None else tuple(BY_NAME[n] for n in names)
+    return [
+        {"name": p.name, "unit": p.unit, "distribution": p.dist, "low": p.low,
+         "high": p.high, "mechanism": p.mechanism, "source": p.source,
+         "description": p.description, "fitted": p.name in FITTED}
+        for p in chosen
+    ]

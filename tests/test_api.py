@@ -55,7 +55,7 @@ def test_displaced_share_bounds():
 def test_parameters_and_members_are_checked():
     with pytest.raises(BorderflowError, match="no calibrated posterior ships yet"):
         borderflow.simulate(parameters="posterior")
-    with pytest.raises(ParameterError, match="parameters must be 'prior' or 'posterior'"):
+    with pytest.raises(ParameterError, match="parameters must be 'prior', 'posterior' or a"):
         borderflow.simulate(parameters="best")
     with pytest.raises(ParameterError, match="members must be a positive integer"):
         borderflow.simulate(members=0)

@@ -20,6 +20,8 @@ from borderflow.errors import BorderflowError, NetworkError, ParameterError, Sce
 _LAZY = {
     "simulate": "borderflow.api",
     "compare": "borderflow.api",
+    "calibrate": "borderflow.api",
+    "fit_report": "borderflow.api",
     "load_network": "borderflow.network",
     "load_scenario": "borderflow.policy",
 }
@@ -29,8 +31,10 @@ __all__ = [
     "NetworkError",
     "ParameterError",
     "ScenarioError",
+    "calibrate",
     "compare",
     "data",
+    "fit_report",
     "load_network",
     "load_scenario",
     "simulate",

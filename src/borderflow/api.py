@@ -6,6 +6,7 @@ files → drivers and parameter draws → the batched engine → labelled result
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,7 @@ import numpy as np
 import xarray as xr
 
 from borderflow import __version__
+from borderflow.calibration.calibrate import Posterior, load_posterior
 from borderflow.errors import BorderflowError, ParameterError
 from borderflow.model import engine
 from borderflow.model import parameters as registry
@@ -35,21 +37,29 @@ def _members(members: int | Sequence[int]) -> np.ndarray:
     return idx
 
 
-def _check_parameters(kind: str) -> None:
+ParametersLike = str | Path | Posterior
+
+
+def _parameter_source(kind: ParametersLike) -> Posterior | None:
+    """None for the priors, else the posterior to draw members from."""
+    if isinstance(kind, Posterior):
+        return kind
+    if kind == "prior":
+        return None
     if kind == "posterior":
-        raise BorderflowError(
-            "no calibrated posterior ships yet (calibration is a later stage); "
-            "use parameters='prior'"
-        )
-    if kind != "prior":
-        raise ParameterError(f"parameters must be 'prior' or 'posterior', got {kind!r}")
+        return load_posterior()
+    if isinstance(kind, Path) or str(kind).endswith(".json"):
+        return load_posterior(kind)
+    raise ParameterError(
+        f"parameters must be 'prior', 'posterior' or a posterior .json file, got {kind!r}"
+    )
 
 
 def simulate(
     scenario: ScenarioLike = "status_quo",
     members: int | Sequence[int] = 500,
     seed: int = 0,
-    parameters: str = "prior",
+    parameters: ParametersLike = "prior",
     network: NetworkLike = None,
     arc_detail: bool = True,
 ) -> xr.Dataset:
@@ -61,7 +71,9 @@ def simulate(
         members: how many ensemble members (members ``0 … n−1``), or their indices;
             member ``i`` depends only on ``(seed, i)``, so subsets reproduce exactly.
         seed: the ensemble's seed.
-        parameters: ``"prior"`` (draws from the priors in ``borderflow params``).
+        parameters: ``"prior"`` (draws from the priors in ``borderflow params``),
+            ``"posterior"`` (the shipped calibrated ensemble: member ``i`` is particle
+            ``i`` modulo its size), a posterior file's path, or a ``Posterior``.
         network: a network file's path or a loaded network; default the shipped one.
         arc_detail: include per-arc ``flow_kg`` and ``seizures_kg`` (dims member,
             month, arc); crossing-level flows are always included.
@@ -73,29 +85,38 @@ def simulate(
         variable's ``units`` attribute says).
 
     """
-    _check_parameters(parameters)
+    source = _parameter_source(parameters)
     idx = _members(members)
     scen = load_scenario(scenario)
     net_obj = network if isinstance(network, Network) else load_network(network)
     net = net_obj.compile()
     drivers = build(scen, net)
-    draws = parameters_for(scen, idx, seed)
+    draws = parameters_for(scen, idx, seed, source)
     arrays = engine.run_chunked(net, drivers, draws, arc_detail=arc_detail)
     return to_dataset(
         arrays, net, drivers.months, idx, draws,
         attrs={
             "scenario": scen.name,
             "seed": seed,
-            "parameters": parameters,
+            "parameters": "prior" if source is None else f"posterior through {source.through}",
             "network": net_obj.source,
             "borderflow_version": __version__,
         },
     )
 
 
-def parameters_for(scen: Scenario, members: np.ndarray, seed: int) -> dict[str, np.ndarray]:
-    """Per-member parameter draws of a scenario (its overrides applied)."""
-    return registry.sample(members, seed=seed, overrides=scen.parameters)
+def parameters_for(scen: Scenario, members: np.ndarray, seed: int,
+                   source: Posterior | None = None) -> dict[str, np.ndarray]:
+    """Per-member parameters of a scenario, with its overrides applied.
+
+    Prior draws (``source`` None) or the particles of a posterior.
+    """
+    if source is None:
+        return registry.sample(members, seed=seed, overrides=scen.parameters)
+    draws = source.parameters(members)
+    for name, value in registry.check_overrides(scen.parameters).items():
+        draws[name] = np.full(len(members), value)
+    return draws
 
 
 @dataclass(frozen=True)
@@ -133,7 +154,7 @@ def compare(
     scenarios: Iterable[ScenarioLike] | None = None,
     members: int = 500,
     seed: int = 0,
-    parameters: str = "prior",
+    parameters: ParametersLike = "prior",
     network: NetworkLike = None,
     baseline: ScenarioLike = "status_quo",
     period: tuple[int, int] = (2025, 2034),
@@ -147,7 +168,7 @@ def compare(
     library is compared. ``progress`` is called with each scenario's name as it
     starts.
     """
-    _check_parameters(parameters)
+    source = _parameter_source(parameters)
     chosen = list(shipped_names()) if scenarios is None else list(scenarios)
     base = load_scenario(baseline)
     loaded = [load_scenario(s) for s in chosen]
@@ -160,7 +181,7 @@ def compare(
     for scen in runs:
         if progress is not None:
             progress(scen.name)
-        ds = simulate(scen, members, seed, parameters, net_obj, arc_detail=False)
+        ds = simulate(scen, members, seed, source or "prior", net_obj, arc_detail=False)
         totals[scen.name] = period_totals(ds, *period)
         yearly[scen.name] = annual(ds)
         del ds
@@ -172,3 +193,42 @@ def compare(
         scenario=list(yearly)
     )
     return Comparison(metrics, combined, period, members, seed, base.name)
+
+
+def calibrate(particles: int = 600, through: int = 2023, seed: int = 0,
+              out: str | Path | None = None,
+              progress: Callable[[float], None] | None = None) -> Posterior:
+    """Fit the posterior to the annual targets through ``through`` and write it.
+
+    ``out`` defaults to the package's posterior file (what ``parameters="posterior"``
+    reads). ``progress`` is called with the tempering temperature (0 to 1) per stage.
+    """
+    from borderflow.calibration.calibrate import calibrate as run_smc
+    from borderflow.calibration.calibrate import shipped_path
+    from borderflow.calibration.targets import LAST_YEAR
+
+    if not 2012 <= through <= LAST_YEAR:
+        raise ParameterError(f"through must be a year in [2012, {LAST_YEAR}], got {through}")
+    if particles < 10:
+        raise ParameterError(f"members must be at least 10, got {particles}")
+    posterior = run_smc(particles=particles, through=through, seed=seed, progress=progress)
+    path = Path(out) if out is not None else shipped_path()
+    try:
+        path.write_text(json.dumps(posterior.to_json()), encoding="utf-8")
+    except OSError as exc:
+        raise BorderflowError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return posterior
+
+
+def fit_report(parameters: ParametersLike = "posterior", members: int = 400,
+               seed: int = 0) -> dict:
+    """Score an ensemble against the targets: the ``borderflow fit --json`` document."""
+    from borderflow.calibration.fit import fit_report as score
+    from borderflow.calibration.targets import TARGETS
+
+    source = _parameter_source(parameters)
+    ds = simulate("status_quo", members=members, seed=seed, parameters=source or "prior",
+                  arc_detail=False)
+    simulated = {t.name: t.simulated(ds) for t in TARGETS}
+    fitted = source.fitted if source is not None else ()
+    return score(fitted, simulated, seed=seed)

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 from typer.exceptions import TyperException
 
-from borderflow.display import TABLES, cell
+from borderflow.display import TABLES, cell, compact
 from borderflow.errors import BorderflowError
 
 app = typer.Typer(
@@ -99,6 +99,58 @@ def run(
 
         _write_text(report, render(result))
         console.print(f"wrote {report}")
+
+
+@app.command()
+def calibrate(
+    through: Annotated[int, typer.Option(help="last (calendar / fiscal) year fitted")] = 2023,
+    members: Annotated[int, typer.Option(min=10, help="particles in the posterior")] = 600,
+    seed: Annotated[int, typer.Option(help="sampler seed")] = 0,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="posterior file to write (default: the package's own)"),
+    ] = None,
+) -> None:
+    """Fit the posterior to the cited history by tempered SMC."""
+    from rich.progress import Progress
+
+    from borderflow.api import calibrate as run
+
+    with Progress(console=Console(stderr=True)) as bar:
+        task = bar.add_task("calibrating (temperature)", total=1.0)
+        posterior = run(particles=members, through=through, seed=seed, out=out,
+                        progress=lambda phi: bar.update(task, completed=phi))
+    _console().print(f"posterior: {len(posterior.u)} particles, {len(posterior.fitted)} "
+                     f"fitted parameters, {len(posterior.temperatures)} tempering stages, "
+                     f"data through {posterior.through}")
+
+
+@app.command()
+def fit(
+    parameters: Annotated[
+        str, typer.Option(help="'posterior', 'prior' or a posterior .json file")
+    ] = "posterior",
+    members: Annotated[int, typer.Option(min=10, help="ensemble members")] = 400,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="write the fit report as JSON to this file")
+    ] = None,
+) -> None:
+    """Score an ensemble against the calibration targets."""
+    from borderflow.api import fit_report
+
+    report = fit_report(parameters=parameters, members=members)
+    table = Table(title=f"fit of {parameters} ({members} members; fractions)",
+                  title_justify="left")
+    for col in ("series", "period", "points", "fitted parameters", "MAPE", "R²",
+                "coverage 90 %", "interval score 90 %"):
+        table.add_column(col, justify="left" if col == "series" else "right")
+    for name, r in report["series"].items():
+        table.add_row(name, r["period"], str(r["points"]), str(r["fitted_parameters"]),
+                      f"{r['mape']:.3f}", f"{r['r2']:.3f}", f"{r['coverage_90']:.2f}",
+                      compact(r["interval_score_90"]))
+    _console().print(table)
+    if json_out is not None:
+        _write_text(json_out, json.dumps(report, indent=2))
 
 
 @data_app.command("list")

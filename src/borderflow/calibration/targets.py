@@ -56,6 +56,20 @@ class Target:
             return fiscal_year_totals(monthly).rename(fiscal_year="year")
         return monthly.groupby("month.year").sum("month")
 
+    def annual(self, monthly: np.ndarray, months: np.ndarray) -> xr.DataArray:
+        """Annual totals of a (member, month) array by this target's period."""
+        return annual_totals(monthly, months, self.period)
+
+
+def annual_totals(monthly: np.ndarray, months: np.ndarray, period: Period) -> xr.DataArray:
+    """Sum (member, month) values by calendar or fiscal year; complete years only."""
+    cal = months.astype("datetime64[Y]").astype(int) + 1970
+    month_no = months.astype("datetime64[M]").astype(int) % 12 + 1
+    year = cal + (month_no >= 10) if period == "fiscal" else cal
+    years = [y for y in np.unique(year) if (year == y).sum() == 12]
+    totals = np.stack([monthly[:, year == y].sum(axis=1) for y in years], axis=1)
+    return xr.DataArray(totals, dims=("member", "year"), coords={"year": years})
+
 
 def _encounters(column: str) -> pd.Series:
     frame = data.load("cbp_southwest_encounters_fy").set_index("fiscal_year")

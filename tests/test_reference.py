@@ -23,7 +23,7 @@ from borderflow.model.parameters import prior_medians, sample
 from borderflow.reference import simulate_reference
 
 LB_PER_KG = 2.20462262
-US_POPULATION = 270e6  # initial N + M + O + Tr + Rm (docs/model-system.md)
+US_POPULATION = 260e6  # initial N + M + O + Tr + Rm (docs/model-system.md)
 TRADE_USD_PER_YEAR = 798.8e9
 COVID = HISTORY_EVENTS.index("covid")
 PAROLE = HISTORY_EVENTS.index("parole_cbp_one")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 STATES: tuple[str, ...] = ("no_use", "misuse", "oud", "treatment", "remission")
-US_POPULATION_12_PLUS_2010 = 270e6  # persons aged 12+, 2010 Census (rounded)
+US_POPULATION_12_PLUS_2010 = 260e6  # persons aged 12+: 2010 Census, 308.7 M less ~49 M aged 0-11
 
 
 @dataclass

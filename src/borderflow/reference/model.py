@@ -79,7 +79,7 @@ COST_ITEMS = (
 ORIGINS = ("mexico", "nca", "other")  # M2 origin groups g
 STATES = ("no_use", "misuse", "oud", "treatment", "remission")  # M8, output order
 
-US_POPULATION_12PLUS = 270e6  # persons, 2010 Census, rounded (initial N + M + O + Tr + Rm)
+US_POPULATION_12PLUS = 260e6  # persons aged 12+, 2010 Census (308.7 M less ~49 M aged 0-11)
 TRADE_USD_PER_YEAR = 798.8e9  # US–Mexico goods trade 2023 (context_facts), M11
 BP_HOURS_PER_STAFF = 160.0  # hours a month one processing staff member adds, M2
 

@@ -22,6 +22,7 @@ _LAZY = {
     "compare": "borderflow.api",
     "calibrate": "borderflow.api",
     "fit_report": "borderflow.api",
+    "sensitivity": "borderflow.api",
     "load_network": "borderflow.network",
     "load_scenario": "borderflow.policy",
 }
@@ -37,6 +38,7 @@ __all__ = [
     "fit_report",
     "load_network",
     "load_scenario",
+    "sensitivity",
     "simulate",
 ]
 __version__ = "0.1.0"

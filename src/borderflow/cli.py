@@ -153,6 +153,38 @@ def fit(
         _write_text(json_out, json.dumps(report, indent=2))
 
 
+@app.command()
+def sensitivity(
+    outcome: Annotated[str, typer.Option(
+        help="overdose_deaths, kg_delivered_us, seizures_lb or encounters (2025-2034)")
+    ] = "overdose_deaths",
+    method: Annotated[str, typer.Option(help="sobol or morris")] = "sobol",
+    samples: Annotated[int, typer.Option(min=2, help="SALib base sample size")] = 64,
+    seed: Annotated[int, typer.Option(help="sampling seed")] = 0,
+    top: Annotated[int, typer.Option(min=1, help="parameters to print")] = 15,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="write every index as JSON to this file")
+    ] = None,
+) -> None:
+    """Global sensitivity (SALib) of a 2025-2034 outcome to every parameter's prior."""
+    from borderflow.api import sensitivity as run
+
+    result = run(outcome=outcome, method=method, samples=samples, seed=seed)
+    rank = "ST" if method == "sobol" else "mu_star"
+    rows = sorted(result["indices"].items(), key=lambda kv: -kv[1][rank])[:top]
+    table = Table(title=f"{method} indices of {outcome}, 2025-2034 ({samples} samples)",
+                  title_justify="left")
+    table.add_column("parameter")
+    columns = list(rows[0][1]) if rows else []
+    for col in columns:
+        table.add_column(col, justify="right")
+    for name, values in rows:
+        table.add_row(name, *(f"{values[c]:.3g}" for c in columns))
+    _console().print(table)
+    if json_out is not None:
+        _write_text(json_out, json.dumps(result, indent=2))
+
+
 @data_app.command("list")
 def data_list() -> None:
     """List the cited series with their sources."""

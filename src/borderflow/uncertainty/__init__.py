@@ -1,0 +1,1 @@
+"""Uncertainty analysis over the parameter priors (global sensitivity)."""

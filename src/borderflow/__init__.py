@@ -21,6 +21,7 @@ _LAZY = {
     "simulate": "borderflow.api",
     "compare": "borderflow.api",
     "calibrate": "borderflow.api",
+    "backtest": "borderflow.api",
     "fit_report": "borderflow.api",
     "sensitivity": "borderflow.api",
     "load_network": "borderflow.network",

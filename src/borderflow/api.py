@@ -280,3 +280,25 @@ def sensitivity(outcome: str = "overdose_deaths", method: str = "sobol", samples
 
     result = indices(problem(registry.NAMES), model, method, samples, seed)
     return {"outcome": outcome, "method": method, "samples": samples, "indices": result}
+
+
+def backtest(through: int = 2021, particles: int = 400, members: int = 400, seed: int = 0,
+             progress: Callable[[float], None] | None = None) -> dict:
+    """Calibrate on data through ``through`` and score the forecast of the later years.
+
+    Returns the ``backtest --json`` document: per target series, the model's MAPE,
+    90 % coverage and interval score beside persistence and 3-year-trend baselines.
+    """
+    from borderflow.calibration.backtest import backtest_report
+    from borderflow.calibration.calibrate import calibrate as run_smc
+    from borderflow.calibration.targets import LAST_YEAR, TARGETS
+
+    if not 2014 <= through < LAST_YEAR:
+        raise ParameterError(
+            f"through must be a year in [2014, {LAST_YEAR - 1}] (later years are "
+            f"forecast), got {through}"
+        )
+    posterior = run_smc(particles=particles, through=through, seed=seed, progress=progress)
+    ds = simulate("status_quo", members=members, seed=seed, parameters=posterior,
+                  arc_detail=False)
+    return backtest_report(through, {t.name: t.simulated(ds) for t in TARGETS}, seed=seed)

@@ -154,6 +154,41 @@ def fit(
 
 
 @app.command()
+def backtest(
+    through: Annotated[int, typer.Option(help="last year fitted; the rest is forecast")] = 2021,
+    members: Annotated[int, typer.Option(min=10, help="particles and ensemble members")] = 400,
+    seed: Annotated[int, typer.Option(help="seed")] = 0,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="write the scores as JSON to this file")
+    ] = None,
+) -> None:
+    """Calibrate through a year and score the forecast against naive baselines."""
+    from rich.progress import Progress
+
+    from borderflow.api import backtest as run
+
+    with Progress(console=Console(stderr=True)) as bar:
+        task = bar.add_task(f"calibrating through {through}", total=1.0)
+        report = run(through=through, particles=members, members=members, seed=seed,
+                     progress=lambda phi: bar.update(task, completed=phi))
+    table = Table(title=f"forecasts after {through} (fractions; interval score in the "
+                  "series' unit)", title_justify="left")
+    for col in ("series", "points", "forecaster", "MAPE", "coverage 90 %",
+                "interval score 90 %"):
+        table.add_column(col, justify="left" if col in ("series", "forecaster") else "right")
+    for name, entry in report["series"].items():
+        for forecaster in ("model", "persistence", "trend"):
+            s = entry[forecaster]
+            table.add_row(name if forecaster == "model" else "",
+                          str(entry["points"]) if forecaster == "model" else "",
+                          forecaster, f"{s['mape']:.3f}", f"{s['coverage_90']:.2f}",
+                          compact(s["interval_score_90"]))
+    _console().print(table)
+    if json_out is not None:
+        _write_text(json_out, json.dumps(report, indent=2))
+
+
+@app.command()
 def sensitivity(
     outcome: Annotated[str, typer.Option(
         help="overdose_deaths, kg_delivered_us, seizures_lb or encounters (2025-2034)")

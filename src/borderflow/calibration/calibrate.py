@@ -55,16 +55,21 @@ def parameters_from_unit(u: np.ndarray) -> dict[str, np.ndarray]:
 
 
 def _soft_constraints(out: dict[str, np.ndarray], months: np.ndarray) -> np.ndarray:
+    penalty = np.zeros(out["delivered_kg"].shape[0])
     calendar = annual_totals(out["delivered_kg"].sum(axis=2), months, "calendar")
-    excess = np.maximum(0.0, calendar.sel(year=2021).values - KILMER_2021_KG) / 1000.0
+    if 2021 in calendar["year"].values:  # only inside the calibration window
+        excess = np.maximum(0.0, calendar.sel(year=2021).values - KILMER_2021_KG) / 1000.0
+        penalty -= 0.5 * excess**2
     fiscal_ports = annual_totals(out["seizures_lb_ports_of_entry"], months, "fiscal")
     fiscal_all = annual_totals(out["seizures_lb"], months, "fiscal")
     years = [y for y in range(2019, 2024) if y in fiscal_all["year"].values]
-    share = (fiscal_ports.sel(year=years).sum("year")
-             / fiscal_all.sel(year=years).sum("year")).values
-    low, high = POE_SHARE
-    outside = np.maximum(0.0, low - share) + np.maximum(0.0, share - high)
-    return -0.5 * excess**2 - 0.5 * (outside / 0.02) ** 2
+    if years:
+        share = (fiscal_ports.sel(year=years).sum("year")
+                 / fiscal_all.sel(year=years).sum("year")).values
+        low, high = POE_SHARE
+        outside = np.maximum(0.0, low - share) + np.maximum(0.0, share - high)
+        penalty -= 0.5 * (outside / 0.02) ** 2
+    return penalty
 
 
 def log_posterior_function(net: CompiledNetwork, through: int = LAST_YEAR

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
@@ -18,6 +19,8 @@ from typer.exceptions import TyperException
 
 from borderflow.display import TABLES, cell, compact
 from borderflow.errors import BorderflowError
+
+T = TypeVar("T")
 
 app = typer.Typer(
     add_completion=False,
@@ -40,6 +43,22 @@ def _write_text(path: Path, text: str) -> None:
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise BorderflowError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _show(table: Table, json_out: Path | None, document: object) -> None:
+    """Print a command's table and, when asked, write its JSON document."""
+    _console().print(table)
+    if json_out is not None:
+        _write_text(json_out, json.dumps(document, indent=2))
+
+
+def _tempering(label: str, call: Callable[[Callable[[float], None]], T]) -> T:
+    """Run ``call(progress)`` under a progress bar of the tempering temperature (0-1)."""
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True)) as bar:
+        task = bar.add_task(label, total=1.0)
+        return call(lambda phi: bar.update(task, completed=phi))
 
 
 @app.command()
@@ -112,14 +131,10 @@ def calibrate(
     ] = None,
 ) -> None:
     """Fit the posterior to the cited history by tempered SMC."""
-    from rich.progress import Progress
-
     from borderflow.api import calibrate as run
 
-    with Progress(console=Console(stderr=True)) as bar:
-        task = bar.add_task("calibrating (temperature)", total=1.0)
-        posterior = run(particles=members, through=through, seed=seed, out=out,
-                        progress=lambda phi: bar.update(task, completed=phi))
+    posterior = _tempering("calibrating (temperature)", lambda progress: run(
+        particles=members, through=through, seed=seed, out=out, progress=progress))
     _console().print(f"posterior: {len(posterior.u)} particles, {len(posterior.fitted)} "
                      f"fitted parameters, {len(posterior.temperatures)} tempering stages, "
                      f"data through {posterior.through}")
@@ -148,9 +163,7 @@ def fit(
         table.add_row(name, r["period"], str(r["points"]), str(r["fitted_parameters"]),
                       f"{r['mape']:.3f}", f"{r['r2']:.3f}", f"{r['coverage_90']:.2f}",
                       compact(r["interval_score_90"]))
-    _console().print(table)
-    if json_out is not None:
-        _write_text(json_out, json.dumps(report, indent=2))
+    _show(table, json_out, report)
 
 
 @app.command()
@@ -163,14 +176,10 @@ def backtest(
     ] = None,
 ) -> None:
     """Calibrate through a year and score the forecast against naive baselines."""
-    from rich.progress import Progress
-
     from borderflow.api import backtest as run
 
-    with Progress(console=Console(stderr=True)) as bar:
-        task = bar.add_task(f"calibrating through {through}", total=1.0)
-        report = run(through=through, particles=members, members=members, seed=seed,
-                     progress=lambda phi: bar.update(task, completed=phi))
+    report = _tempering(f"calibrating through {through}", lambda progress: run(
+        through=through, particles=members, members=members, seed=seed, progress=progress))
     table = Table(title=f"forecasts after {through} (fractions; interval score in the "
                   "series' unit)", title_justify="left")
     for col in ("series", "points", "forecaster", "MAPE", "coverage 90 %",
@@ -183,9 +192,7 @@ def backtest(
                           str(entry["points"]) if forecaster == "model" else "",
                           forecaster, f"{s['mape']:.3f}", f"{s['coverage_90']:.2f}",
                           compact(s["interval_score_90"]))
-    _console().print(table)
-    if json_out is not None:
-        _write_text(json_out, json.dumps(report, indent=2))
+    _show(table, json_out, report)
 
 
 @app.command()
@@ -215,9 +222,7 @@ def sensitivity(
         table.add_column(col, justify="right")
     for name, values in rows:
         table.add_row(name, *(f"{values[c]:.3g}" for c in columns))
-    _console().print(table)
-    if json_out is not None:
-        _write_text(json_out, json.dumps(result, indent=2))
+    _show(table, json_out, result)
 
 
 @data_app.command("list")
@@ -321,9 +326,7 @@ def params(
         table.add_row(str(r["name"]), str(r["unit"]),
                       f"{r['distribution']}({r['low']:g}, {r['high']:g})",
                       str(r["mechanism"]), "yes" if r["fitted"] else "", str(r["source"]))
-    _console().print(table)
-    if json_out is not None:
-        _write_text(json_out, json.dumps({"parameters": records}, indent=2))
+    _show(table, json_out, {"parameters": records})
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -59,6 +59,12 @@ def test_report_is_written(tmp_path, capsys):
     text = path.read_text()
     assert text.count("plotly.js v") == 1  # plotly embedded once: the file opens offline
     assert "Fentanyl delivered to US markets" in text and "military_strikes" in text
+    # fit against history: every calibration target, cited annual values and monthly data
+    for title in ("CDC T40.4 deaths", "CBP fentanyl seizures", "Border Patrol southwest",
+                  "ports of entry (inadmissibles)"):
+        assert title in text, title
+    assert text.count("monthly data x 12") == 4
+    assert "Assumptions" in text and "fentanyl_death_rate_per_year" in text
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +16,7 @@ import xarray as xr
 
 from borderflow import __version__
 from borderflow.calibration.calibrate import Posterior, load_posterior
+from borderflow.calibration.targets import TARGETS
 from borderflow.errors import BorderflowError, ParameterError
 from borderflow.model import engine
 from borderflow.model import parameters as registry
@@ -129,6 +130,8 @@ class Comparison:
             CBP seizures (lb) and Mexican seizures (kg).
         period: first and last calendar year of the metrics.
         members, seed, baseline: how the ensemble was run.
+        history: the baseline's annual values of each calibration target (dims member,
+            year; calendar or fiscal years as the target counts), for fit charts.
 
     """
 
@@ -138,6 +141,7 @@ class Comparison:
     members: int
     seed: int
     baseline: str
+    history: dict[str, xr.DataArray] = field(default_factory=dict)
 
     def to_json(self) -> dict:
         """The ``--json`` document: ``{"scenarios": {NAME: {"metrics": {...}}}}``."""
@@ -184,6 +188,8 @@ def compare(
         ds = simulate(scen, members, seed, source or "prior", net_obj, arc_detail=False)
         totals[scen.name] = period_totals(ds, *period)
         yearly[scen.name] = annual(ds)
+        if scen.name == base.name:
+            history = {t.name: t.simulated(ds) for t in TARGETS}
         del ds
     metrics = {
         name: paired_metrics(totals[base.name], totals[name])
@@ -192,7 +198,7 @@ def compare(
     combined = xr.concat(list(yearly.values()), dim="scenario").assign_coords(
         scenario=list(yearly)
     )
-    return Comparison(metrics, combined, period, members, seed, base.name)
+    return Comparison(metrics, combined, period, members, seed, base.name, history)
 
 
 def calibrate(particles: int = 600, through: int = 2023, seed: int = 0,

@@ -46,9 +46,9 @@ def fan_chart(annual, variable: str) -> go.Figure:
         values = annual[variable].isel(scenario=i).values  # (member, year)
         q = np.quantile(values, [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)
         for lo, hi, alpha in ((q[0], q[4], 0.15), (q[1], q[3], 0.3)):
-            fig.add_trace(go.Scatter(x=years, y=hi, line={"width": 0}, showlegend=False,
-                                     hoverinfo="skip"), row=row, col=col)
-            fig.add_trace(go.Scatter(x=years, y=lo, fill="tonexty", line={"width": 0},
+            fig.add_trace(go.Scatter(x=years, y=hi, mode="lines", line={"width": 0},
+                                     showlegend=False, hoverinfo="skip"), row=row, col=col)
+            fig.add_trace(go.Scatter(x=years, y=lo, mode="lines", fill="tonexty", line={"width": 0},
                                      fillcolor=f"rgba(27,79,114,{alpha})", showlegend=False,
                                      hoverinfo="skip"), row=row, col=col)
         fig.add_trace(go.Scatter(x=years, y=q[2], name="median", showlegend=i == 0,
@@ -62,6 +62,55 @@ def fan_chart(annual, variable: str) -> go.Figure:
                       template="plotly_white", height=230 * rows + 80, margin={"t": 90},
                       legend={"orientation": "h", "y": 1.0, "yanchor": "bottom",
                               "x": 1.0, "xanchor": "right"})
+    return fig
+
+
+#: Monthly cited series drawn behind each target (annualised: x 12), when one exists.
+_MONTHLY = {
+    "synthetic_opioid_deaths": ("cdc_synthetic_opioid_deaths_monthly",
+                                "deaths_synthetic_opioids_t404"),
+    "fentanyl_seizures_lb": ("cbp_fentanyl_seizures_monthly", "fentanyl_lb"),
+    "southwest_encounters_border_patrol": ("usbp_southwest_encounters_monthly_fy2000",
+                                           "border_patrol_encounters"),
+    "southwest_encounters_ports_of_entry": ("cbp_southwest_encounters_monthly",
+                                            "ports_of_entry"),
+}
+
+
+def history_chart(name: str, simulated) -> go.Figure:
+    """A calibration target: the ensemble against the cited annual values.
+
+    Median and 90 % band of the annual totals, the cited annual values, and the monthly
+    data (annualised) drawn behind; annual values sit in the middle of their year.
+    """
+    from borderflow import data
+    from borderflow.calibration.targets import BY_NAME
+
+    target = BY_NAME[name]
+    observed = target.observed()
+    years = [y for y in simulated["year"].values if target.first_year - 3 <= y <= 2030]
+    lo, med, hi = np.quantile(simulated.sel(year=years).values, [0.05, 0.5, 0.95], axis=0)
+    fig = go.Figure()
+    series, column = _MONTHLY[name]
+    monthly = data.load(series)
+    monthly = monthly[monthly["year"] >= target.first_year - 3]
+    when = monthly["year"] + (monthly["month"] - 0.5) / 12
+    if target.period == "fiscal":
+        when = when + 0.25  # on the fiscal-year axis: October starts the year
+    fig.add_trace(go.Scatter(x=when, y=monthly[column] * 12, name="monthly data x 12",
+                             mode="lines", line={"color": "#bbbbbb", "width": 1}))
+    mid = np.array(years) + 0.5
+    fig.add_trace(go.Scatter(x=mid, y=hi, mode="lines", line={"width": 0},
+                             showlegend=False, hoverinfo="skip"))
+    fig.add_trace(go.Scatter(x=mid, y=lo, mode="lines", fill="tonexty", line={"width": 0},
+                             fillcolor="rgba(27,79,114,0.2)", name="model 90 %"))
+    fig.add_trace(go.Scatter(x=mid, y=med, mode="lines", name="model median",
+                             line={"color": "#1b4f72", "width": 2}))
+    fig.add_trace(go.Scatter(x=observed.index + 0.5, y=observed.values, mode="markers",
+                             name="cited annual", marker={"color": "#c0392b", "size": 8}))
+    fig.update_layout(title=f"{target.description} ({target.period} years)",
+                      template="plotly_white", height=380, margin={"t": 60},
+                      xaxis_title=f"{target.period} year")
     return fig
 
 
@@ -122,7 +171,7 @@ def render(result) -> str:
         change_chart(result.metrics, m)
         for m in ("deaths_averted", "kg_delivered_us_vs_status_quo",
                   "seizures_lb_vs_status_quo", "flow_displaced_share")
-    ]
+    ] + [history_chart(name, values) for name, values in result.history.items()]
     parts = [
         pio.to_html(fig, full_html=False, include_plotlyjs=(i == 0))
         for i, fig in enumerate(figures)

@@ -115,11 +115,6 @@ class _Layout:
     crossing_in: np.ndarray  # (crossings, max in-degree): arcs entering, padded with n_arcs
 
 
-def _shares(net: CompiledNetwork, nodes: np.ndarray, attr: str) -> np.ndarray:
-    w = np.array([float(net.node_attrs[n].get(attr, 1.0)) for n in nodes], dtype=float)
-    return w / w.sum()
-
-
 def _padded(groups: list[np.ndarray], pad: int) -> np.ndarray:
     width = max((len(g) for g in groups), default=0)
     out = np.full((len(groups), max(width, 1)), pad, dtype=np.int64)
@@ -189,7 +184,7 @@ def _layout(net: CompiledNetwork) -> _Layout:
     lab_pos = np.full(net.n_nodes, -1)
     lab_pos[labs] = np.arange(len(labs))
     log_size = np.zeros(net.n_nodes)
-    log_size[markets] = np.log(_shares(net, markets, "demand_share"))
+    log_size[markets] = np.log(net.shares(markets, "demand_share"))
     backward, forward = _schedule(net, kinds == "market")
     head_kind = kinds[net.arc_head]
     head_ct = np.array([net.crossing_type[h] or "" for h in net.arc_head])
@@ -198,8 +193,8 @@ def _layout(net: CompiledNetwork) -> _Layout:
         labs=labs,
         markets=markets,
         lab_pos=lab_pos,
-        source_share=_shares(net, sources, "supply_share"),
-        lab_share=_shares(net, labs, "capacity_share"),
+        source_share=net.shares(sources, "supply_share"),
+        lab_share=net.shares(labs, "capacity_share"),
         log_size_fixed=log_size,
         into_lab=np.flatnonzero(lab_pos[net.arc_head] >= 0),
         into_lab_col=lab_pos[net.arc_head][lab_pos[net.arc_head] >= 0],

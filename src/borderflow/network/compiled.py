@@ -173,6 +173,15 @@ class CompiledNetwork:
             )
         return np.array([i for i, k in enumerate(self.node_kind) if k == kind], dtype=np.int64)
 
+    def shares(self, nodes: np.ndarray, attr: str) -> np.ndarray:
+        """Node attribute ``attr`` (e.g. ``supply_share``) of ``nodes``, normalised to sum 1.
+
+        A node without the attribute weighs 1, so a kind without it gets equal shares
+        (the loader guarantees that not every weight of a kind is 0).
+        """
+        w = np.array([float(self.node_attrs[n].get(attr, 1.0)) for n in nodes], dtype=float)
+        return w / w.sum()
+
     def out_arcs(self, node: int | str) -> range:
         """Return the range of arc indices leaving ``node`` (an index or an id)."""
         n = self.node_index(node) if isinstance(node, str) else int(node)

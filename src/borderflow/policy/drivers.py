@@ -158,12 +158,6 @@ def _crossings(net: CompiledNetwork, crossing_type: str) -> np.ndarray:
     )
 
 
-def _shares(net: CompiledNetwork, nodes: np.ndarray, attr: str) -> np.ndarray:
-    """Node attribute ``attr`` normalised to sum 1 (1 where absent: equal shares)."""
-    w = np.array([float(net.node_attrs[n].get(attr, 1.0)) for n in nodes], dtype=float)
-    return w / w.sum() if w.sum() > 0 else w
-
-
 def _added(multiplier: np.ndarray) -> np.ndarray:
     """Mean over nodes of the added effort ``max(0, multiplier − 1)``, shape (T,)."""
     if multiplier.shape[1] == 0:
@@ -262,9 +256,9 @@ def build(
     prevention = 1.0 - initiating
 
     items = {
-        "precursor_control": control @ _shares(net, sources, "supply_share"),
+        "precursor_control": control @ net.shares(sources, "supply_share"),
         "mexican_port_interdiction": _added(port_mx),
-        "lab_takedowns": takedown @ _shares(net, labs, "capacity_share"),
+        "lab_takedowns": takedown @ net.shares(labs, "capacity_share"),
         "poe_inspection": _added(poe_us),
         "between_ports_enforcement": _added(sector_us),
         # strikes per year at this month's rate: the cost parameter is USD per strike

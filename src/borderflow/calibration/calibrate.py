@@ -37,6 +37,9 @@ MODEL_FILES = ("model/drivers.py", "model/engine.py", "model/market.py",
 POSTERIOR_FILE = "posterior.json"
 KILMER_2021_KG = 10_000.0  # pure fentanyl consumed in the US in 2021, upper bound (kg)
 POE_SHARE = (0.83, 0.92)  # share of CBP fentanyl weight seized at ports, FY2019-FY2023
+# Soft-constraint widths (judgement): a Gaussian penalty per 1,000 kg above the Kilmer
+# bound and per 2 percentage points outside the ports-of-entry range.
+KILMER_WIDTH_KG, POE_SHARE_WIDTH = 1000.0, 0.02
 
 
 def model_hash() -> str:
@@ -58,7 +61,8 @@ def _soft_constraints(out: dict[str, np.ndarray], months: np.ndarray) -> np.ndar
     penalty = np.zeros(out["delivered_kg"].shape[0])
     calendar = annual_totals(out["delivered_kg"].sum(axis=2), months, "calendar")
     if 2021 in calendar["year"].values:  # only inside the calibration window
-        excess = np.maximum(0.0, calendar.sel(year=2021).values - KILMER_2021_KG) / 1000.0
+        excess = (np.maximum(0.0, calendar.sel(year=2021).values - KILMER_2021_KG)
+                  / KILMER_WIDTH_KG)
         penalty -= 0.5 * excess**2
     fiscal_ports = annual_totals(out["seizures_lb_ports_of_entry"], months, "fiscal")
     fiscal_all = annual_totals(out["seizures_lb"], months, "fiscal")
@@ -68,7 +72,7 @@ def _soft_constraints(out: dict[str, np.ndarray], months: np.ndarray) -> np.ndar
                  / fiscal_all.sel(year=years).sum("year")).values
         low, high = POE_SHARE
         outside = np.maximum(0.0, low - share) + np.maximum(0.0, share - high)
-        penalty -= 0.5 * (outside / 0.02) ** 2
+        penalty -= 0.5 * (outside / POE_SHARE_WIDTH) ** 2
     return penalty
 
 

@@ -14,7 +14,7 @@ ORIGINS: tuple[str, ...] = ("mexico", "nca", "other")
 ENCOUNTER_EVENTS = tuple(e for e in HISTORY_EVENTS if e != "covid")
 _EVENT_COLUMNS = [HISTORY_EVENTS.index(e) for e in ENCOUNTER_EVENTS]
 _CBP_ONE = HISTORY_EVENTS.index("parole_cbp_one")
-HOURS_PER_STAFF_MONTH = 160.0
+HOURS_PER_STAFF_MONTH = 160.0  # hours a full-time staff member works a month (40 h x 4)
 #: The push trends run to the end of the cited data (2023) and hold after: a status quo
 #: projection, not an extrapolation of growth (judgement).
 PUSH_TREND_END = 2024.0

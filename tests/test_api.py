@@ -5,7 +5,7 @@ import pytest
 import xarray as xr
 
 import borderflow
-from borderflow.errors import BorderflowError, ParameterError
+from borderflow.errors import ParameterError
 from borderflow.results import displaced_share, period_totals
 
 
@@ -53,8 +53,6 @@ def test_displaced_share_bounds():
 
 
 def test_parameters_and_members_are_checked():
-    with pytest.raises(BorderflowError, match="no calibrated posterior ships yet"):
-        borderflow.simulate(parameters="posterior")
     with pytest.raises(ParameterError, match="parameters must be 'prior', 'posterior' or a"):
         borderflow.simulate(parameters="best")
     with pytest.raises(ParameterError, match="members must be a positive integer"):

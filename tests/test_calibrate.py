@@ -1,4 +1,4 @@
-"""Calibration end to end on a small, fast configuration (issue 4, in progress)."""
+"""Calibration end to end on a small, fast configuration, and the shipped posterior."""
 
 import json
 
@@ -6,7 +6,13 @@ import numpy as np
 import pytest
 
 import borderflow
-from borderflow.calibration.calibrate import load_posterior, model_hash
+from borderflow.calibration.calibrate import (
+    MODEL_FILES,
+    StaleWarning,
+    load_posterior,
+    model_hash,
+    shipped_path,
+)
 from borderflow.calibration.targets import BY_NAME
 from borderflow.cli import main
 from borderflow.errors import BorderflowError
@@ -73,3 +79,67 @@ def test_targets_after_through_are_never_used():
     assert deaths.observed(through=2019).index.max() == 2019
     fiscal = BY_NAME["southwest_encounters_border_patrol"]
     assert fiscal.observed(through=2021).index.max() == 2021
+
+
+def test_shipped_posterior_was_fitted_to_this_model():
+    """Fails when a file holding the model's equations or registry changed after the fit.
+
+    Refit with ``borderflow calibrate --members 2000`` (about 5 minutes) and commit
+    ``src/borderflow/calibration/posterior.json``.
+    """
+    shipped = load_posterior()
+    assert shipped.model_hash == model_hash(), (
+        f"the shipped posterior is stale: one of {', '.join(MODEL_FILES)} changed since "
+        "it was fitted; run `borderflow calibrate --members 2000`")
+    assert shipped.names == NAMES and shipped.fitted == FITTED and shipped.through == 2023
+    assert shipped_path().is_file() and len(shipped.u) >= 1000
+    # held parameters sit at their prior median; the free ones are fresh prior draws
+    # (not a handful of survivors of resampling)
+    held = [NAMES.index(n) for n in shipped.held]
+    assert held and np.all(shipped.u[:, held] == 0.5)
+    free = [j for j, n in enumerate(NAMES) if n not in shipped.held and n not in FITTED]
+    for j in free:
+        assert len(np.unique(shipped.u[:, j])) > 0.9 * len(shipped.u), NAMES[j]
+        assert abs(shipped.u[:, j].mean() - 0.5) < 0.05, NAMES[j]
+
+
+def test_every_fitted_parameter_touches_a_series():
+    from borderflow.calibration.fit import TOUCHES
+
+    touched = {name for names in TOUCHES.values() for name in names}
+    assert touched == set(FITTED)
+
+
+def test_a_stale_posterior_warns(tmp_path):
+    doc = json.loads(shipped_path().read_text())
+    doc["model_hash"] = "0" * 64
+    stale = tmp_path / "stale.json"
+    stale.write_text(json.dumps(doc))
+    with pytest.warns(StaleWarning, match="refit with `borderflow calibrate`"):
+        load_posterior(stale)
+
+
+def test_run_and_simulate_use_the_shipped_posterior_by_default():
+    ds = borderflow.simulate("status_quo", members=[0, 5], arc_detail=False)
+    expected = load_posterior().parameters(np.array([0, 5]))
+    for name in FITTED:
+        np.testing.assert_allclose(ds["parameter_value"].sel(parameter=name).values,
+                                   expected[name])
+    assert ds.attrs["parameters"].startswith("calibrated posterior")
+
+
+def test_shipped_posterior_rescores_against_the_targets():
+    """A fast re-score of the shipped posterior (200 members); bounds a little looser
+    than the figures measured with 400 members in the issue-4 note."""
+    series = borderflow.fit_report(parameters="posterior", members=200)["series"]
+    deaths = series["synthetic_opioid_deaths"]
+    assert deaths["mape"] < 0.10 and deaths["r2"] > 0.97 and deaths["coverage_90"] >= 0.7
+    for name in ("southwest_encounters_border_patrol", "southwest_encounters_ports_of_entry"):
+        assert series[name]["mape"] < 0.5 and series[name]["r2"] > 0.0
+    # the prior ensemble is worse on deaths and encounters: the fit is the calibration's
+    # doing. (Not on seizures: the model lacks the mechanism behind their tenfold rise,
+    # see README, "Fit to history".)
+    prior = borderflow.fit_report(parameters="prior", members=200)["series"]
+    for name, entry in series.items():
+        if name != "fentanyl_seizures_lb":
+            assert entry["interval_score_90"] < prior[name]["interval_score_90"], name

@@ -27,6 +27,7 @@ US_POPULATION = 260e6  # initial N + M + O + Tr + Rm (docs/model-system.md)
 TRADE_USD_PER_YEAR = 798.8e9
 COVID = HISTORY_EVENTS.index("covid")
 PAROLE = HISTORY_EVENTS.index("parole_cbp_one")
+TITLE42 = HISTORY_EVENTS.index("title42")
 
 
 @dataclass
@@ -831,6 +832,36 @@ def two_crossing_net() -> ToyNet:
     )
 
 
+def test_deterred_migrants_defer_and_come_later() -> None:
+    """M2's deferred pool: what a deterrent regime stops, a share of comes back later.
+
+    Deterrence (factor 0.3) lasts months 12-35. With every stopped migrant deferring
+    (share 1), encounters over ten years add up to the push index's, less the few
+    still waiting at the end; with none deferring, the stopped are simply lost.
+    """
+    net = two_crossing_net()
+    months = np.arange(np.datetime64("2015-01"), np.datetime64("2025-01"), dtype="datetime64[M]")
+    T = len(months)
+    asylum = np.where((np.arange(T) >= 12) & (np.arange(T) < 36), 0.3, 1.0)
+    drivers = drivers_for(net, months, asylum_regime=asylum)
+    year = 2015 + (np.arange(T) + 0.5) / 12
+    totals = {}
+    for share in (0.0, 1.0):
+        params = one_member(deferral_share=share, deferral_months=6.0)
+        p = member(params)
+        push = sum(p[f"encounters_{g}_2015"]
+                   * np.exp(p[f"push_trend_{g}"] * (np.minimum(year, 2024.0) - 2015))
+                   for g in ("mexico", "nca", "other"))
+        got = simulate_reference(net, drivers, params)["encounters_by_origin"][0].sum(axis=1)
+        totals[share] = (got.sum(), push.sum(), (push * (1 - asylum)).sum())
+        if share == 1.0:
+            assert got[36] > 1.5 * push[36]  # the pool released after the regime ends
+            np.testing.assert_allclose(got[:12], push[:12], rtol=1e-12)
+    lost, full = totals[0.0], totals[1.0]
+    assert lost[0] == pytest.approx(lost[1] - lost[2], rel=1e-12)
+    assert full[0] == pytest.approx(full[1], rel=1e-6)
+
+
 def test_migration_workload_and_border_detection() -> None:
     net = two_crossing_net()
     months = np.arange(np.datetime64("2015-01"), np.datetime64("2025-01"), dtype="datetime64[M]")
@@ -844,7 +875,8 @@ def test_migration_workload_and_border_detection() -> None:
     drivers = drivers_for(net, months, history=history, asylum_regime=asylum,
                           processing_staff=staff, mx_migration=mx, effort=effort)
     params = one_member(port_diversion_threshold=0.4, port_diversion_max=0.08,
-                        detection_scale=1.0, ports_share=0.25, ports_share_cbp_one=6.0)
+                        detection_scale=1.0, ports_share=0.25, ports_share_cbp_one=6.0,
+                        ports_share_title42=0.5, deferral_share=0.0)
     out = simulate_reference(net, drivers, params)
     p = member(params)
 
@@ -860,7 +892,8 @@ def test_migration_workload_and_border_detection() -> None:
         for g in ("mexico", "nca", "other")
     ], axis=1)
     np.testing.assert_allclose(out["encounters_by_origin"][0], E_g, rtol=1e-12)
-    s_P = np.minimum(0.9, p["ports_share"] * p["ports_share_cbp_one"] ** history[:, PAROLE])
+    s_P = np.minimum(0.9, p["ports_share"] * p["ports_share_cbp_one"] ** history[:, PAROLE]
+                     * p["ports_share_title42"] ** history[:, TITLE42])
     assert np.any(s_P == 0.9) and np.any(s_P < 0.9)
     E = E_g.sum(axis=1)
     np.testing.assert_allclose(out["encounters_at_ports"][0], s_P * E, rtol=1e-12)

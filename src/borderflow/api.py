@@ -60,7 +60,7 @@ def simulate(
     scenario: ScenarioLike = "status_quo",
     members: int | Sequence[int] = 500,
     seed: int = 0,
-    parameters: ParametersLike = "prior",
+    parameters: ParametersLike = "posterior",
     network: NetworkLike = None,
     arc_detail: bool = True,
 ) -> xr.Dataset:
@@ -72,9 +72,10 @@ def simulate(
         members: how many ensemble members (members ``0 … n−1``), or their indices;
             member ``i`` depends only on ``(seed, i)``, so subsets reproduce exactly.
         seed: the ensemble's seed.
-        parameters: ``"prior"`` (draws from the priors in ``borderflow params``),
-            ``"posterior"`` (the shipped calibrated ensemble: member ``i`` is particle
-            ``i`` modulo its size), a posterior file's path, or a ``Posterior``.
+        parameters: ``"posterior"`` (the default: the shipped calibrated ensemble;
+            member ``i`` is particle ``i`` modulo its size), ``"prior"`` (draws from the
+            priors in ``borderflow params``), a posterior file's path, or a
+            ``Posterior``.
         network: a network file's path or a loaded network; default the shipped one.
         arc_detail: include per-arc ``flow_kg`` and ``seizures_kg`` (dims member,
             month, arc); crossing-level flows are always included.
@@ -99,11 +100,19 @@ def simulate(
         attrs={
             "scenario": scen.name,
             "seed": seed,
-            "parameters": "prior" if source is None else f"posterior through {source.through}",
+            "parameters": describe(source),
             "network": net_obj.source,
             "borderflow_version": __version__,
         },
     )
+
+
+def describe(source: Posterior | None) -> str:
+    """How an ensemble's parameters were drawn, for tables and reports."""
+    if source is None:
+        return "prior draws (uncalibrated)"
+    return (f"calibrated posterior ({len(source.u)} particles, {len(source.fitted)} fitted "
+            f"parameters, data through {source.through})")
 
 
 def parameters_for(scen: Scenario, members: np.ndarray, seed: int,
@@ -132,6 +141,7 @@ class Comparison:
         members, seed, baseline: how the ensemble was run.
         history: the baseline's annual values of each calibration target (dims member,
             year; calendar or fiscal years as the target counts), for fit charts.
+        parameters: how the members' parameters were drawn (:func:`describe`).
 
     """
 
@@ -142,6 +152,7 @@ class Comparison:
     seed: int
     baseline: str
     history: dict[str, xr.DataArray] = field(default_factory=dict)
+    parameters: str = ""
 
     def to_json(self) -> dict:
         """The ``--json`` document: ``{"scenarios": {NAME: {"metrics": {...}}}}``."""
@@ -150,6 +161,7 @@ class Comparison:
             "members": self.members,
             "seed": self.seed,
             "baseline": self.baseline,
+            "parameters": self.parameters,
             "scenarios": {name: {"metrics": m} for name, m in self.metrics.items()},
         }
 
@@ -158,7 +170,7 @@ def compare(
     scenarios: Iterable[ScenarioLike] | None = None,
     members: int = 500,
     seed: int = 0,
-    parameters: ParametersLike = "prior",
+    parameters: ParametersLike = "posterior",
     network: NetworkLike = None,
     baseline: ScenarioLike = "status_quo",
     period: tuple[int, int] = (2025, 2034),
@@ -198,10 +210,11 @@ def compare(
     combined = xr.concat(list(yearly.values()), dim="scenario").assign_coords(
         scenario=list(yearly)
     )
-    return Comparison(metrics, combined, period, members, seed, base.name, history)
+    return Comparison(metrics, combined, period, members, seed, base.name, history,
+                      describe(source))
 
 
-def calibrate(particles: int = 600, through: int = 2023, seed: int = 0,
+def calibrate(particles: int = 2000, through: int = 2023, seed: int = 0,
               out: str | Path | None = None,
               progress: Callable[[float], None] | None = None) -> Posterior:
     """Fit the posterior to the annual targets through ``through`` and write it.
@@ -288,7 +301,7 @@ def sensitivity(outcome: str = "overdose_deaths", method: str = "sobol", samples
     return {"outcome": outcome, "method": method, "samples": samples, "indices": result}
 
 
-def backtest(through: int = 2021, particles: int = 400, members: int = 400, seed: int = 0,
+def backtest(through: int = 2021, particles: int = 2000, members: int = 2000, seed: int = 0,
              progress: Callable[[float], None] | None = None) -> dict:
     """Calibrate on data through ``through`` and score the forecast of the later years.
 

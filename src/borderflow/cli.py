@@ -79,6 +79,9 @@ def run(
     report: Annotated[
         Path | None, typer.Option(help="write an HTML report with fan charts to this file")
     ] = None,
+    parameters: Annotated[
+        str, typer.Option(help="'posterior' (calibrated), 'prior' or a posterior .json file")
+    ] = "posterior",
 ) -> None:
     """Run scenarios against status_quo and print 2025-2034 totals with 90 % intervals."""
     from rich.progress import Progress
@@ -93,7 +96,7 @@ def run(
             bar.update(task, description=f"simulating {name}", advance=1)
 
         result = compare(scenarios or None, members=members, seed=seed, network=network,
-                         progress=step)
+                         parameters=parameters, progress=step)
     first, last = result.period
     title = (f"{first}-{last} totals against {result.baseline} ({members} members, seed "
              f"{seed}; median [90 % interval]; changes paired member by member)")
@@ -106,7 +109,7 @@ def run(
             table.add_row(name, *(cell(metric, m[metric]) for metric, _ in columns))
         console.print(table)
     console.print(
-        "Priors only (no calibration yet). Deaths averted: status quo minus scenario; "
+        f"Parameters: {result.parameters}. Deaths averted: status quo minus scenario; "
         "cost per death averted: median incremental cost (policy + trade) over median "
         "deaths averted, '-' where that median is under one death."
     )
@@ -123,7 +126,7 @@ def run(
 @app.command()
 def calibrate(
     through: Annotated[int, typer.Option(help="last (calendar / fiscal) year fitted")] = 2023,
-    members: Annotated[int, typer.Option(min=10, help="particles in the posterior")] = 600,
+    members: Annotated[int, typer.Option(min=10, help="particles in the posterior")] = 2000,
     seed: Annotated[int, typer.Option(help="sampler seed")] = 0,
     out: Annotated[
         Path | None,
@@ -169,7 +172,7 @@ def fit(
 @app.command()
 def backtest(
     through: Annotated[int, typer.Option(help="last year fitted; the rest is forecast")] = 2021,
-    members: Annotated[int, typer.Option(min=10, help="particles and ensemble members")] = 400,
+    members: Annotated[int, typer.Option(min=10, help="particles and ensemble members")] = 2000,
     seed: Annotated[int, typer.Option(help="seed")] = 0,
     json_out: Annotated[
         Path | None, typer.Option("--json", help="write the scores as JSON to this file")

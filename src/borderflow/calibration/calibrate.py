@@ -1,18 +1,28 @@
 """Calibrate the fitted parameters to the annual targets by tempered SMC.
 
 Each particle is a whole parameter vector (prior CDF values ``u`` of every parameter in
-the registry). The fitted parameters (``model.parameters.FITTED``) are moved by the
-sampler; the others keep the prior draw their particle started with and are reweighted
-and resampled with it, so their uncertainty carries into the posterior. The likelihood
-is the negative-binomial observation model of every target, plus soft constraints:
-pure fentanyl consumed in 2021 under 10 t (Kilmer et al. 2022) and the share of CBP's
-fentanyl weight seized at ports of entry, FY2019-FY2023, inside 83-92 %.
+the registry). Parameters fall in three classes:
+
+- **fitted** (``model.parameters.FITTED``, at most 15): estimated, moved by the sampler;
+- **held**: not fitted, but the history depends on them (a swing across their prior's
+  90 % range moves the log-likelihood by more than :data:`HELD_NATS`, screened at a few
+  prior draws of the fitted ones): held at their prior median in the calibration and in
+  the posterior ensemble, so the data never choose their values (their influence is
+  what ``borderflow sensitivity`` measures);
+- **free**: everything else (lever effects, costs, and whatever the history barely
+  touches): integrated out over their prior (pseudo-marginal, see ``smc``), so every
+  posterior member carries a fresh prior draw of them.
+
+The likelihood is the negative-binomial observation model of every target, plus soft
+constraints: pure fentanyl consumed in 2021 under 10 t (Kilmer et al. 2022) and the
+share of CBP's fentanyl weight seized at ports of entry, FY2019-FY2023, inside 83-92 %.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
@@ -40,6 +50,12 @@ POE_SHARE = (0.83, 0.92)  # share of CBP fentanyl weight seized at ports, FY2019
 # Soft-constraint widths (judgement): a Gaussian penalty per 1,000 kg above the Kilmer
 # bound and per 2 percentage points outside the ports-of-entry range.
 KILMER_WIDTH_KG, POE_SHARE_WIDTH = 1000.0, 0.02
+#: A non-fitted parameter is held at its prior median when swinging it across its
+#: prior's 5-95 % range moves the log-likelihood by more than this (nats) at any of
+#: :data:`SCREEN_POINTS` prior draws of the fitted parameters (judgement: one nat is a
+#: likelihood ratio of e, more than the sampler should leave to chance).
+HELD_NATS, SCREEN_POINTS = 1.0, 8
+MOVES = 6  # Metropolis steps per tempering stage
 
 
 def model_hash() -> str:
@@ -95,9 +111,36 @@ def log_posterior_function(net: CompiledNetwork, through: int = LAST_YEAR
     return log_likelihood_of
 
 
+def screen_held(log_likelihood: Callable[[np.ndarray], np.ndarray], fitted_dims: np.ndarray,
+                seed: int = 0) -> tuple[str, ...]:
+    """The non-fitted parameters the history depends on (see the module docstring)."""
+    dim = len(NAMES)
+    others = np.setdiff1d(np.arange(dim), fitted_dims)
+    rng = np.random.default_rng(seed)
+    rows = []
+    for _ in range(SCREEN_POINTS):
+        base = np.full(dim, 0.5)
+        base[fitted_dims] = rng.random(len(fitted_dims))
+        rows.append(base)
+        for j in others:
+            for q in (0.05, 0.95):
+                swung = base.copy()
+                swung[j] = q
+                rows.append(swung)
+    ll = log_likelihood(np.array(rows)).reshape(SCREEN_POINTS, 1 + 2 * len(others))
+    finite = np.isfinite(ll[:, :1])
+    swing = np.abs(np.where(finite, ll[:, 1:] - ll[:, :1], 0.0)).reshape(
+        SCREEN_POINTS, len(others), 2).max(axis=(0, 2))
+    return tuple(NAMES[j] for j in others[swing > HELD_NATS])
+
+
 @dataclass(frozen=True)
 class Posterior:
-    """A calibrated ensemble: prior CDF values of every parameter, per particle."""
+    """A calibrated ensemble: prior CDF values of every parameter, per particle.
+
+    ``held`` names the non-fitted parameters held at their prior median (u = 0.5);
+    the other non-fitted ones are prior draws (see the module docstring).
+    """
 
     u: np.ndarray  # (particles, parameters) in registry order
     names: tuple[str, ...]
@@ -106,12 +149,14 @@ class Posterior:
     model_hash: str
     temperatures: tuple[float, ...]
     log_evidence: float
+    held: tuple[str, ...] = ()
 
     def to_json(self) -> dict:
         """A JSON-able document (what the package ships)."""
         return {
             "model_hash": self.model_hash, "through": self.through,
             "names": list(self.names), "fitted": list(self.fitted),
+            "held": list(self.held),
             "temperatures": list(self.temperatures), "log_evidence": self.log_evidence,
             "u": np.round(self.u, 10).tolist(),
         }
@@ -121,7 +166,8 @@ class Posterior:
         """Read :meth:`to_json`'s document."""
         return cls(np.asarray(doc["u"], dtype=float), tuple(doc["names"]),
                    tuple(doc["fitted"]), int(doc["through"]), doc["model_hash"],
-                   tuple(doc["temperatures"]), float(doc["log_evidence"]))
+                   tuple(doc["temperatures"]), float(doc["log_evidence"]),
+                   tuple(doc.get("held", ())))
 
     def parameters(self, members: np.ndarray) -> dict[str, np.ndarray]:
         """Parameter values of ensemble members: member ``i`` is particle ``i mod N``."""
@@ -136,13 +182,18 @@ def calibrate(particles: int = 600, through: int = LAST_YEAR, seed: int = 0,
               progress: Callable[[float], None] | None = None) -> Posterior:
     """Fit the posterior of the parameters to the targets through ``through``."""
     net = network or load_network().compile()
+    log_likelihood_of = log_posterior_function(net, through)
     fitted_dims = np.array([NAMES.index(n) for n in FITTED])
+    held = screen_held(log_likelihood_of, fitted_dims, seed)
+    held_dims = np.array([NAMES.index(n) for n in held], dtype=int)
+    free_dims = np.setdiff1d(np.arange(len(NAMES)), np.concatenate([fitted_dims, held_dims]))
     start = member_uniforms(np.arange(particles), seed)
-    result = tempered_smc(log_posterior_function(net, through), dim=len(NAMES),
-                          particles=particles, seed=seed, start=start,
-                          move_dims=fitted_dims, progress=progress)
+    start[:, held_dims] = 0.5
+    result = tempered_smc(log_likelihood_of, dim=len(NAMES), particles=particles,
+                          seed=seed, start=start, move_dims=fitted_dims,
+                          refresh_dims=free_dims, moves=MOVES, progress=progress)
     return Posterior(result.u, NAMES, FITTED, through, model_hash(),
-                     tuple(result.temperatures), result.log_evidence)
+                     tuple(result.temperatures), result.log_evidence, held)
 
 
 def shipped_path() -> Path:
@@ -161,7 +212,14 @@ def load_posterior(path: str | Path | None = None) -> Posterior:
     if not file.is_file():
         raise BorderflowError(f"{file}: posterior file not found")
     try:
-        doc = json.loads(file.read_text(encoding="utf-8"))
-        return Posterior.from_json(doc)
+        posterior = Posterior.from_json(json.loads(file.read_text(encoding="utf-8")))
     except (ValueError, KeyError, TypeError):
         raise BorderflowError(f"{file}: not a borderflow posterior file") from None
+    if posterior.model_hash != model_hash():
+        warnings.warn(f"{file}: fitted to another version of the model's equations; refit "
+                      "with `borderflow calibrate`", StaleWarning, stacklevel=2)
+    return posterior
+
+
+class StaleWarning(UserWarning):
+    """A posterior was fitted to other model equations than the installed ones."""

@@ -19,18 +19,17 @@ from borderflow.calibration.targets import LAST_YEAR, TARGETS, Target
 TOUCHES = {
     "synthetic_opioid_deaths": ("fentanyl_death_rate_per_year", "covid_hazard_increase",
                                 "oud_2010", "fentanyl_share_2010", "diffusion_rate_per_year",
-                                "consumption_g_per_user_month"),
-    "fentanyl_seizures_lb": ("consumption_g_per_user_month", "detection_scale",
-                             "pill_share_2023", "fentanyl_share_2010",
+                                "powder_purity_2018"),
+    "fentanyl_seizures_lb": ("detection_scale", "powder_purity_2018", "fentanyl_share_2010",
                              "diffusion_rate_per_year", "oud_2010"),
     "southwest_encounters_border_patrol": ("encounters_mexico_2015", "encounters_nca_2015",
                                            "encounters_other_2015", "push_trend_other",
                                            "enc_title42", "enc_administration_2021",
-                                           "ports_share"),
+                                           "ports_share", "ports_share_title42"),
     "southwest_encounters_ports_of_entry": ("encounters_mexico_2015", "encounters_nca_2015",
                                             "encounters_other_2015", "push_trend_other",
                                             "enc_title42", "enc_administration_2021",
-                                            "ports_share"),
+                                            "ports_share", "ports_share_title42"),
 }
 
 

@@ -7,6 +7,14 @@ particles (bisection), resamples, and moves every particle by random-walk Metrop
 steps whose proposal scale follows the particles' spread; proposals are reflected at
 the cube's faces, which keeps them symmetric. Stops at temperature 1.
 
+Dimensions that are not estimated are either held (kept at their start value) or
+integrated out over their priors (``refresh_dims``): every proposal draws the latter
+afresh from the prior, so a particle's likelihood is a one-draw unbiased estimate of the
+likelihood marginalised over them (pseudo-marginal Metropolis-Hastings, Andrieu &
+Roberts 2009), and the final particles get fresh prior draws of them. The estimated
+dimensions then follow their marginal posterior and the refreshed ones keep their
+prior: the data inform only the estimated parameters.
+
 The likelihood is evaluated for all particles at once (the batched engine), so a stage
 costs a few engine runs.
 """
@@ -63,6 +71,7 @@ def tempered_smc(
     progress: Callable[[float], None] | None = None,
     start: np.ndarray | None = None,
     move_dims: np.ndarray | None = None,
+    refresh_dims: np.ndarray | None = None,
 ) -> SMCResult:
     """Sample the posterior of ``u`` (uniform prior on the unit cube).
 
@@ -75,15 +84,21 @@ def tempered_smc(
         moves: Metropolis steps per stage.
         progress: called with the temperature after each stage.
         start: initial particles (prior draws), shape (particles, dim); default uniform.
-        move_dims: the dimensions Metropolis moves (default all). The others keep the
-            prior draw each particle started with and are only reweighted and
-            resampled with it (parameters the data barely inform).
+        move_dims: the estimated dimensions, moved by the random walk (default all).
+        refresh_dims: dimensions integrated out over the prior: redrawn at every
+            proposal and at the end (see the module docstring). Dimensions in neither
+            list keep their start values.
 
     """
     rng = np.random.default_rng(seed)
     u = rng.random((particles, dim)) if start is None else np.array(start, dtype=float)
     moving = np.zeros(dim, dtype=bool)
     moving[np.arange(dim) if move_dims is None else move_dims] = True
+    fresh = np.zeros(dim, dtype=bool)
+    if refresh_dims is not None:
+        fresh[refresh_dims] = True
+    if (fresh & moving).any():
+        raise ValueError("a dimension cannot be both moved and refreshed")
     loglik = log_likelihood(u)
     phi, result = 0.0, SMCResult(u, loglik)
     while phi < 1.0:
@@ -101,6 +116,7 @@ def tempered_smc(
         accepted = 0.0
         for _ in range(moves):
             proposal = _reflect(u + scale * rng.standard_normal(u.shape))
+            proposal[:, fresh] = rng.random((particles, int(fresh.sum())))
             proposed = log_likelihood(proposal)
             accept = np.log(rng.random(particles)) < phi * (proposed - loglik)
             u = np.where(accept[:, None], proposal, u)
@@ -110,5 +126,8 @@ def tempered_smc(
         result.acceptance.append(float(accepted))
         if progress is not None:
             progress(phi)
+    if fresh.any():  # the refreshed dimensions keep their prior
+        u[:, fresh] = rng.random((particles, int(fresh.sum())))
+        loglik = log_likelihood(u)
     result.u, result.log_likelihood = u, loglik
     return result

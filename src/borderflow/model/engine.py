@@ -361,6 +361,7 @@ def run(
 
     risk = d0.copy()
     stock = np.zeros((m, n_labs))
+    waiting = np.zeros((m, len(ORIGINS)))  # deferred would-be migrants (persons)
     subst = np.zeros(m)
     share = p["fentanyl_share_2010"].copy()
     coop = c0.copy()
@@ -375,8 +376,9 @@ def run(
         chi = coop / c0  # M1: Mexican-side efficacy relative to baseline cooperation
 
         # M2 migration and Border Patrol workload
-        by_origin = migration.encounters(p, year[t], hist, drivers.asylum_regime[t],
-                                         drivers.mx_migration[t], chi)
+        by_origin, waiting = migration.encounters(
+            p, year[t], hist, drivers.asylum_regime[t], drivers.mx_migration[t], chi, waiting
+        )
         total = by_origin.sum(axis=1)
         at_ports = migration.ports_share(p, hist) * total
         between = total - at_ports

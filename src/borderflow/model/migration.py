@@ -14,6 +14,7 @@ ORIGINS: tuple[str, ...] = ("mexico", "nca", "other")
 ENCOUNTER_EVENTS = tuple(e for e in HISTORY_EVENTS if e != "covid")
 _EVENT_COLUMNS = [HISTORY_EVENTS.index(e) for e in ENCOUNTER_EVENTS]
 _CBP_ONE = HISTORY_EVENTS.index("parole_cbp_one")
+_TITLE42 = HISTORY_EVENTS.index("title42")
 HOURS_PER_STAFF_MONTH = 160.0  # hours a full-time staff member works a month (40 h x 4)
 #: The push trends run to the end of the cited data (2023) and hold after: a status quo
 #: projection, not an extrapolation of growth (judgement).
@@ -21,8 +22,20 @@ PUSH_TREND_END = 2024.0
 
 
 def encounters(p: dict, year: float, history: np.ndarray, asylum_regime: float,
-               mx_migration: float, chi: np.ndarray) -> np.ndarray:
-    """Encounters per month by origin group, shape (M, 3) in :data:`ORIGINS` order.
+               mx_migration: float, chi: np.ndarray, waiting: np.ndarray
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """Encounters per month by origin group, and the deferred pool a month later.
+
+    Would-be migrants arrive from the push index plus those released from the pool of
+    the deferred (a share ``1 / deferral_months`` of it each month). The regime factor
+    (policy events, asylum regime, Mexican enforcement) turns them into encounters;
+    where it is below 1 it stops the rest, of whom ``deferral_share`` wait and try
+    again later (a queue in Mexican border cities or at home) and the others give up.
+    So a deterrent regime shifts encounters in time as well as cutting them.
+
+    Returns:
+        ``(encounters, waiting)``: encounters per month by origin group and the pool of
+        deferred migrants (persons), each (M, 3) in :data:`ORIGINS` order.
 
     Args:
         p: parameters (per-member arrays).
@@ -31,6 +44,7 @@ def encounters(p: dict, year: float, history: np.ndarray, asylum_regime: float,
         asylum_regime: multiplier from the asylum-regime lever.
         mx_migration: share prevented by Mexican enforcement at baseline cooperation.
         chi: cooperation relative to its baseline, (M,).
+        waiting: the pool of deferred would-be migrants (persons), (M, 3).
 
     """
     log_policy = sum(
@@ -44,12 +58,16 @@ def encounters(p: dict, year: float, history: np.ndarray, asylum_regime: float,
         p[f"encounters_{g}_2015"] * np.exp(p[f"push_trend_{g}"] * trend_years)
         for g in ORIGINS
     ], axis=1)
-    return push * factor[:, None]
+    release = waiting / p["deferral_months"][:, None]
+    trying = push + release
+    stopped = trying * np.maximum(0.0, 1.0 - factor)[:, None]
+    return trying * factor[:, None], waiting - release + p["deferral_share"][:, None] * stopped
 
 
 def ports_share(p: dict, history: np.ndarray) -> np.ndarray:
     """Share of encounters at ports of entry, (M,)."""
-    return np.minimum(0.9, p["ports_share"] * p["ports_share_cbp_one"] ** history[_CBP_ONE])
+    return np.minimum(0.9, p["ports_share"] * p["ports_share_cbp_one"] ** history[_CBP_ONE]
+                      * p["ports_share_title42"] ** history[_TITLE42])
 
 
 def workload(between: np.ndarray, p: dict, staff: float) -> np.ndarray:

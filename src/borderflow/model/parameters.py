@@ -347,6 +347,18 @@ SYSTEM_PARAMETERS: tuple[Parameter, ...] = (
     Parameter("enc_asylum_rule_2023", "x", "uniform", 0.5, 1.0, M9,
        J + "Circumvention of Lawful Pathways rule (policy_calendar)",
        "Encounter multiplier from May 2023."),
+    Parameter("deferral_share", "fraction", "uniform", 0.0, 0.7, M9,
+       J + "many deterred migrants wait and try again (MPP returnees and metering "
+       "waitlists in Mexican border cities; the surges after the 2017 lull and after "
+       "the 2020 border closure); the rest give up",
+       "Share of would-be migrants stopped by a deterrent regime who try again later.",
+       (0.0, 1.0)),
+    Parameter("deferral_months", "months", "uniform", 6.0, 36.0, M9,
+       J + "waits in Mexican border cities ran from months to years",
+       "Mean wait of a deferred migrant before trying again.", (1.0, 600.0)),
+    Parameter("ports_share_title42", "x", "uniform", 0.1, 1.0, M9,
+       J + "under Title 42 (March 2020 - May 2023, policy_calendar) asylum seekers could "
+       "not present at ports of entry", "Multiplier on the ports share under Title 42."),
     Parameter("ports_share", "fraction", "uniform", 0.12, 0.30, M9,
        J + "a minority of southwest encounters are inadmissibles at ports",
        "Share of encounters at ports of entry before CBP One.", (0.0, 0.9)),
@@ -524,17 +536,17 @@ def prior_medians(overrides: Mapping[str, float] | None = None) -> dict[str, flo
     return {p.name: fixed.get(p.name, p.median) for p in PARAMETERS}
 
 #: The parameters calibration estimates (at most 15, each tied to a mechanism and a
-#: sourced prior; the two regime effects are dated events of the policy calendar).
-#: Everything else keeps its prior. Issue 4's calibration reads this list.
+#: sourced prior; the three regime effects, enc_title42, enc_administration_2021 and
+#: ports_share_title42, are dated events of the policy calendar). The others are held at
+#: their prior median or keep their prior (borderflow.calibration.calibrate says which).
 FITTED: tuple[str, ...] = (
     "fentanyl_death_rate_per_year",
     "covid_hazard_increase",
     "oud_2010",
     "fentanyl_share_2010",
     "diffusion_rate_per_year",
-    "consumption_g_per_user_month",
+    "powder_purity_2018",
     "detection_scale",
-    "pill_share_2023",
     "encounters_mexico_2015",
     "encounters_nca_2015",
     "encounters_other_2015",
@@ -542,6 +554,7 @@ FITTED: tuple[str, ...] = (
     "enc_title42",
     "enc_administration_2021",
     "ports_share",
+    "ports_share_title42",
 )
 
 

@@ -57,6 +57,7 @@ HISTORY_EVENTS = (
 ENCOUNTER_EVENTS = tuple(e for e in HISTORY_EVENTS if e != "covid")
 COVID = HISTORY_EVENTS.index("covid")
 PAROLE_CBP_ONE = HISTORY_EVENTS.index("parole_cbp_one")
+TITLE42 = HISTORY_EVENTS.index("title42")
 
 # Levers' cost drivers, columns of ``drivers.activity``, each priced by cost_<item>.
 COST_ITEMS = (
@@ -140,6 +141,9 @@ PARAMETER_NAMES = (
     *(f"enc_{e}" for e in ENCOUNTER_EVENTS),
     "ports_share",
     "ports_share_cbp_one",
+    "ports_share_title42",
+    "deferral_share",
+    "deferral_months",
     "processing_hours",
     "bp_hours_per_month",
     "port_diversion_threshold",
@@ -573,6 +577,9 @@ def _simulate_member(
     m_event = [1.0 if e == "covid" else p[f"enc_{e}"] for e in HISTORY_EVENTS]
     s0 = p["ports_share"]
     m_ports = p["ports_share_cbp_one"]
+    m_ports_t42 = p["ports_share_title42"]
+    delta_W = p["deferral_share"]
+    tau_W = p["deferral_months"]
     h_proc = p["processing_hours"]
     H_BP = p["bp_hours_per_month"]
     w_star = p["port_diversion_threshold"]
@@ -627,6 +634,7 @@ def _simulate_member(
     n_no = US_POPULATION_12PLUS - n_mis - n_oud - n_tr - n_rem
     f = p["fentanyl_share_2010"]
     c = c0
+    W = [0.0, 0.0, 0.0]  # deferred would-be migrants by origin group, persons
 
     # Initial capacity (model.md) at t = 0: steps 2–6 with K^a_l = 1 for every lab,
     # r̂ = d0 and month 0's costs (χ = 1 since c = c0; detection does not enter these
@@ -653,9 +661,17 @@ def _simulate_member(
             event_factor *= m_e ** hist[e]
         common = event_factor * dr.asylum_regime[t] * max(0.0, 1.0 - dr.mx_migration[t] * chi)
         trend_years = min(year, 2024.0) - 2015.0  # push trends hold after 2023
-        by_origin = [B_g[g] * math.exp(b_g[g] * trend_years) * common for g in range(3)]
+        by_origin = []
+        for g in range(3):
+            # arrivals: the push index plus the deferred released this month; a regime
+            # factor below 1 stops the rest, of whom a share defers to a later month
+            released = W[g] / tau_W
+            arriving = B_g[g] * math.exp(b_g[g] * trend_years) + released
+            by_origin.append(arriving * common)
+            W[g] += delta_W * arriving * max(0.0, 1.0 - common) - released
         E_total = sum(by_origin)
-        s_P = min(0.9, s0 * m_ports ** hist[PAROLE_CBP_ONE])
+        s_P = min(0.9, s0 * m_ports ** hist[PAROLE_CBP_ONE]
+                  * m_ports_t42 ** hist[TITLE42])
         E_ports = s_P * E_total
         E_between = E_total - E_ports
         workload = E_between * h_proc / (H_BP + BP_HOURS_PER_STAFF * dr.processing_staff[t])

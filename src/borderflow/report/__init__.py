@@ -141,9 +141,10 @@ def _assumptions() -> str:
         f"<td style='text-align:left'>{html.escape(p.source)}</td></tr>"
         for p in PARAMETERS
     )
-    return ("<h2>Assumptions</h2><p>Every parameter, its prior (drawn independently for "
-            "each member), its mechanism and its source; 'judgement' marks a range set "
-            "by judgement where no published figure exists.</p><table><tr><th>parameter"
+    return ("<h2>Assumptions</h2><p>Every parameter, its prior, its mechanism and its "
+            "source; 'judgement' marks a range set by judgement where no published figure "
+            "exists. The calibration (<code>borderflow fit</code>) updates the fitted "
+            "ones; the others keep their priors.</p><table><tr><th>parameter"
             "</th><th>unit</th><th>prior</th><th>mechanism</th><th>source</th></tr>"
             f"{rows}</table>")
 
@@ -183,8 +184,8 @@ def render(result) -> str:
 table{{border-collapse:collapse;font-size:0.9em}}td,th{{border:1px solid #ccc;padding:4px 8px;
 text-align:right}}th:first-child{{text-align:left}}</style></head><body>
 <h1>borderflow: scenarios against {html.escape(result.baseline)}</h1>
-<p>{result.members} ensemble members (seed {result.seed}), parameters drawn from their
-priors (no calibration yet). Totals over {first}&ndash;{last}; median with the 90 %
+<p>{result.members} ensemble members (seed {result.seed}); parameters:
+{html.escape(result.parameters)}. Totals over {first}&ndash;{last}; median with the 90 %
 interval (5th&ndash;95th percentile) over members in brackets. Changes are paired: each
 member runs every scenario with the same draws, and the change is scenario minus
 status quo. Flow displaced is half the sum over crossings of the absolute change in

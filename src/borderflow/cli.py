@@ -139,8 +139,9 @@ def calibrate(
     posterior = _tempering("calibrating (temperature)", lambda progress: run(
         particles=members, through=through, seed=seed, out=out, progress=progress))
     _console().print(f"posterior: {len(posterior.u)} particles, {len(posterior.fitted)} "
-                     f"fitted parameters, {len(posterior.temperatures)} tempering stages, "
-                     f"data through {posterior.through}")
+                     f"fitted parameters ({len(posterior.held)} held at their prior median), "
+                     f"{len(posterior.temperatures)} tempering stages, data through "
+                     f"{posterior.through}; wrote {out or 'the package posterior'}")
 
 
 @app.command()
@@ -167,6 +168,12 @@ def fit(
                       f"{r['mape']:.3f}", f"{r['r2']:.3f}", f"{r['coverage_90']:.2f}",
                       compact(r["interval_score_90"]))
     _show(table, json_out, report)
+    series = report["series"].values()
+    points = sum(r["points"] for r in series)
+    inside = sum(round(r["coverage_90"] * r["points"]) for r in series)
+    _console().print(f"{inside} of {points} points inside their 90 % predictive interval "
+                     f"({inside / points:.2f}); goals: MAPE <= 0.05 for deaths, <= 0.15 for "
+                     "the others, overall coverage >= 0.85")
 
 
 @app.command()

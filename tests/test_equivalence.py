@@ -30,7 +30,14 @@ def levers(draw):
     lever = {"lever": kind, "start": start}
     if draw(st.booleans()):
         lever["end"] = draw(st.sampled_from([m for m in MONTHS if m >= start]))
-    if kind == "precursor_control":
+    if kind in ("arc_detection", "arc_closure"):
+        tail, head = draw(st.sampled_from([("tijuana", "san_ysidro"), ("tijuana", "otay_mesa"),
+                                           ("manzanillo", "sinaloa"), ("china", "jfk_mail_facility")]))
+        lever.update({"from": tail, "to": head,
+                      "cost_usd_per_year": draw(st.floats(0.0, 1e9))})
+        if kind == "arc_detection":
+            lever["detection"] = draw(st.floats(0.0, 1.0))
+    elif kind == "precursor_control":
         lever["source"] = draw(st.sampled_from(["china", "india", "all"]))
         lever["intensity"] = draw(st.floats(0.0, 1.0))
     elif kind in ("lab_takedowns", "military_strikes"):

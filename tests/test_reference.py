@@ -89,6 +89,8 @@ def drivers_for(net: ToyNet, months: np.ndarray, **fields: np.ndarray) -> Driver
         "takedown": np.zeros((T, n_lab)),
         "strike": np.zeros((T, n_lab)),
         "scheduled": np.zeros((T, net.n_arcs)),
+        "detection": np.tile(net.detection, (T, 1)),
+        "closed": np.zeros((T, net.n_arcs)),
         "mx_migration": np.zeros(T),
         "processing_staff": np.zeros(T),
         "asylum_regime": np.ones(T),

@@ -52,7 +52,7 @@ LEVER = "levers:\n  - lever: {kind}\n    start: {start}\n    intensity: {x}\n"
          "between_ports_enforcement, military_strikes, mexican_migration_enforcement, "
          "processing_capacity, asylum_regime, southbound_inspection, "
          "diplomatic_engagement, treatment_expansion, naloxone_distribution, prevention, "
-         "got 'drone_patrols'"),
+         "arc_detection, arc_closure, got 'drone_patrols'"),
         ("name: x\n" + LEVER.format(kind="southbound_inspection", start="2025-01", x=0.99),
          "levers[0].intensity: input should be less than or equal to 0.95, got 0.99"),
         ("name: x\n" + LEVER.format(kind="asylum_regime", start="2025-01", x=0),
@@ -197,7 +197,7 @@ def _at(drivers, month):
 
 
 def test_lever_kinds_cover_every_cost_item():
-    assert len(LEVER_KINDS) == len(COST_ITEMS) == 14
+    assert len(LEVER_KINDS) == len(COST_ITEMS) == 16
     renamed = {"naloxone_distribution": "naloxone"}
     assert [renamed.get(k, k) for k in LEVER_KINDS] == sorted(
         [renamed.get(k, k) for k in LEVER_KINDS], key=COST_ITEMS.index)
@@ -432,3 +432,56 @@ def test_asylum_regime_activity_is_symmetric_in_log():
     col = d.activity[:, COST_ITEMS.index("asylum_regime")]
     assert col[_at(d, "2025-06")] == pytest.approx(np.log(1.3))
     assert col[_at(d, "2026-06")] == pytest.approx(np.log(1.3))
+
+
+def test_arc_levers_set_detection_close_arcs_and_carry_their_cost():
+    net = _net()
+    upgrade = {"lever": "arc_detection", "start": "2026-01", "from": "tijuana",
+               "to": "san_ysidro", "detection": 0.3, "cost_usd_per_year": 2e7}
+    closure = {"lever": "arc_closure", "start": "2027-01", "end": "2027-12", "from": "tijuana",
+               "to": "otay_mesa", "cost_usd_per_year": 1e8}
+    d = _build(upgrade, closure)
+    a, b = net.arc_index("tijuana", "san_ysidro"), net.arc_index("tijuana", "otay_mesa")
+    before, after = _at(d, "2025-12"), _at(d, "2026-01")
+    assert d.detection[before, a] == net.detection[a] and d.detection[after, a] == 0.3
+    others = np.arange(net.n_arcs) != a
+    assert (d.detection[:, others] == net.detection[others]).all()
+    assert d.closed[_at(d, "2027-06"), b] == 1 and d.closed[_at(d, "2028-01"), b] == 0
+    assert d.closed.sum() == 12
+    item = {name: COST_ITEMS.index(name) for name in ("arc_detection", "arc_closure")}
+    assert d.activity[after, item["arc_detection"]] == 2e7
+    assert d.activity[_at(d, "2027-03"), item["arc_closure"]] == 1e8
+    assert d.activity[_at(d, "2028-03"), item["arc_closure"]] == 0
+    # a lower set detection on the same arc does not override the higher one
+    lower = dict(upgrade, detection=0.1)
+    assert _build(upgrade, lower).detection[after, a] == 0.3
+
+
+def test_an_arc_lever_on_a_missing_arc_names_it(tmp_path):
+    body = ("name: x\nlevers:\n  - lever: arc_closure\n    start: 2026-01\n"
+            "    from: tijuana\n    to: laredo_poe\n")
+    path = tmp_path / "plan.yaml"
+    path.write_text(body)
+    with pytest.raises(ScenarioError, match=r"levers\[0\]: no arc 'tijuana' -> 'laredo_poe'"):
+        simulate(str(path), members=2, parameters="prior")
+    assert "levers[0].detection: input should be less than or equal to 1" in _error(
+        tmp_path, body.replace("arc_closure", "arc_detection") + "    detection: 1.5\n")
+
+
+def test_a_closed_arc_carries_nothing_and_its_flow_reroutes():
+    closure = {"lever": "arc_closure", "start": "2026-01", "from": "tijuana", "to": "san_ysidro"}
+    base = simulate("status_quo", members=3, parameters="prior")
+    shut = simulate({"name": "shut", "levers": [closure]}, members=3, parameters="prior")
+    arc = "tijuana->san_ysidro"
+    flows = shut["flow_kg"].sel(arc=arc)
+    assert float(flows.sel(month="2025-12").min()) > 0
+    assert float(flows.sel(month=slice("2026-01", None)).max()) == 0.0
+    # the same month, the flow goes through the other crossings: deliveries barely move
+    month = "2026-01"
+    crossed = {name: ds["crossing_flow_kg"].sel(month=month) for name, ds in
+               (("base", base), ("shut", shut))}
+    others = [c for c in base["crossing"].values if c != "san_ysidro"]
+    assert (crossed["shut"].sel(crossing=others).sum("crossing")
+            > crossed["base"].sel(crossing=others).sum("crossing")).all()
+    np.testing.assert_allclose(shut["delivered_kg"].sel(month=month).sum("market"),
+                               base["delivered_kg"].sel(month=month).sum("market"), rtol=0.03)

@@ -4,6 +4,9 @@ The public API is small:
 
 - :func:`simulate` runs one scenario over an ensemble and returns an ``xarray.Dataset``;
 - :func:`compare` runs scenarios against ``status_quo``, paired member by member;
+- :func:`calibrate`, :func:`fit_report`, :func:`backtest`, :func:`sensitivity` fit the
+  model to the cited history and say how well and how sensitively;
+- :func:`optimize_interdiction` finds where an interdiction budget should go;
 - :func:`load_network`, :func:`load_scenario` read and validate the input files;
 - :mod:`borderflow.data` holds the cited history (``borderflow.data.load(name)``).
 
@@ -24,6 +27,7 @@ _LAZY = {
     "backtest": "borderflow.api",
     "fit_report": "borderflow.api",
     "sensitivity": "borderflow.api",
+    "optimize_interdiction": "borderflow.api",
     "load_network": "borderflow.network",
     "load_scenario": "borderflow.policy",
 }
@@ -33,16 +37,18 @@ __all__ = [
     "NetworkError",
     "ParameterError",
     "ScenarioError",
+    "backtest",
     "calibrate",
     "compare",
     "data",
     "fit_report",
     "load_network",
     "load_scenario",
+    "optimize_interdiction",
     "sensitivity",
     "simulate",
 ]
-__version__ = "0.1.0"
+__version__ = "0.4.0"
 
 
 def __getattr__(name: str) -> Any:

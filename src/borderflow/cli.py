@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.table import Table
 from typer.exceptions import TyperException
 
-from borderflow.display import TABLES, cell, compact
+from borderflow.display import TABLES, cell, compact, money
 from borderflow.errors import BorderflowError
 
 T = TypeVar("T")
@@ -113,6 +113,16 @@ def run(
         "cost per death averted: median incremental cost (policy + trade) over median "
         "deaths averted, '-' where that median is under one death."
     )
+    if result.plans:
+        from borderflow.report.plans import responses
+
+        for name, entry in responses(result).items():
+            plan, delivered = entry["plan"], entry["dynamic"]["delivered_kg"]
+            spans = ", ".join(f"{100 * stats['median']:+.1f} % {label.replace('_', ' ')}"
+                              for label, stats in delivered.items())
+            console.print(f"{name}: the static optimiser promised "
+                          f"{100 * plan.promised_change:+.1f} % ({plan.unit}); the dynamic "
+                          f"model's kilograms delivered, paired median: {spans}.")
     if json_out is not None:
         _write_text(json_out, json.dumps(result.to_json(), indent=2))
         console.print(f"wrote {json_out}")
@@ -203,6 +213,61 @@ def backtest(
                           forecaster, f"{s['mape']:.3f}", f"{s['coverage_90']:.2f}",
                           compact(s["interval_score_90"]))
     _show(table, json_out, report)
+
+
+def _ids(text: str | None) -> list[str] | None:
+    """Comma-separated node ids, or None."""
+    return None if text is None else [part.strip() for part in text.split(",") if part.strip()]
+
+
+@app.command()
+def optimize(
+    budget: Annotated[float, typer.Option(help="budget, USD per planning year (0 is legal)")],
+    network: Annotated[
+        Path | None, typer.Option(help="network YAML file (default: the shipped network)")
+    ] = None,
+    objective: Annotated[str, typer.Option(help="evader or maxflow")] = "evader",
+    sources: Annotated[str | None, typer.Option(
+        help="comma-separated source node ids (default: the precursor_source nodes)")] = None,
+    sinks: Annotated[str | None, typer.Option(
+        help="comma-separated sink node ids (default: the market nodes)")] = None,
+    upgraded_detection: Annotated[float | None, typer.Option(
+        help="detection of an upgraded arc without its own detection_upgraded")] = None,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="write the plan as JSON to this file")
+    ] = None,
+    scenario_out: Annotated[
+        Path | None, typer.Option(help="write the plan as a scenario file for `run`")
+    ] = None,
+) -> None:
+    """Where should interdiction go: the exact optimum of a budget, verified."""
+    from borderflow.api import optimize_interdiction
+
+    plan = optimize_interdiction(network, budget, objective, sources=_ids(sources),
+                                 sinks=_ids(sinks), upgraded_detection=upgraded_detection,
+                                 scenario_out=scenario_out)
+    unit = "kg/month of max flow" if plan.objective_name == "maxflow" else (
+        "weighted chance of getting through")
+    table = Table(title=f"{plan.objective_name} interdiction, budget {money(plan.budget_usd)} "
+                  f"a year ({unit})", title_justify="left")
+    table.add_column("", justify="left")
+    table.add_column("value", justify="right")
+    for label, value in (
+        ("nothing interdicted", plan.baseline), ("with the plan (solver)", plan.objective),
+        ("with the plan (verified)", plan.verified_objective), ("best bound", plan.bound),
+    ):
+        table.add_row(label, f"{value:.6g}")
+    table.add_row("gap", f"{plan.gap:.2g}")
+    table.add_row("cost of the plan", money(plan.cost_usd))
+    table.add_row("solve time", f"{plan.solve_seconds:.3f} s")
+    action = "close" if plan.objective_name == "maxflow" else "upgrade"
+    for tail, head in plan.interdicted:
+        table.add_row(f"{action} arc", f"{tail} -> {head}")
+    for node in plan.interdicted_nodes:
+        table.add_row("close node", node)
+    _show(table, json_out, plan.to_json())
+    if scenario_out is not None:
+        _console().print(f"wrote {scenario_out}: run it with `borderflow run {scenario_out}`")
 
 
 @app.command()

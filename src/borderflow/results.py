@@ -208,3 +208,55 @@ def fiscal_year_totals(values: xr.DataArray) -> xr.DataArray:
     counts = values["month"].groupby(fy).count()
     totals = values.groupby(fy).sum("month")
     return totals.sel(fiscal_year=counts["fiscal_year"][counts == 12])
+
+
+#: Months after a plan starts at which :func:`plan_response` reads the dynamic model.
+RESPONSE_MONTHS = {"first_month": 0, "after_1_year": 12, "after_2_years": 24}
+
+
+def monthly_change(monthly: xr.Dataset, baseline: str, scenario: str) -> xr.Dataset:
+    """Paired relative change per member and month, scenario over baseline minus 1.
+
+    ``delivered_kg``: kilograms reaching US markets; ``getting_through``: the share of
+    the kilograms shipped from the sources that reaches them (the dynamic model's
+    analogue of the evader's chance of getting through).
+    """
+    base, scen = monthly.sel(scenario=baseline), monthly.sel(scenario=scenario)
+    return xr.Dataset({
+        "delivered_kg": scen["delivered_kg"] / base["delivered_kg"] - 1.0,
+        "getting_through": (scen["delivered_kg"] / scen["supply_kg"])
+        / (base["delivered_kg"] / base["supply_kg"]) - 1.0,
+    }).drop_vars("scenario", errors="ignore")
+
+
+def plan_response(monthly: xr.Dataset, baseline: str, scenario: str, start: str,
+                  last_year: int = 2034) -> dict[str, dict[str, dict[str, float]]]:
+    """What the dynamic model gives for a plan starting in month ``start``.
+
+    For ``delivered_kg`` and ``getting_through`` (see :func:`monthly_change`): the
+    paired relative change (fractions, −0.1 = 10 % less) in the plan's first month,
+    a year and two years in, and over every month from ``start`` through
+    ``last_year`` (summed kilograms), each as ``{"median", "p05", "p95"}``.
+    """
+    change = monthly_change(monthly, baseline, scenario)
+    first = np.datetime64(start, "M")
+    months = monthly["month"].values.astype("datetime64[M]")
+    out: dict[str, dict[str, dict[str, float]]] = {}
+    for name in change.data_vars:
+        entry = {}
+        for label, offset in RESPONSE_MONTHS.items():
+            month = first + offset
+            if month in months:
+                entry[label] = summarize(change[name].sel(month=month))
+        window = monthly.sel(month=(months >= first) & (months <= np.datetime64(
+            f"{last_year}-12", "M")))
+        if name == "delivered_kg":
+            totals = window["delivered_kg"].sum("month")
+            entry["through_" + str(last_year)] = summarize(
+                totals.sel(scenario=scenario) / totals.sel(scenario=baseline) - 1.0)
+        else:
+            ratio = window["delivered_kg"].sum("month") / window["supply_kg"].sum("month")
+            entry["through_" + str(last_year)] = summarize(
+                ratio.sel(scenario=scenario) / ratio.sel(scenario=baseline) - 1.0)
+        out[name] = entry
+    return out

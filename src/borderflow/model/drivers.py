@@ -44,7 +44,14 @@ COST_ITEMS: tuple[str, ...] = (
     "treatment_expansion",
     "naloxone",
     "prevention",
+    "arc_detection",
+    "arc_closure",
 )
+
+#: The traffickers' cost of moving a kilogram along a closed arc, USD/kg (judgement:
+#: about 100 times a pure kilogram's retail value, so no route through a closed arc is
+#: ever chosen while another is open; the logit's share of it underflows to 0).
+CLOSED_ARC_COST_USD_PER_KG = 1e7
 
 
 def model_months(start: np.datetime64 = START, end: np.datetime64 = END) -> np.ndarray:
@@ -76,6 +83,9 @@ class Drivers:
             shape (T, labs).
         scheduled: 1 where China's class-wide scheduling applies to a
             finished-fentanyl arc (from 2019-05), else 0, shape (T, arcs).
+        detection: nominal detection probability of each arc (the network's, unless an
+            ``arc_detection`` lever sets it), shape (T, arcs).
+        closed: 1 where an ``arc_closure`` lever closes the arc, else 0, (T, arcs).
         mx_migration: fraction of encounters Mexican enforcement prevents at baseline
             cooperation, (T,).
         processing_staff: civilian processing staff added, persons, (T,).
@@ -98,6 +108,8 @@ class Drivers:
     takedown: np.ndarray
     strike: np.ndarray
     scheduled: np.ndarray
+    detection: np.ndarray
+    closed: np.ndarray
     mx_migration: np.ndarray
     processing_staff: np.ndarray
     asylum_regime: np.ndarray

@@ -21,7 +21,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from borderflow.model import market, migration, population
-from borderflow.model.drivers import COST_ITEMS, HISTORY_EVENTS, Drivers, decimal_year
+from borderflow.model.drivers import (
+    CLOSED_ARC_COST_USD_PER_KG,
+    COST_ITEMS,
+    HISTORY_EVENTS,
+    Drivers,
+    decimal_year,
+)
 from borderflow.model.migration import ORIGINS
 from borderflow.model.population import STATES
 from borderflow.network import CompiledNetwork
@@ -336,8 +342,8 @@ def run(
     theta = p["logit_scale_usd_per_kg"]
     value_per_theta = p["value_at_risk_usd_per_kg"] / theta
     yld, headroom = p["synthesis_yield"], p["lab_headroom"]
-    d0 = np.minimum(1.0, p["detection_scale"][:, None] * net.detection[None, :])
-    log_escape = np.log1p(-np.minimum(d0, 1.0 - 1e-15))  # ln(1 − d0), finite
+    d0 = np.minimum(1.0, p["detection_scale"][:, None] * drivers.detection[0][None, :])
+    log_escape = None
     learn = (1.0 - np.exp(-1.0 / p["risk_learning_months"]))[:, None]
     catch_up = np.exp(-1.0 / p["substitution_months"])
     holding = (p["precursor_holding_months"] / yld)[:, None]
@@ -388,7 +394,11 @@ def run(
         # M3 detection: US effort x Mexican effort (scaled by cooperation) x workload.
         # The first two change only with the drivers and cooperation: recompute them then;
         # the workload factors touch only the arcs into crossings.
-        if (t == 0 or not np.array_equal(chi, last_chi)
+        if t == 0 or not np.array_equal(drivers.detection[t], drivers.detection[t - 1]):
+            nominal = np.minimum(1.0, p["detection_scale"][:, None] * drivers.detection[t])
+            log_escape = np.log1p(-np.minimum(nominal, 1.0 - 1e-15))  # ln(1 − d0), finite
+            last_chi = None
+        if (last_chi is None or not np.array_equal(chi, last_chi)
                 or not np.array_equal(drivers.effort[t], drivers.effort[t - 1])
                 or not np.array_equal(drivers.effort_mx[t], drivers.effort_mx[t - 1])):
             effort = np.maximum(
@@ -401,9 +411,10 @@ def run(
                                               * e_between[:, None])
         through[:, lay.poe_cols] = np.exp(log_through[:, lay.poe_cols] * e_ports[:, None])
         detect = 1.0 - through
-        if t == 0 or not np.array_equal(drivers.scheduled[t], drivers.scheduled[t - 1]):
-            cost = net.cost_usd_per_kg + np.outer(p["china_scheduling_cost_usd_per_kg"],
-                                                  drivers.scheduled[t])
+        if (t == 0 or not np.array_equal(drivers.scheduled[t], drivers.scheduled[t - 1])
+                or not np.array_equal(drivers.closed[t], drivers.closed[t - 1])):
+            cost = (net.cost_usd_per_kg + CLOSED_ARC_COST_USD_PER_KG * drivers.closed[t]
+                    + np.outer(p["china_scheduling_cost_usd_per_kg"], drivers.scheduled[t]))
             fixed = cost / theta[:, None] - lay.log_size_fixed[net.arc_head]
 
         # M4 guns south

@@ -455,6 +455,12 @@ SYSTEM_PARAMETERS: tuple[Parameter, ...] = (
     Parameter("cost_prevention", "USD/yr per share of initiation prevented", "loguniform", 5e8,
        5e9, COST, J + "school and community programmes at national scale",
        "Annual cost of preventing all initiation (scaled by the share)."),
+    Parameter("cost_arc_detection", "USD per USD of stated cost", "uniform", 1.0, 1.5, COST,
+       J + "public programmes overrun their stated cost; the stated cost comes from the "
+       "network's upgrade_cost_usd", "Realised over stated cost of an arc upgrade."),
+    Parameter("cost_arc_closure", "USD per USD of stated cost", "uniform", 1.0, 1.5, COST,
+       J + "as cost_arc_detection; the stated cost is the arc's interdiction_cost_usd",
+       "Realised over stated cost of closing an arc."),
 )
 
 PARAMETERS = PARAMETERS + SYSTEM_PARAMETERS

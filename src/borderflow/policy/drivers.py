@@ -11,8 +11,8 @@ The history that every scenario shares comes from the cited ``policy_calendar``:
 Levers of the same kind combine by their unit: fractions as ``1 − Π(1 − x)``
 (precursor control, lab takedowns, strikes, Mexican migration enforcement, southbound
 inspection, prevention), effort multipliers and the asylum regime multiply, added
-amounts add (processing staff, treatment slots, naloxone kits), and engagement takes
-the largest. ``activity`` holds each lever's cost driver in the unit of
+amounts add (processing staff, treatment slots, naloxone kits), and engagement and an
+arc's set detection take the largest. ``activity`` holds each lever's cost driver in the unit of
 ``docs/model-system.md``.
 """
 
@@ -25,10 +25,12 @@ from types import MappingProxyType
 import numpy as np
 
 from borderflow import data
-from borderflow.errors import DataError, ScenarioError
+from borderflow.errors import DataError, NetworkError, ScenarioError
 from borderflow.model.drivers import COST_ITEMS, HISTORY_EVENTS, Drivers, model_months
 from borderflow.network import CompiledNetwork
 from borderflow.policy.levers import (
+    ArcClosure,
+    ArcDetection,
     AsylumRegime,
     BetweenPortsEnforcement,
     DiplomaticEngagement,
@@ -201,9 +203,27 @@ def build(
     slots = np.zeros(t_n)
     kits = np.zeros(t_n)
     initiating = np.ones(t_n)
+    detection = np.tile(net.detection, (t_n, 1))
+    upgraded = np.full((t_n, net.n_arcs), -1.0)  # set detection, -1 where none
+    closed = np.zeros((t_n, net.n_arcs))
+    arc_costs = {"arc_detection": np.zeros(t_n), "arc_closure": np.zeros(t_n)}
 
     for i, lever in enumerate(scenario.levers):
         on = _active(months, lever.start, lever.end)
+        if isinstance(lever, ArcDetection | ArcClosure):
+            try:
+                a = net.arc_index(lever.tail, lever.head)
+            except NetworkError:
+                raise ScenarioError(
+                    f"{scenario.name}: levers[{i}]: no arc {lever.tail!r} -> "
+                    f"{lever.head!r} in the network ({net.source})"
+                ) from None
+            if isinstance(lever, ArcDetection):
+                upgraded[on, a] = np.maximum(upgraded[on, a], lever.detection)
+            else:
+                closed[on, a] = 1.0
+            arc_costs[lever.lever][on] += lever.cost_usd_per_year
+            continue
         x = lever.intensity
         if isinstance(lever, PrecursorControl):
             cols = _pick(scenario, i, "source", lever.source, sources, net, "precursor_source")
@@ -271,6 +291,7 @@ def build(
         "treatment_expansion": slots,
         "naloxone": kits,
         "prevention": prevention,
+        **arc_costs,
     }
     activity = np.column_stack([items[name] for name in COST_ITEMS]).astype(float)
     return Drivers(
@@ -281,6 +302,8 @@ def build(
         takedown=takedown,
         strike=strike,
         scheduled=scheduled,
+        detection=np.where(upgraded >= 0.0, upgraded, detection),
+        closed=closed,
         mx_migration=mx_migration,
         processing_staff=staff,
         asylum_regime=asylum,

@@ -227,6 +227,46 @@ class Prevention(_Lever):
     intensity: float = Field(ge=0.0, le=1.0, description="fraction of initiation prevented")
 
 
+class _ArcLever(_Lever):
+    """A lever on one arc of the network, named by its ``from`` and ``to`` node ids.
+
+    ``cost_usd_per_year``: the stated annual cost of acting on the arc (e.g. the arc's
+    ``interdiction_cost_usd`` or ``upgrade_cost_usd`` in an optimiser's plan); the model
+    prices it with a cost-overrun factor (parameters ``cost_arc_detection``,
+    ``cost_arc_closure``).
+    """
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    tail: str = Field(alias="from", description="node id the arc leaves")
+    head: str = Field(alias="to", description="node id the arc enters")
+    cost_usd_per_year: float = Field(default=0.0, ge=0.0, allow_inf_nan=False,
+                                     description="stated annual cost, USD")
+
+
+class ArcDetection(_ArcLever):
+    """Set one arc's nominal detection from a month (an upgrade of its inspection).
+
+    ``detection``: the arc's new nominal detection probability per kilogram, in [0, 1],
+    replacing the network's value while the lever acts; the model scales it as it
+    scales every nominal detection (``detection_scale``). Of several on one arc, the
+    highest applies.
+    """
+
+    lever: Literal["arc_detection"]
+    detection: float = Field(ge=0.0, le=1.0, description="nominal detection probability")
+
+
+class ArcClosure(_ArcLever):
+    """Close one arc from a month: traffickers cannot use it (a network interdiction).
+
+    The model gives a closed arc a prohibitive cost (``CLOSED_ARC_COST_USD_PER_KG``), so
+    the route choice sends nothing along it while another route is open.
+    """
+
+    lever: Literal["arc_closure"]
+
+
 Lever = Annotated[
     PrecursorControl
     | MexicanPortInterdiction
@@ -241,7 +281,9 @@ Lever = Annotated[
     | DiplomaticEngagement
     | TreatmentExpansion
     | NaloxoneDistribution
-    | Prevention,
+    | Prevention
+    | ArcDetection
+    | ArcClosure,
     Field(discriminator="lever"),
 ]
 
@@ -260,4 +302,6 @@ LEVER_KINDS: tuple[str, ...] = (
     "treatment_expansion",
     "naloxone_distribution",
     "prevention",
+    "arc_detection",
+    "arc_closure",
 )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -18,6 +18,31 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from borderflow.errors import ParameterError, ScenarioError
 from borderflow.model.parameters import check_overrides
 from borderflow.policy.levers import LEVER_KINDS, Lever
+
+
+class StaticPlan(BaseModel):
+    """What a static interdiction optimiser promised for the plan a scenario holds.
+
+    Written by ``borderflow optimize --scenario-out``; the report sets it beside what
+    the dynamic model gives once traffickers reroute and labs are rebuilt.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    objective: Literal["evader", "maxflow"]
+    unit: str = Field(description="the objective's unit")
+    budget_usd: float = Field(ge=0.0, allow_inf_nan=False)
+    baseline: float = Field(ge=0.0, allow_inf_nan=False,
+                            description="the objective with nothing interdicted")
+    optimum: float = Field(ge=0.0, allow_inf_nan=False,
+                           description="the objective with the plan (verified)")
+    start: str = Field(description="first month of the plan's levers, YYYY-MM")
+    network: str = ""
+
+    @property
+    def promised_change(self) -> float:
+        """Relative change of the objective the plan promises (−0.3 = 30 % less)."""
+        return self.optimum / self.baseline - 1.0 if self.baseline > 0 else 0.0
 
 
 class Scenario(BaseModel):
@@ -29,6 +54,7 @@ class Scenario(BaseModel):
     description: str = ""
     levers: list[Lever] = Field(default_factory=list)
     parameters: dict[str, float] = Field(default_factory=dict)
+    plan: StaticPlan | None = None
 
     @field_validator("parameters", mode="before")
     @classmethod

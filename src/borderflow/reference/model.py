@@ -75,7 +75,12 @@ COST_ITEMS = (
     "treatment_expansion",
     "naloxone",
     "prevention",
+    "arc_detection",
+    "arc_closure",
 )
+
+# USD/kg added to a closed arc's cost (docs/model-system.md, arc levers).
+CLOSED_COST = 1.0e7
 
 ORIGINS = ("mexico", "nca", "other")  # M2 origin groups g
 STATES = ("no_use", "misuse", "oud", "treatment", "remission")  # M8, output order
@@ -518,6 +523,8 @@ class _Series:
     takedown: list[list[float]]  # (T, labs)
     strike: list[list[float]]  # (T, labs)
     scheduled: list[list[float]]  # (T, arcs)
+    detection: list[list[float]]  # (T, arcs) nominal detection δ_a(t)
+    closed: list[list[float]]  # (T, arcs) 0/1
     mx_migration: list[float]
     processing_staff: list[float]
     asylum_regime: list[float]
@@ -602,8 +609,11 @@ def _simulate_member(
     keep_S = math.exp(-1.0 / tau_S)  # step 11 factor
     keep_c = math.exp(-1.0 / tau_c)  # M10 factor
 
-    # Nominal detection d0_a = min(1, κ δ_a).
-    d0 = [min(1.0, kappa_det * delta) for delta in net.detection]
+    def nominal_detection(t: int) -> list[float]:
+        # d0_a(t) = min(1, κ δ_a(t)); δ_a(t) is the network's unless a lever sets it.
+        return [min(1.0, kappa_det * dr.detection[t][a]) for a in range(n_arcs)]
+
+    d0 = nominal_detection(0)
     # M3: which factor of M2 scales arc a's effort (by its head's crossing type).
     gate = []
     for a in range(n_arcs):
@@ -612,8 +622,9 @@ def _simulate_member(
         gate.append("B" if ctype == "between_ports" else "P" if ctype == "port_of_entry" else "")
 
     def arc_cost(t: int) -> list[float]:
-        # c_a(t) = c_a + Δ H_a(t).
-        return [net.cost[a] + Delta * dr.scheduled[t][a] for a in range(n_arcs)]
+        # c_a(t) = c_a + Δ H_a(t) + (prohibitive cost where the arc is closed).
+        return [net.cost[a] + Delta * dr.scheduled[t][a] + CLOSED_COST * dr.closed[t][a]
+                for a in range(n_arcs)]
 
     def treatment_capacity(t: int) -> float:
         # M8: K_T(t) = cap_T path_T(t) + treatment_slots(t), persons.
@@ -679,6 +690,7 @@ def _simulate_member(
         e_P = 1.0 - omega_P * min(1.0, max(0.0, (workload - w_star) / (1.0 - w_star)))
 
         # M3: detection, US-side effort times cooperation-scaled Mexican-side effort.
+        d0 = nominal_detection(t)
         d = []
         for a in range(n_arcs):
             E_a = max(0.0, dr.effort[t][a] * (1.0 + (dr.effort_mx[t][a] - 1.0) * chi))
@@ -893,11 +905,12 @@ def simulate_reference(
             ``detection`` probabilities and ``arc_attrs``).
         drivers: a ``Drivers`` with T months: ``effort``, ``effort_mx`` (T, arcs)
             multipliers, ``control`` (T, sources) fraction, ``takedown``, ``strike``
-            (T, labs) fractions, ``scheduled`` (T, arcs) 0/1, the (T,) series
+            (T, labs) fractions, ``scheduled`` and ``closed`` (T, arcs) 0/1,
+            ``detection`` (T, arcs) nominal detection probabilities, the (T,) series
             ``mx_migration``, ``processing_staff`` (persons), ``asylum_regime``,
             ``gun_inspection``, ``engagement``, ``treatment_slots`` (persons),
             ``naloxone_kits`` (kits/year), ``prevention``, and ``history`` (T, 10),
-            ``activity`` (T, 14) in the column orders of docs/model-system.md.
+            ``activity`` (T, 16) in the column orders of docs/model-system.md.
         params: ``{name: array of shape (M,)}`` in each parameter's unit (see
             ``borderflow.model.parameters``); every name of ``PARAMETER_NAMES``.
         members: row indices into the ``params`` arrays to run (default: all rows).
@@ -940,6 +953,8 @@ def simulate_reference(
         takedown=_rows(drivers, "takedown", T, n_labs),
         strike=_rows(drivers, "strike", T, n_labs),
         scheduled=_rows(drivers, "scheduled", T, n_arcs),
+        detection=_rows(drivers, "detection", T, n_arcs),
+        closed=_rows(drivers, "closed", T, n_arcs),
         mx_migration=_rows(drivers, "mx_migration", T, None),
         processing_staff=_rows(drivers, "processing_staff", T, None),
         asylum_regime=_rows(drivers, "asylum_regime", T, None),

@@ -15,6 +15,7 @@ import plotly.io as pio
 from plotly.subplots import make_subplots
 
 from borderflow.display import TABLES, cell
+from borderflow.report import plans
 from borderflow.results import METRICS
 
 _SERIES = {
@@ -173,6 +174,8 @@ def render(result) -> str:
         for m in ("deaths_averted", "kg_delivered_us_vs_status_quo",
                   "seizures_lb_vs_status_quo", "flow_displaced_share")
     ] + [history_chart(name, values) for name, values in result.history.items()]
+    plan_html, plan_figures = plans.section(result)
+    figures += plan_figures
     parts = [
         pio.to_html(fig, full_html=False, include_plotlyjs=(i == 0))
         for i, fig in enumerate(figures)
@@ -193,6 +196,7 @@ each crossing's share of the flow. Cost per death averted is the median incremen
 (policy plus trade, paired) over the median deaths averted, shown only where that median
 is at least one death. Numbers use k (thousand), M (million), B (billion).</p>
 {_tables(result)}
+{plan_html}
 {''.join(parts)}
 {_assumptions()}
 </body></html>

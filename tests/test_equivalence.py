@@ -31,8 +31,10 @@ def levers(draw):
     if draw(st.booleans()):
         lever["end"] = draw(st.sampled_from([m for m in MONTHS if m >= start]))
     if kind in ("arc_detection", "arc_closure"):
-        tail, head = draw(st.sampled_from([("tijuana", "san_ysidro"), ("tijuana", "otay_mesa"),
-                                           ("manzanillo", "sinaloa"), ("china", "jfk_mail_facility")]))
+        tail, head = draw(st.sampled_from([
+            ("tijuana", "san_ysidro"), ("tijuana", "otay_mesa"), ("manzanillo", "sinaloa"),
+            ("china", "jfk_mail_facility"),
+        ]))
         lever.update({"from": tail, "to": head,
                       "cost_usd_per_year": draw(st.floats(0.0, 1e9))})
         if kind == "arc_detection":

@@ -1,5 +1,7 @@
-"""The public API: :func:`simulate`, :func:`compare`, :func:`calibrate`,
-:func:`fit_report`, :func:`backtest`, :func:`sensitivity`, :func:`optimize_interdiction`.
+"""The public API: simulate, compare, calibrate, fit_report, backtest, sensitivity, optimize.
+
+:func:`simulate`, :func:`compare`, :func:`calibrate`, :func:`fit_report`,
+:func:`backtest`, :func:`sensitivity` and :func:`optimize_interdiction`.
 
 The CLI and the report only call these. Data flows one way: network and scenario
 files → drivers and parameter draws → the batched engine → labelled results.

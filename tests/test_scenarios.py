@@ -393,6 +393,12 @@ def test_activity_columns_of_a_multi_lever_scenario():
         {"lever": "treatment_expansion", "start": "2025-01", "intensity": 500_000},
         {"lever": "naloxone_distribution", "start": "2025-01", "intensity": 5e6},
         {"lever": "prevention", "start": "2025-01", "intensity": 0.2},
+        {"lever": "arc_detection", "start": "2025-01", "from": "tijuana", "to": "san_ysidro",
+         "detection": 0.2, "cost_usd_per_year": 3e7},
+        {"lever": "arc_closure", "start": "2025-01", "from": "tijuana", "to": "otay_mesa",
+         "cost_usd_per_year": 2e8},
+        {"lever": "arc_closure", "start": "2025-01", "from": "mexicali", "to": "calexico",
+         "cost_usd_per_year": 1e8},
     ]
     d = _build(*levers)
     assert d.activity.shape == (len(d.months), len(COST_ITEMS))
@@ -413,6 +419,8 @@ def test_activity_columns_of_a_multi_lever_scenario():
         "treatment_expansion": 500_000.0,
         "naloxone": 5e6,
         "prevention": 0.2,
+        "arc_detection": 3e7,
+        "arc_closure": 3e8,
     }
     assert set(expected) == set(COST_ITEMS)
     t = _at(d, "2025-01")

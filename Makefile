@@ -26,6 +26,7 @@ test: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/engine.py
+	$(BIN)/python benchmarks/interdiction.py --sizes 100 1000
 
 clean:
 	rm -rf $(VENV) borderflow-report.html .pytest_cache

@@ -410,7 +410,12 @@ def run(
         through[:, lay.between_cols] = np.exp(log_through[:, lay.between_cols]
                                               * e_between[:, None])
         through[:, lay.poe_cols] = np.exp(log_through[:, lay.poe_cols] * e_ports[:, None])
-        detect = 1.0 - through
+        passing = through
+        shut = np.flatnonzero(drivers.closed[t])
+        if len(shut):  # nothing gets through a closed arc
+            passing = through.copy()
+            passing[:, shut] = 0.0
+        detect = 1.0 - passing
         if (t == 0 or not np.array_equal(drivers.scheduled[t], drivers.scheduled[t - 1])
                 or not np.array_equal(drivers.closed[t], drivers.closed[t - 1])):
             cost = (net.cost_usd_per_kg + CLOSED_ARC_COST_USD_PER_KG * drivers.closed[t]
@@ -479,7 +484,7 @@ def run(
                 send[:, lay.labs[cols]] = yld[:, None] * used
             f = send[:, lv.tails] * P[:, lv.arcs]
             flow[:, lv.arcs] = f
-            arriving[:, lv.arcs] = f * through[:, lv.arcs]
+            arriving[:, lv.arcs] = f * passing[:, lv.arcs]
         np.multiply(flow, detect, out=seized)
         delivered = send[:, lay.markets]
         kappa = market.import_cost(flow, seized, cost, p["value_at_risk_usd_per_kg"],

@@ -261,7 +261,8 @@ class ArcClosure(_ArcLever):
     """Close one arc from a month: traffickers cannot use it (a network interdiction).
 
     The model gives a closed arc a prohibitive cost (``CLOSED_ARC_COST_USD_PER_KG``), so
-    the route choice sends nothing along it while another route is open.
+    the route choice sends nothing along it while another route is open, and a detection
+    of 1: whatever is sent along it when every route is closed is stopped.
     """
 
     lever: Literal["arc_closure"]

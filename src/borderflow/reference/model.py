@@ -698,7 +698,8 @@ def _simulate_member(
                 E_a *= e_B
             elif gate[a] == "P":
                 E_a *= e_P
-            d.append(1.0 - (1.0 - d0[a]) ** E_a)
+            # a closed arc stops everything sent along it
+            d.append(1.0 if dr.closed[t][a] else 1.0 - (1.0 - d0[a]) ** E_a)
 
         # M4: guns south, homicides, lab rebuilding time constant.
         gun_stop = dr.gun_inspection[t]

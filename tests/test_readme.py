@@ -31,6 +31,7 @@ def test_readme_scenario_example_validates(tmp_path):
 
 
 def test_readme_python_block_runs(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the block writes plan.yaml
     code = blocks("python")[0].replace("members=500", "members=4")
     code = "\n".join(line for line in code.splitlines() if "my_" not in line)
     exec(compile(code, "README.md", "exec"), {})

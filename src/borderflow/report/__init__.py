@@ -175,11 +175,12 @@ def render(result) -> str:
                   "seizures_lb_vs_status_quo", "flow_displaced_share")
     ] + [history_chart(name, values) for name, values in result.history.items()]
     plan_html, plan_figures = plans.section(result)
-    figures += plan_figures
-    parts = [
-        pio.to_html(fig, full_html=False, include_plotlyjs=(i == 0))
-        for i, fig in enumerate(figures)
-    ]
+    # plotly.js once, with the first chart on the page (the plans' come first)
+    ordered = plan_figures + figures
+    html_of = [pio.to_html(fig, full_html=False, include_plotlyjs=(i == 0))
+               for i, fig in enumerate(ordered)]
+    plan_html += "".join(html_of[:len(plan_figures)])
+    parts = html_of[len(plan_figures):]
     first, last = result.period
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>borderflow report</title>

@@ -319,3 +319,27 @@ def test_od_weights_restricted_to_the_chosen_ends():
     assert prepare(data, 0, sources=["s2"], sinks=["t2"]).pairs == {("s2", "t2"): 1.0}
     # No listed pair among the chosen ends: every reachable pair, equally weighted.
     assert prepare(data, 0, sources=["s2"], sinks=["t1"]).pairs == {("s2", "t1"): 1.0}
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_evader_mip_start_any_start_same_optimum(seed):
+    """A MIP start (good, empty or over budget) never changes the evader optimum."""
+    import dataclasses
+
+    import numpy as np
+
+    from borderflow.interdiction.evader import build_evader_milp
+    from borderflow.interdiction.solvers import solve_highs
+
+    problem = prepare(random_network(seed, "evader"), BUDGET, "evader")
+    milp, choices = build_evader_milp(problem)
+    plain = solve_highs(milp)
+    columns = np.array([col for col, _ in choices], dtype=np.int64)
+    greedy = set(greedy_plan(problem).arcs)
+    for values in ([1.0 if key in greedy else 0.0 for _, key in choices],
+                   [0.0] * len(choices), [1.0] * len(choices)):
+        started = solve_highs(dataclasses.replace(milp, start=(columns, np.array(values))))
+        assert started.status == "optimal"
+        assert close(started.objective, plain.objective)
+    expected, _ = brute_force(problem)
+    assert close(plain.objective, expected)

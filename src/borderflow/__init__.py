@@ -18,7 +18,13 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from borderflow.errors import BorderflowError, NetworkError, ParameterError, ScenarioError
+from borderflow.errors import (
+    BorderflowError,
+    NetworkError,
+    OptimizeError,
+    ParameterError,
+    ScenarioError,
+)
 
 _LAZY = {
     "simulate": "borderflow.api",
@@ -35,6 +41,7 @@ _LAZY = {
 __all__ = [
     "BorderflowError",
     "NetworkError",
+    "OptimizeError",
     "ParameterError",
     "ScenarioError",
     "backtest",

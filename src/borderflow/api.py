@@ -116,7 +116,7 @@ def describe(source: Posterior | None) -> str:
         return "prior draws (uncalibrated)"
     return (f"calibrated posterior ({len(source.u)} particles, {len(source.fitted)} fitted "
             f"parameters, data through {source.through}; {len(source.held)} others held at "
-            "their prior median, so the intervals leave out their uncertainty")
+            "their prior median, so the intervals leave out their uncertainty)")
 
 
 def parameters_for(scen: Scenario, members: np.ndarray, seed: int,

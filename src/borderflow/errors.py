@@ -26,3 +26,7 @@ class ScenarioError(BorderflowError):
 
 class ParameterError(BorderflowError):
     """An unknown parameter, or a value outside its allowed range."""
+
+
+class OptimizeError(BorderflowError):
+    """An interdiction problem that cannot be posed or solved; the message says why."""

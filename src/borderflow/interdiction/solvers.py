@@ -24,17 +24,13 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from borderflow.errors import BorderflowError
+from borderflow.errors import OptimizeError
 
 REL_GAP_ABS_SCALE = 1e-9
 """The absolute MIP gap HiGHS may stop at, as a share of :attr:`Milp.objective_scale`."""
 
 FEASIBILITY_TOLERANCE = 1e-9
 """Primal and MIP feasibility tolerance passed to HiGHS (its default is 1e-7 / 1e-6)."""
-
-
-class OptimizeError(BorderflowError):
-    """An interdiction problem that cannot be posed or solved; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +54,10 @@ class Milp:
         the absolute gap tolerance is ``1e-9`` times it.
     offset : float
         A constant added to the objective.
+    start : tuple of (ndarray of int, ndarray of float), optional
+        A feasible (possibly partial) assignment ``(columns, values)`` to start from, e.g.
+        a heuristic plan's binaries; the solver fills in the rest and uses it as its
+        first incumbent. Ignored by the solver if it is not feasible.
 
     """
 
@@ -70,6 +70,7 @@ class Milp:
     integer: np.ndarray
     objective_scale: float = 1.0
     offset: float = 0.0
+    start: tuple[np.ndarray, np.ndarray] | None = None
 
     @property
     def n_cols(self) -> int:
@@ -226,6 +227,11 @@ def solve_highs(
     status = highs.passModel(lp)
     if status == highspy.HighsStatus.kError:
         raise OptimizeError("HiGHS rejected the model (passModel returned an error)")
+    if problem.start is not None and len(problem.start[0]):
+        index = np.asarray(problem.start[0], dtype=np.int32)
+        value = np.asarray(problem.start[1], dtype=np.float64)
+        # HiGHS checks the start and drops it if infeasible.
+        highs.setSolution(len(index), index, value)
 
     start = time.perf_counter()
     highs.run()

@@ -37,3 +37,26 @@ def test_fixed_dimensions_are_only_resampled():
                           move_dims=np.array([0]))
     assert set(np.round(result.u[:, 1], 12)) <= set(np.round(start[:, 1], 12))
     assert abs(result.u[:, 0].mean() - 0.4) < 0.01
+
+
+def test_groups_give_a_cut_posterior_and_free_dimensions_keep_their_prior():
+    """Dimension 1 is held per group, dimension 2 is free (integrated out): within each
+    group the fitted dimension follows its posterior given that group's held value."""
+    held_values = np.array([0.2, 0.45, 0.7])
+    groups = np.arange(1500) % 3
+
+    def loglik(u):
+        return -0.5 * ((u[:, 0] + u[:, 1] - 1.0) / 0.05) ** 2
+
+    start = np.random.default_rng(4).random((1500, 3))
+    start[:, 1] = held_values[groups]
+    result = tempered_smc(loglik, dim=3, particles=1500, seed=3, start=start, moves=6,
+                          move_dims=np.array([0]), refresh_dims=np.array([2]),
+                          groups=groups)
+    for g, value in enumerate(held_values):
+        inside = result.u[groups == g]
+        assert np.all(inside[:, 1] == value)  # resampling never crosses groups
+        assert abs(inside[:, 0].mean() - (1.0 - value)) < 0.01
+        assert abs(inside[:, 0].std() - 0.05) < 0.01
+    assert abs(result.u[:, 2].mean() - 0.5) < 0.03
+    assert len(np.unique(result.u[:, 2])) == 1500

@@ -115,8 +115,8 @@ def describe(source: Posterior | None) -> str:
     if source is None:
         return "prior draws (uncalibrated)"
     return (f"calibrated posterior ({len(source.u)} particles, {len(source.fitted)} fitted "
-            f"parameters, data through {source.through}; {len(source.held)} others held at "
-            "their prior median, so the intervals leave out their uncertainty)")
+            f"parameters, data through {source.through}; {len(source.held)} others keep "
+            "their prior, one draw per group of a modular calibration)")
 
 
 def parameters_for(scen: Scenario, members: np.ndarray, seed: int,

@@ -149,7 +149,7 @@ def calibrate(
     posterior = _tempering("calibrating (temperature)", lambda progress: run(
         particles=members, through=through, seed=seed, out=out, progress=progress))
     _console().print(f"posterior: {len(posterior.u)} particles, {len(posterior.fitted)} "
-                     f"fitted parameters ({len(posterior.held)} held at their prior median), "
+                     f"fitted parameters ({len(posterior.held)} keep their prior, in groups), "
                      f"{len(posterior.temperatures)} tempering stages, data through "
                      f"{posterior.through}; wrote {out or 'the package posterior'}")
 

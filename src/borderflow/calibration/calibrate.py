@@ -6,9 +6,11 @@ the registry). Parameters fall in three classes:
 - **fitted** (``model.parameters.FITTED``, at most 15): estimated, moved by the sampler;
 - **held**: not fitted, but the history depends on them (a swing across their prior's
   90 % range moves the log-likelihood by more than :data:`HELD_NATS`, screened at a few
-  prior draws of the fitted ones): held at their prior median in the calibration and in
-  the posterior ensemble, so the data never choose their values (their influence is
-  what ``borderflow sensitivity`` measures);
+  prior draws of the fitted ones). A modular ("cut") calibration keeps their prior: the
+  particles are split into :data:`GROUPS` groups, each with its own prior draw of the
+  held parameters, and the fitted ones are calibrated within each group (resampling
+  never crosses groups). So the data never choose the held values, and the ensemble
+  carries their prior uncertainty, with the fitted parameters adapted to each draw;
 - **free**: everything else (lever effects, costs, and whatever the history barely
   touches): integrated out over their prior (pseudo-marginal, see ``smc``), so every
   posterior member carries a fresh prior draw of them.
@@ -56,6 +58,9 @@ KILMER_WIDTH_KG, POE_SHARE_WIDTH = 1000.0, 0.02
 #: likelihood ratio of e, more than the sampler should leave to chance).
 HELD_NATS, SCREEN_POINTS = 1.0, 8
 MOVES = 6  # Metropolis steps per tempering stage
+#: Groups of the modular calibration: prior draws of the held parameters (judgement:
+#: enough draws to carry their spread, with ~100 particles each for the fitted ones).
+GROUPS = 20
 
 
 def model_hash() -> str:
@@ -138,8 +143,8 @@ def screen_held(log_likelihood: Callable[[np.ndarray], np.ndarray], fitted_dims:
 class Posterior:
     """A calibrated ensemble: prior CDF values of every parameter, per particle.
 
-    ``held`` names the non-fitted parameters held at their prior median (u = 0.5);
-    the other non-fitted ones are prior draws (see the module docstring).
+    ``held`` names the non-fitted parameters the history depends on; each particle
+    carries one of :data:`GROUPS` prior draws of them (see the module docstring).
     """
 
     u: np.ndarray  # (particles, parameters) in registry order
@@ -188,10 +193,13 @@ def calibrate(particles: int = 600, through: int = LAST_YEAR, seed: int = 0,
     held_dims = np.array([NAMES.index(n) for n in held], dtype=int)
     free_dims = np.setdiff1d(np.arange(len(NAMES)), np.concatenate([fitted_dims, held_dims]))
     start = member_uniforms(np.arange(particles), seed)
-    start[:, held_dims] = 0.5
+    groups = np.arange(particles) % GROUPS
+    draws = np.random.default_rng([seed, 1]).random((GROUPS, len(held_dims)))
+    start[:, held_dims] = draws[groups]
     result = tempered_smc(log_likelihood_of, dim=len(NAMES), particles=particles,
                           seed=seed, start=start, move_dims=fitted_dims,
-                          refresh_dims=free_dims, moves=MOVES, progress=progress)
+                          refresh_dims=free_dims, moves=MOVES, progress=progress,
+                          groups=groups)
     return Posterior(result.u, NAMES, FITTED, through, model_hash(),
                      tuple(result.temperatures), result.log_evidence, held)
 

@@ -43,21 +43,24 @@ def _reflect(u: np.ndarray) -> np.ndarray:
     return np.where(u > 1.0, 2.0 - u, u)
 
 
-def _next_temperature(loglik: np.ndarray, phi: float, ess_fraction: float) -> float:
-    """Largest temperature step keeping ESS ≥ ess_fraction · N (bisection)."""
-    n = len(loglik)
+def _next_temperature(loglik: np.ndarray, phi: float, ess_fraction: float,
+                      groups: list[np.ndarray]) -> float:
+    """Largest temperature step keeping every group's ESS >= ess_fraction of its size."""
 
-    def ess(delta: float) -> float:
-        w = delta * (loglik - loglik.max())
-        w = np.exp(w - w.max())
-        return w.sum() ** 2 / (w**2).sum()
+    def ok(delta: float) -> bool:
+        for g in groups:
+            w = delta * (loglik[g] - loglik[g].max())
+            w = np.exp(w - w.max())
+            if w.sum() ** 2 / (w**2).sum() < ess_fraction * len(g):
+                return False
+        return True
 
-    if ess(1.0 - phi) >= ess_fraction * n:
+    if ok(1.0 - phi):
         return 1.0
     lo, hi = 0.0, 1.0 - phi
     for _ in range(60):
         mid = 0.5 * (lo + hi)
-        lo, hi = (mid, hi) if ess(mid) >= ess_fraction * n else (lo, mid)
+        lo, hi = (mid, hi) if ok(mid) else (lo, mid)
     return phi + max(lo, 1e-6)
 
 
@@ -72,6 +75,7 @@ def tempered_smc(
     start: np.ndarray | None = None,
     move_dims: np.ndarray | None = None,
     refresh_dims: np.ndarray | None = None,
+    groups: np.ndarray | None = None,
 ) -> SMCResult:
     """Sample the posterior of ``u`` (uniform prior on the unit cube).
 
@@ -88,6 +92,9 @@ def tempered_smc(
         refresh_dims: dimensions integrated out over the prior: redrawn at every
             proposal and at the end (see the module docstring). Dimensions in neither
             list keep their start values.
+        groups: a group label per particle (default: one group). Each group is its own
+            sampler (weights, resampling and proposal scales stay inside it); the
+            temperature schedule is shared, each step keeping every group's ESS.
 
     """
     rng = np.random.default_rng(seed)
@@ -100,19 +107,28 @@ def tempered_smc(
     if (fresh & moving).any():
         raise ValueError("a dimension cannot be both moved and refreshed")
     loglik = log_likelihood(u)
+    label = np.zeros(particles, dtype=int) if groups is None else np.asarray(groups)
+    members = [np.flatnonzero(label == g) for g in np.unique(label)]
     phi, result = 0.0, SMCResult(u, loglik)
     while phi < 1.0:
-        new_phi = _next_temperature(loglik, phi, ess_fraction)
-        w = (new_phi - phi) * (loglik - loglik.max())
-        result.log_evidence += float(np.log(np.mean(np.exp(w))) + (new_phi - phi) * loglik.max())
-        w = np.exp(w - w.max())
-        w /= w.sum()
-        # systematic resampling
-        positions = (rng.random() + np.arange(particles)) / particles
-        idx = np.minimum(np.searchsorted(np.cumsum(w), positions), particles - 1)
+        new_phi = _next_temperature(loglik, phi, ess_fraction, members)
+        idx = np.empty(particles, dtype=int)
+        scale = np.empty_like(u)
+        evidence = []
+        for g in members:
+            w = (new_phi - phi) * (loglik[g] - loglik[g].max())
+            evidence.append(float(np.log(np.mean(np.exp(w))) + (new_phi - phi)
+                                  * loglik[g].max()))
+            w = np.exp(w - w.max())
+            w /= w.sum()
+            positions = (rng.random() + np.arange(len(g))) / len(g)
+            idx[g] = g[np.minimum(np.searchsorted(np.cumsum(w), positions), len(g) - 1)]
+        result.log_evidence += float(np.mean(evidence))
         u, loglik = u[idx], loglik[idx]
+        for g in members:
+            scale[g] = (2.38 / np.sqrt(moving.sum()) * np.maximum(u[g].std(axis=0), 1e-3)
+                        * moving)
         phi = new_phi
-        scale = 2.38 / np.sqrt(moving.sum()) * np.maximum(u.std(axis=0), 1e-3) * moving
         accepted = 0.0
         for _ in range(moves):
             proposal = _reflect(u + scale * rng.standard_normal(u.shape))

@@ -188,8 +188,10 @@ def solve_evader(
     for greedy to be cheap (:data:`GREEDY_START_MAX_WORK`).
     """
     milp, choices = build_evader_milp(problem)
+    start_seconds = 0.0  # the MIP start is part of the solve: its time is counted
     if choices and len(choices) * len(problem.network.arcs) <= GREEDY_START_MAX_WORK:
-        chosen = set(greedy_plan(problem).arcs)
+        greedy = greedy_plan(problem)
+        chosen, start_seconds = set(greedy.arcs), greedy.seconds
         milp = dataclasses.replace(milp, start=(
             np.array([col for col, _ in choices], dtype=np.int64),
             np.array([1.0 if key in chosen else 0.0 for _, key in choices]),
@@ -202,7 +204,7 @@ def solve_evader(
         gap=result.gap,
         arcs=prune_evader(problem, arcs),
         nodes=(),
-        seconds=result.seconds,
+        seconds=start_seconds + result.seconds,
         status=result.status,
     )
 

@@ -9,11 +9,19 @@ This module is the only code that reads those files:
   ``name``, ``title``, ``unit``, ``source`` and ``url``;
 - :func:`info` returns its ``sources.yaml`` entry;
 - :func:`annual_synthetic_opioid_deaths` and :func:`cbp_fentanyl_seizures_lb` are
-  the two annual calibration series as :class:`pandas.Series`.
+  two annual calibration series as :class:`pandas.Series`;
+- :func:`numeric_values` adds the number a free-text value states (``"9500000+"``,
+  ``"~12000 (nearly)"``, ``"40 (two out of five)"``) and what kind of bound it is;
+  :func:`parse_value` reads one such text.
 
-The window ends with 2023 (calendar year for deaths, fiscal year October-September
-for CBP); later years are kept out on purpose for out-of-sample checks.
+The packaged window ends with 2024 (calendar year 2024 for deaths, fiscal year 2024 =
+October 2023 - September 2024 for CBP); later years are kept out on purpose for
+out-of-sample checks. Which years are fitted is decided by
+:mod:`borderflow.calibration.targets`, not here: these files may run later than the
+calibration window.
 
+CSVs are loaded as given: every cell keeps its text unless the whole column is numeric,
+and only empty cells are missing (NaN); texts such as ``n/a`` or ``NA`` stay text.
 Files are read lazily, on first use, and parsed once; every call returns a fresh
 copy, so callers may modify what they get.
 """
@@ -21,6 +29,8 @@ copy, so callers may modify what they get.
 from __future__ import annotations
 
 import copy
+import math
+import re
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -31,11 +41,14 @@ import yaml
 from borderflow.errors import DataError
 
 __all__ = [
+    "BOUNDS",
     "annual_synthetic_opioid_deaths",
     "cbp_fentanyl_seizures_lb",
     "info",
     "load",
     "names",
+    "numeric_values",
+    "parse_value",
 ]
 
 _FILES = "files"
@@ -71,7 +84,9 @@ def _entry(name: str) -> dict[str, Any]:
 def _frame(name: str) -> pd.DataFrame:
     """Read the CSV of a known series once (callers get copies, never this frame)."""
     with _files().joinpath(_entry(name)["file"]).open("r", encoding="utf-8") as handle:
-        return pd.read_csv(handle)
+        # Only empty cells are missing: pandas' default NA strings ("n/a", "NA", "None",
+        # ...) are real text in the cited files.
+        return pd.read_csv(handle, keep_default_na=False, na_values=[""])
 
 
 def names() -> list[str]:
@@ -113,7 +128,7 @@ def load(name: str) -> pd.DataFrame:
 def annual_synthetic_opioid_deaths() -> pd.Series:
     """Return US synthetic-opioid (ICD-10 T40.4) overdose deaths per calendar year.
 
-    Index: calendar year (int), 2013-2023. Values: deaths per year (count), from
+    Index: calendar year (int), 2013-2024. Values: deaths per year (count), from
     ``cdc_overdose_deaths_annual`` (equal to the sums of the monthly CDC WONDER file).
     """
     return _series("cdc_overdose_deaths_annual", "year", "deaths_synthetic_opioids_t404")
@@ -123,7 +138,7 @@ def cbp_fentanyl_seizures_lb() -> pd.Series:
     """Return CBP nationwide fentanyl seizures per fiscal year, in pounds (gross weight).
 
     Index: US federal fiscal year (int; FY2023 = October 2022 - September 2023),
-    2019-2023. Values: lb seized at ports of entry plus between ports, from column
+    2019-2024. Values: lb seized at ports of entry plus between ports, from column
     ``fentanyl_lb`` of ``cbp_drug_seizures_fy``.
     """
     return _series("cbp_drug_seizures_fy", "fiscal_year", "fentanyl_lb")
@@ -135,3 +150,70 @@ def _series(name: str, index: str, column: str) -> pd.Series:
     series = df.set_index(df[index].astype(int))[column]
     series.attrs = dict(df.attrs)
     return series
+
+
+#: Kinds of bound a free-text value states about its number (see :func:`parse_value`).
+BOUNDS = ("stated", "approximate", "lower_bound", "upper_bound")
+
+_PREFIX_BOUND = {"": "stated", "~": "approximate", "approx": "approximate",
+                 ">": "lower_bound", ">=": "lower_bound", "≥": "lower_bound",
+                 "<": "upper_bound", "<=": "upper_bound", "≤": "upper_bound"}
+_ONE_NUMBER = re.compile(
+    r"(?P<prefix>~|approx\.?|>=|<=|[<>≥≤])?\s*"
+    r"(?P<number>-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?)"
+    r"\s*(?P<plus>\+)?"
+)
+_GLOSS = re.compile(r"\([^()]*\)")
+
+
+def parse_value(text: object) -> tuple[float, str | None]:
+    """Read the one number a free-text cited value states, and what kind of bound it is.
+
+    Returns ``(number, bound)``; ``bound`` is one of :data:`BOUNDS`: ``stated`` (a plain
+    number), ``approximate`` (``~`` or ``approx``), ``lower_bound`` (``N+``, ``>N``) or
+    ``upper_bound`` (``<N``). Parenthesised glosses are dropped first, so
+    ``"40 (two out of five)"`` is ``(40.0, "stated")``, ``"~12000 (nearly)"`` is
+    ``(12000.0, "approximate")``, ``"9500000+"`` is ``(9500000.0, "lower_bound")`` and
+    ``"<2"`` is ``(2.0, "upper_bound")``. Thousands separators are allowed
+    (``"1,282"``). Anything else - a range (``"0.012-6.6"``), several numbers
+    (``"40 / >70 (72)"``), words, an empty cell - gives ``(nan, None)``: no number is
+    made up. Numbers are in the row's own unit (its ``unit`` column).
+    """
+    if not isinstance(text, str):
+        if isinstance(text, (int, float)) and not isinstance(text, bool) and math.isfinite(text):
+            return float(text), "stated"
+        return math.nan, None
+    bare = " ".join(_GLOSS.sub(" ", text).split())
+    match = _ONE_NUMBER.fullmatch(bare)
+    if match is None:
+        return math.nan, None
+    prefix, plus = (match["prefix"] or "").rstrip("."), match["plus"]
+    if plus and prefix:  # "~5+", "<5+": two bounds at once; not one reading
+        return math.nan, None
+    bound = "lower_bound" if plus else _PREFIX_BOUND[prefix]
+    return float(match["number"].replace(",", "")), bound
+
+
+def numeric_values(name: str, column: str = "value") -> pd.DataFrame:
+    """Return series ``name`` as :func:`load` does, plus the numbers its ``column`` states.
+
+    Adds ``{column}_number`` (float; NaN when the text states no single number) and
+    ``{column}_bound`` (one of :data:`BOUNDS`, or None), read by :func:`parse_value`;
+    the text column itself is left as given. Meant for the free-text series
+    (``dea_fentanyl_lab_testing``, ``fentanyl_seizures_pills_and_powder``,
+    ``cbp_fentanyl_press_figures``, ``cbp_nii_scan_rates``, ``naloxone_distribution``,
+    ``context_facts``; ``parameter_anchors`` with ``column="value_or_range"``).
+
+    Raises:
+        DataError: ``name`` is not a packaged series, or it has no column ``column``.
+
+    """
+    df = load(name)
+    if column not in df.columns:
+        raise DataError(
+            f"series {name!r} has no column {column!r}; columns: {', '.join(map(str, df.columns))}"
+        )
+    parsed = [parse_value(v) for v in df[column]]
+    df[f"{column}_number"] = pd.Series([p[0] for p in parsed], index=df.index, dtype=float)
+    df[f"{column}_bound"] = pd.Series([p[1] for p in parsed], index=df.index, dtype=object)
+    return df

@@ -105,6 +105,15 @@ def test_shipped_posterior_was_fitted_to_this_model():
         assert abs(shipped.u[:, j].mean() - 0.5) < 0.05, NAMES[j]
 
 
+def test_every_module_holding_equations_is_hashed():
+    from pathlib import Path
+
+    root = Path(borderflow.__file__).parent
+    modules = {p.relative_to(root).as_posix() for p in (root / "model").rglob("*.py")}
+    not_equations = {"model/__init__.py", "model/checks.py"}
+    assert modules - not_equations == set(MODEL_FILES)
+
+
 def test_every_fitted_parameter_touches_a_series():
     from borderflow.calibration.fit import TOUCHES
 

@@ -30,3 +30,15 @@ class ParameterError(BorderflowError):
 
 class OptimizeError(BorderflowError):
     """An interdiction problem that cannot be posed or solved; the message says why."""
+
+
+class InvariantError(BorderflowError):
+    """A run's outputs break an invariant of the model (:mod:`borderflow.model.checks`).
+
+    Mass balance, people conserved, a share outside [0, 1], ...: ``violations`` lists
+    one message per broken check, each naming the check, the member and the month.
+    """
+
+    def __init__(self, violations: list[str]) -> None:
+        super().__init__("; ".join(violations))
+        self.violations = violations

@@ -1,0 +1,81 @@
+"""Lab regions: destruction, synthesis from precursor, and rebuilding (M5).
+
+Each month a share ``k_l`` of every lab region's capacity and precursor stock is
+destroyed (Mexican takedowns, scaled by cooperation, and US strikes). The capacity
+left turns precursor (arriving plus stock) into fentanyl at the synthesis yield; what
+cannot be used is stocked up to a holding limit and the rest lost. Capacity then moves
+towards its target with a time constant that guns reaching Mexico shorten.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def destroyed_share(takedown: np.ndarray, strike: np.ndarray,
+                    cooperation_ratio: np.ndarray) -> np.ndarray:
+    """Share ``k_l`` of each lab region's capacity and stock destroyed, (M, labs).
+
+    Args:
+        takedown: share destroyed by Mexican takedowns at baseline cooperation, (labs,).
+        strike: share destroyed by US strikes, (labs,).
+        cooperation_ratio: ``χ``, cooperation relative to its baseline, (M,).
+
+    """
+    return 1.0 - (1.0 - np.minimum(1.0, takedown * cooperation_ratio[:, None])) * (1.0 - strike)
+
+
+def synthesise(precursor_kg: np.ndarray, stock_kg: np.ndarray, capacity_kg: np.ndarray,
+               synthesis_yield: np.ndarray, precursor_holding_months: np.ndarray
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One month of synthesis in some lab regions.
+
+    Args:
+        precursor_kg: precursor arriving this month, kg, (M, labs).
+        stock_kg: precursor in stock after destruction, kg, (M, labs).
+        capacity_kg: capacity after destruction, kg of fentanyl per month, (M, labs).
+        synthesis_yield: kg of fentanyl per kg of precursor, (M,).
+        precursor_holding_months: months of capacity a lab keeps in stock, (M,).
+
+    Returns ``(produced_kg, stock_kg, lost_kg)``: fentanyl made (M, labs), precursor
+    in stock at the end of the month (M, labs) and mass lost, (M,): the yield's loss
+    plus precursor beyond the holding limit.
+
+    """
+    yld = synthesis_yield[:, None]
+    have = stock_kg + precursor_kg
+    used = np.minimum(have, capacity_kg / yld)
+    left = have - used
+    stock = np.minimum(left, (precursor_holding_months / synthesis_yield)[:, None] * capacity_kg)
+    lost = ((1.0 - synthesis_yield)[:, None] * used + left - stock).sum(axis=1)
+    return yld * used, stock, lost
+
+
+def rebuild_factor(gun_share_left: np.ndarray, resilience_gun_elasticity: np.ndarray,
+                   lab_rebuild_months: np.ndarray) -> np.ndarray:
+    """Share of the gap to target capacity left after a month, (M, T).
+
+    ``exp(−g^ε / τ)``: guns reaching Mexico (share ``g`` of the status quo's flow)
+    speed rebuilding.
+
+    Args:
+        gun_share_left: share of southbound guns not stopped, per month, (T,).
+        resilience_gun_elasticity: ``ε``, (M,).
+        lab_rebuild_months: ``τ``, the rebuilding time constant at the status quo's
+            gun flow, months, (M,).
+
+    """
+    return np.exp(-gun_share_left[None, :] ** resilience_gun_elasticity[:, None]
+                  / lab_rebuild_months[:, None])
+
+
+def rebuild(capacity_kg: np.ndarray, target_kg: np.ndarray, factor: np.ndarray) -> np.ndarray:
+    """Next month's capacity before destruction, kg/month, (M, labs).
+
+    Args:
+        capacity_kg: this month's capacity after destruction, (M, labs).
+        target_kg: this month's capacity target ``K*``, (M, labs).
+        factor: share of the gap left, from :func:`rebuild_factor`, (M,).
+
+    """
+    return target_kg + (capacity_kg - target_kg) * factor[:, None]

@@ -1,0 +1,62 @@
+"""Precursor source control and substitution between sources.
+
+A control lever stops a share ``c_s`` of source ``s``'s supply. The blocked share of
+supply ``B = Σ_s σ_s c_s`` is partly replaced, with a lag, by the open sources in
+proportion to their open shares (or, when every source is fully stopped, to their
+supply shares): the substitution level ``z`` moves towards ``ρ B`` and at most ``B``
+of it acts.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def source_weights(supply_share: np.ndarray, control: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Blocked share and each source's weights, for every month (driver-determined).
+
+    Args:
+        supply_share: each source's share ``σ_s`` of supply, summing to 1, (sources,).
+        control: share of each source's supply stopped, in [0, 1], (T, sources).
+
+    Returns ``(blocked, open_weight, substitute_weight)``: ``B`` per month (T,), the
+    open shares ``σ_s (1 − c_s)`` (T, sources) and the weights of the substitute
+    supply, summing to 1 each month (T, sources).
+
+    """
+    blocked = np.array([float(supply_share @ ctrl) for ctrl in control])
+    open_weight = supply_share[None, :] * (1.0 - control)
+    substitute = np.array([w / w.sum() if w.sum() > 0 else supply_share for w in open_weight])
+    return blocked, open_weight, substitute.reshape(open_weight.shape)
+
+
+def supply_kg(total_kg: np.ndarray, substitution: np.ndarray, blocked: float,
+              open_weight: np.ndarray, substitute_weight: np.ndarray) -> np.ndarray:
+    """Precursor supply shipped from each source this month, kg, (M, sources).
+
+    Args:
+        total_kg: supply ordered from all sources, kg per month, (M,).
+        substitution: the substitution level ``z``, (M,).
+        blocked: share of supply blocked this month ``B``.
+        open_weight: open shares of the month, (sources,).
+        substitute_weight: weights of the substitute supply, (sources,).
+
+    """
+    z_eff = np.minimum(substitution, blocked)
+    return total_kg[:, None] * (open_weight[None, :] + z_eff[:, None] * substitute_weight[None, :])
+
+
+def substitution_level(substitution: np.ndarray, blocked: float, substitution_share: np.ndarray,
+                       substitution_months: np.ndarray) -> np.ndarray:
+    """Next month's substitution level ``z``, (M,).
+
+    Args:
+        substitution: this month's level, (M,).
+        blocked: share of supply blocked this month ``B``.
+        substitution_share: ``ρ``, the share of blocked supply replaced in the long run, (M,).
+        substitution_months: time constant of the catching up, months, (M,).
+
+    """
+    target = blocked * substitution_share
+    return target + (substitution - target) * np.exp(-1.0 / substitution_months)

@@ -5,6 +5,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from borderflow.model import engine, parameters
+from borderflow.model.drivers import decimal_year
+from borderflow.model.steps import potency
 from borderflow.policy import scenario_from_dict
 from borderflow.policy.drivers import build
 from borderflow.policy.levers import LEVER_KINDS
@@ -76,7 +78,10 @@ def test_engine_equals_reference_on_random_members_and_scenarios(
     scen = scenario_from_dict({"name": "random", "levers": scenario_levers})
     drivers = build(scen, net)
     draws = parameters.sample(members, seed=seed)
-    assert_equal(engine.run(net, drivers, draws), simulate_reference(net, drivers, draws))
+    shocks = potency.post_window_shocks(members, seed, drivers.months,
+                                        decimal_year(drivers.months))
+    assert_equal(engine.run(net, drivers, draws, shocks=shocks),
+                 simulate_reference(net, drivers, draws, shocks=shocks))
 
 
 def test_engine_equals_reference_on_the_shipped_package(net):
@@ -84,13 +89,19 @@ def test_engine_equals_reference_on_the_shipped_package(net):
 
     drivers = build(load_scenario("bilateral_package"), net)
     draws = parameters.sample([0, 7, 4242], seed=2026)
-    out = engine.run(net, drivers, draws)
-    ref = simulate_reference(net, drivers, draws)
+    shocks = potency.post_window_shocks([0, 7, 4242], 2026, drivers.months,
+                                        decimal_year(drivers.months))
+    out = engine.run(net, drivers, draws, shocks=shocks)
+    ref = simulate_reference(net, drivers, draws, shocks=shocks)
     assert_equal(out, ref)
     # the comparison has teeth: a change of one part in a million is visible
     draws["value_at_risk_usd_per_kg"] = draws["value_at_risk_usd_per_kg"] * (1 + 1e-6)
-    moved = engine.run(net, drivers, draws)
+    moved = engine.run(net, drivers, draws, shocks=shocks)
     assert not np.allclose(moved["flow_kg"], ref["flow_kg"], rtol=1e-9, atol=0)
+    # and so are the post-window potency paths
+    other = engine.run(net, drivers, parameters.sample([0, 7, 4242], seed=2026),
+                       shocks=-shocks)
+    assert not np.allclose(other["overdose_deaths"], ref["overdose_deaths"], rtol=1e-6)
 
 
 def test_reference_shares_no_code_with_the_engine():
@@ -117,3 +128,18 @@ def test_reference_keeps_the_same_event_and_cost_lists():
 
     assert reference.HISTORY_EVENTS == HISTORY_EVENTS
     assert reference.COST_ITEMS == COST_ITEMS
+
+
+def test_reference_keeps_the_same_potency_and_naloxone_inputs():
+    from borderflow.model.steps import overdose
+    from borderflow.reference import model as reference
+
+    assert reference.LETHAL_PILL_OBSERVATIONS == potency.LETHAL_PILL_SHARE
+    assert reference.MG_PER_PILL_OBSERVATIONS == potency.MG_PER_PILL
+    assert reference.PURITY_OBSERVATIONS == potency.PURITY_POINTS
+    assert reference.REFERENCE_PURITY == potency.PURITY_REFERENCE
+    assert reference.REFERENCE_LETHAL_SHARE == potency.LETHAL_SHARE_REFERENCE
+    assert reference.DATA_WINDOW_END == potency.WINDOW_END
+    assert reference.NALOXONE_RX == overdose.NALOXONE_RX_KNOTS
+    np.testing.assert_allclose(np.array(reference._pill_mass_shares()),
+                               np.array(potency.PILL_MASS_SHARE), rtol=1e-12)

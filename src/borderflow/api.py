@@ -1,7 +1,7 @@
-"""The public API: simulate, compare, calibrate, fit_report, backtest, sensitivity, optimize.
+"""The public API: simulate, compare, calibrate, fit_report, backtest, explain, sensitivity.
 
 :func:`simulate`, :func:`compare`, :func:`calibrate`, :func:`fit_report`,
-:func:`backtest`, :func:`sensitivity` and :func:`optimize_interdiction`.
+:func:`backtest`, :func:`explain`, :func:`sensitivity` and :func:`optimize_interdiction`.
 
 The CLI and the report only call these. Data flows one way: network and scenario
 files → drivers and parameter draws → the batched engine → labelled results.
@@ -23,6 +23,8 @@ from borderflow.calibration.targets import TARGETS
 from borderflow.errors import BorderflowError, ParameterError
 from borderflow.model import engine
 from borderflow.model import parameters as registry
+from borderflow.model.drivers import decimal_year
+from borderflow.model.steps import potency
 from borderflow.network import Network, load_network
 from borderflow.policy import Scenario, load_scenario, shipped_names
 from borderflow.policy.drivers import build
@@ -74,7 +76,9 @@ def simulate(
             :class:`~borderflow.policy.Scenario`.
         members: how many ensemble members (members ``0 … n−1``), or their indices;
             member ``i`` depends only on ``(seed, i)``, so subsets reproduce exactly.
-        seed: the ensemble's seed.
+        seed: the ensemble's seed: it draws prior members and, for every member, the
+            post-window paths of the potency inputs (a particle's history through 2024
+            does not depend on it).
         parameters: ``"posterior"`` (the default: the shipped calibrated ensemble;
             member ``i`` is particle ``i`` modulo its size), ``"prior"`` (draws from the
             priors in ``borderflow params``), a posterior file's path, or a
@@ -97,7 +101,8 @@ def simulate(
     net = net_obj.compile()
     drivers = build(scen, net)
     draws = parameters_for(scen, idx, seed, source)
-    arrays = engine.run_chunked(net, drivers, draws, arc_detail=arc_detail)
+    shocks = potency.post_window_shocks(idx, seed, drivers.months, decimal_year(drivers.months))
+    arrays = engine.run_chunked(net, drivers, draws, arc_detail=arc_detail, shocks=shocks)
     return to_dataset(
         arrays, net, drivers.months, idx, draws,
         attrs={
@@ -235,7 +240,7 @@ def compare(
                       describe(source), plans, flows)
 
 
-def calibrate(particles: int = 2000, through: int = 2023, seed: int = 0,
+def calibrate(particles: int = 2000, through: int = 2024, seed: int = 0,
               out: str | Path | None = None,
               progress: Callable[[float], None] | None = None) -> Posterior:
     """Fit the posterior to the annual targets through ``through`` and write it.
@@ -264,6 +269,7 @@ def fit_report(parameters: ParametersLike = "posterior", members: int = 400,
                seed: int = 0) -> dict:
     """Score an ensemble against the targets: the ``borderflow fit --json`` document."""
     from borderflow.calibration.fit import fit_report as score
+    from borderflow.calibration.fit import parameter_summary
     from borderflow.calibration.targets import TARGETS
 
     source = _parameter_source(parameters)
@@ -271,7 +277,11 @@ def fit_report(parameters: ParametersLike = "posterior", members: int = 400,
                   arc_detail=False)
     simulated = {t.name: t.simulated(ds) for t in TARGETS}
     fitted = source.fitted if source is not None else ()
-    return score(fitted, simulated, seed=seed)
+    document = score(fitted, simulated, seed=seed)
+    if source is not None:
+        document["parameters"] = parameter_summary(
+            (*source.fitted, *source.held), source.names, source.u)
+    return document
 
 
 def sensitivity(outcome: str = "overdose_deaths", method: str = "sobol", samples: int = 64,
@@ -342,6 +352,28 @@ def backtest(through: int = 2021, particles: int = 2000, members: int = 2000, se
     ds = simulate("status_quo", members=members, seed=seed, parameters=posterior,
                   arc_detail=False)
     return backtest_report(through, {t.name: t.simulated(ds) for t in TARGETS}, seed=seed)
+
+
+def explain(year: int = 2024, members: int = 200, seed: int = 0,
+            parameters: ParametersLike = "posterior") -> dict:
+    """How much of the change in T40.4 deaths into ``year`` each mechanism carries.
+
+    One counterfactual per mechanism holds its term at the previous year's mean
+    (``borderflow.calibration.explain``); returns the ``explain --json`` document.
+    """
+    from borderflow import data
+    from borderflow.calibration.explain import explain as attribute
+    from borderflow.calibration.targets import LAST_YEAR
+
+    if not 2014 <= year <= LAST_YEAR:
+        raise ParameterError(
+            f"year must be in [2014, {LAST_YEAR}] (inside the data window), got {year}")
+    source = _parameter_source(parameters)
+    scen = load_scenario("status_quo")
+    net = load_network().compile()
+    draws = parameters_for(scen, _members(members), seed, source)
+    observed = {int(k): float(v) for k, v in data.annual_synthetic_opioid_deaths().items()}
+    return attribute(net, lambda months: build(scen, net, months), draws, year, observed)
 
 
 def optimize_interdiction(

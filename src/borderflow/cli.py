@@ -135,7 +135,7 @@ def run(
 
 @app.command()
 def calibrate(
-    through: Annotated[int, typer.Option(help="last (calendar / fiscal) year fitted")] = 2023,
+    through: Annotated[int, typer.Option(help="last (calendar / fiscal) year fitted")] = 2024,
     members: Annotated[int, typer.Option(min=10, help="particles in the posterior")] = 2000,
     seed: Annotated[int, typer.Option(help="sampler seed")] = 0,
     out: Annotated[
@@ -184,6 +184,11 @@ def fit(
     _console().print(f"{inside} of {points} points inside their 90 % predictive interval "
                      f"({inside / points:.2f}); goals: MAPE <= 0.05 for deaths, <= 0.15 for "
                      "the others, overall coverage >= 0.85")
+    summary = report.get("parameters", {})
+    if summary:
+        bound = [name for name, entry in summary.items() if entry["at_bound"]]
+        _console().print(f"{len(summary)} fitted and held parameters; posterior median at a "
+                         f"prior bound (prior CDF < 0.05 or > 0.95): {', '.join(bound) or 'none'}")
 
 
 @app.command()
@@ -213,6 +218,37 @@ def backtest(
                           forecaster, f"{s['mape']:.3f}", f"{s['coverage_90']:.2f}",
                           compact(s["interval_score_90"]))
     _show(table, json_out, report)
+
+
+@app.command()
+def explain(
+    year: Annotated[int, typer.Option(help="calendar year whose change from the year "
+                                      "before is explained")] = 2024,
+    members: Annotated[int, typer.Option(min=10, help="ensemble members")] = 200,
+    seed: Annotated[int, typer.Option(help="seed")] = 0,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="write the attribution as JSON to this file")
+    ] = None,
+) -> None:
+    """Attribute the change in T40.4 deaths to the model's mechanisms, one counterfactual each."""
+    from borderflow.api import explain as attribute
+
+    doc = attribute(year=year, members=members, seed=seed)
+    change = doc["change"]
+    title = (f"T40.4 deaths {year - 1} -> {year}: simulated change {compact(change['median'])} "
+             f"[{compact(change['p05'])}, {compact(change['p95'])}]")
+    if "observed" in doc:
+        title += f"; recorded {compact(doc['observed']['change'])}"
+    table = Table(title=title + f" ({members} members, paired)", title_justify="left")
+    for col in ("mechanism (term held at its previous-year mean)", "deaths", "90 % interval",
+                "share of change"):
+        table.add_column(col, justify="left" if col.startswith("mechanism") else "right")
+    rows = [*doc["mechanisms"].items(), ("residual", doc["residual"])]
+    for name, entry in rows:
+        table.add_row(f"{name}: {entry['description']}", compact(entry["median"]),
+                      f"[{compact(entry['p05'])}, {compact(entry['p95'])}]",
+                      f"{entry['share_of_change']:.0%}")
+    _show(table, json_out, doc)
 
 
 def _ids(text: str | None) -> list[str] | None:

@@ -49,7 +49,8 @@ def money_interval(stats: Mapping[str, float]) -> str:
 TABLES: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     ("Deaths and supply", (
         ("overdose_deaths", "overdose deaths\n(T40.4)"),
-        ("deaths_averted", "deaths averted"),
+        ("opioid_overdose_deaths", "opioid overdose\ndeaths (all)"),
+        ("deaths_averted", "opioid deaths\naverted"),
         ("kg_delivered_us", "delivered to US\n(kg, pure)"),
         ("kg_delivered_us_vs_status_quo", "change vs\nstatus quo (kg)"),
         ("seizures_lb", "seized by CBP\n(lb, gross)"),

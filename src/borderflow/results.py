@@ -26,7 +26,8 @@ UNITS = {
     "precursor_stock_kg": "kg (fentanyl-equivalent) precursor stock at month end",
     "lab_seizures_kg": "kg/month (fentanyl-equivalent) stock seized in takedowns",
     "lost_kg": "kg/month (fentanyl-equivalent) lost to yield and spoilage",
-    "market_pull_kg": "kg/month (pure fentanyl) pulled by the US market",
+    "market_pull_kg": "kg/month (pure fentanyl) the US market asks of the supply chain "
+    "(demand plus closing the wholesale stock's gap)",
     "mexico_seizures_kg": "kg/month (pure fentanyl-equivalent) seized in Mexico",
     "seizures_lb_ports_of_entry": "lb/month (gross, as CBP counts) seized at ports of entry",
     "seizures_lb_between_ports": "lb/month (gross, as CBP counts) seized between ports",
@@ -35,7 +36,17 @@ UNITS = {
     "parameter_value": "per-member parameter draw (unit in the parameter registry)",
     "overdose_deaths": "deaths/month involving synthetic opioids (CDC T40.4)",
     "heroin_deaths": "deaths/month from heroin-only overdoses (not T40.4)",
+    "opioid_overdose_deaths": "deaths/month from every opioid overdose the model represents "
+    "(T40.4 plus heroin)",
     "price_usd_per_pure_gram": "USD per pure gram of fentanyl at retail",
+    "wholesale_price_usd_per_pure_gram": "USD per pure gram of fentanyl at wholesale",
+    "wholesale_stock_kg": "kg (pure fentanyl) held by US wholesalers at month end",
+    "consumption_kg": "kg/month (pure fentanyl) sold to users",
+    "heroin_kg": "kg/month (pure fentanyl-equivalent) of heroin bought by users",
+    "heroin_price_ratio": "heroin price relative to its reference (shortage raises it)",
+    "unmet_share": "share of the users' opioid need met by neither fentanyl nor heroin",
+    "lethal_dose_share": "share of doses that exceed a lethal amount (pills and powder)",
+    "naloxone_reversal_share": "share of otherwise fatal overdoses reversed by naloxone",
     "population": "persons in each state at month end",
     "encounters_by_origin": "southwest-border encounters/month by origin group",
     "encounters_at_ports": "southwest-border encounters/month at ports of entry",
@@ -48,7 +59,7 @@ UNITS = {
     "trade_cost_usd": "USD/month of bilateral trade lost",
     "policy_cost_usd": "USD/month spent on the scenario's levers",
     "fentanyl_share": "fentanyl's share of the illicit opioid supply (0-1)",
-    "exposure": "fentanyl's effective share of use (delivered over full-share use, 0-1)",
+    "exposure": "fentanyl's share of the users' need met (sales over need, 0-1)",
 }
 
 #: The metrics ``compare`` reports, with their units (totals over the period).
@@ -59,7 +70,9 @@ METRICS = {
     "seizures_lb_vs_status_quo": "lb (gross), scenario minus status quo, paired",
     "flow_displaced_share": "share of crossing flow displaced between crossings (0-1)",
     "overdose_deaths": "synthetic-opioid (T40.4) overdose deaths",
-    "deaths_averted": "deaths, status quo minus scenario, paired (positive: fewer deaths)",
+    "opioid_overdose_deaths": "opioid overdose deaths (T40.4 plus heroin)",
+    "deaths_averted": "opioid overdose deaths, status quo minus scenario, paired "
+    "(positive: fewer deaths)",
     "encounters": "southwest-border encounters",
     "cooperation_2030": "cooperation index (0-1), mean over 2030",
     "policy_cost_usd": "USD spent on the levers",
@@ -120,6 +133,7 @@ def period_totals(ds: xr.Dataset, first_year: int, last_year: int) -> dict[str, 
         "seizures_lb": window["seizures_lb"].sum("month"),
         "crossing_flow_kg": window["crossing_flow_kg"].sum("month"),
         "overdose_deaths": window["overdose_deaths"].sum("month"),
+        "opioid_overdose_deaths": window["opioid_overdose_deaths"].sum("month"),
         "encounters": window["encounters"].sum("month"),
         "cooperation_2030": ds["cooperation"].sel(month=slice("2030-01", "2030-12")).mean("month"),
         "policy_cost_usd": window["policy_cost_usd"].sum("month"),
@@ -155,13 +169,14 @@ def paired_metrics(
     median deaths averted) where the median deaths averted is positive (at least one
     whole death: a ratio over a fraction of a death means nothing), else ``None``.
     """
-    averted = base["overdose_deaths"] - scen["overdose_deaths"]
+    averted = base["opioid_overdose_deaths"] - scen["opioid_overdose_deaths"]
     extra_cost = (scen["policy_cost_usd"] + scen["trade_cost_usd"]
                   - base["policy_cost_usd"] - base["trade_cost_usd"])
     out: dict[str, dict[str, float] | None] = {
         name: summarize(scen[name])
-        for name in ("kg_delivered_us", "seizures_lb", "overdose_deaths", "encounters",
-                     "cooperation_2030", "policy_cost_usd", "trade_cost_usd")
+        for name in ("kg_delivered_us", "seizures_lb", "overdose_deaths",
+                     "opioid_overdose_deaths", "encounters", "cooperation_2030",
+                     "policy_cost_usd", "trade_cost_usd")
     }
     out["kg_delivered_us_vs_status_quo"] = summarize(
         scen["kg_delivered_us"] - base["kg_delivered_us"]
@@ -187,6 +202,7 @@ def annual(ds: xr.Dataset) -> xr.Dataset:
             "seizures_lb": ds["seizures_lb"],
             "mexico_seizures_kg": ds["mexico_seizures_kg"],
             "overdose_deaths": ds["overdose_deaths"],
+            "opioid_overdose_deaths": ds["opioid_overdose_deaths"],
             "encounters": ds["encounters"],
             "policy_cost_usd": ds["policy_cost_usd"],
             "trade_cost_usd": ds["trade_cost_usd"],

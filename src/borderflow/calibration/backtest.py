@@ -2,7 +2,7 @@
 
 Calendar series are cut after December of ``through`` and fiscal series after the
 fiscal year ending in September of ``through``; the years after it, up to the end of the
-shipped window (2023), are forecast and scored against two naive baselines:
+shipped window (2024), are forecast and scored against two naive baselines:
 persistence of the last observed year, and a linear trend through the last three. The
 baselines' 90 % intervals come from the spread of the series' own year-on-year log
 changes up to ``through``, widening with the square root of the horizon.

@@ -17,7 +17,9 @@ the registry). Parameters fall in three classes:
 
 The likelihood is the negative-binomial observation model of every target, plus soft
 constraints: pure fentanyl consumed in 2021 under 10 t (Kilmer et al. 2022) and the
-share of CBP's fentanyl weight seized at ports of entry, FY2019-FY2023, inside 83-92 %.
+share of CBP's fentanyl weight seized at ports of entry, FY2019-FY2024, inside 83-92 %,
+and a wholesale price per pure gram in 2021 at most half its 2016 level (Kilmer et al.
+2022), earned by the market's mechanisms: no parameter moves the price in time.
 """
 
 from __future__ import annotations
@@ -44,18 +46,24 @@ from borderflow.policy.drivers import build
 
 #: The files holding the model's equations and its parameter registry: the posterior is
 #: stamped with their hash, and is stale when any of them changes.
-MODEL_FILES = ("model/drivers.py", "model/engine.py", "model/layout.py", "model/market.py",
-               "model/migration.py", "model/parameters.py", "model/population.py",
-               "model/state.py", "model/steps/__init__.py", "model/steps/cooperation.py",
+MODEL_FILES = ("model/drivers.py", "model/engine.py", "model/layout.py", "model/migration.py",
+               "model/parameters.py", "model/population.py", "model/state.py",
+               "model/steps/__init__.py", "model/steps/cooperation.py",
                "model/steps/costs.py", "model/steps/detection.py", "model/steps/guns.py",
-               "model/steps/labs.py", "model/steps/overdose.py", "model/steps/routing.py",
-               "model/steps/seizures.py", "model/steps/substitution.py")
+               "model/steps/labs.py", "model/steps/market.py", "model/steps/overdose.py",
+               "model/steps/potency.py", "model/steps/routing.py", "model/steps/seizures.py",
+               "model/steps/substitution.py")
 POSTERIOR_FILE = "posterior.json"
 KILMER_2021_KG = 10_000.0  # pure fentanyl consumed in the US in 2021, upper bound (kg)
-POE_SHARE = (0.83, 0.92)  # share of CBP fentanyl weight seized at ports, FY2019-FY2023
+POE_SHARE = (0.83, 0.92)  # share of CBP fentanyl weight seized at ports, FY2019-FY2024
+#: Wholesale price per pure gram in 2021 at most half its 2016 level (Kilmer, Pardo,
+#: Pujol-Mitchell & Caulkins 2022: the median price per pure gram at the 10-100 g level
+#: fell by more than half; anchor us_purity_adj_price_trend).
+PRICE_RATIO_2021_2016 = 0.5
 # Soft-constraint widths (judgement): a Gaussian penalty per 1,000 kg above the Kilmer
-# bound and per 2 percentage points outside the ports-of-entry range.
-KILMER_WIDTH_KG, POE_SHARE_WIDTH = 1000.0, 0.02
+# bound, per 2 percentage points outside the ports-of-entry range and per 0.02 of the
+# price ratio above its bound (a firm finding, checked against the source).
+KILMER_WIDTH_KG, POE_SHARE_WIDTH, PRICE_RATIO_WIDTH = 1000.0, 0.02, 0.02
 #: A non-fitted parameter is held at its prior median when swinging it across its
 #: prior's 5-95 % range moves the log-likelihood by more than this (nats) at any of
 #: :data:`SCREEN_POINTS` prior draws of the fitted parameters (judgement: one nat is a
@@ -85,14 +93,18 @@ def parameters_from_unit(u: np.ndarray) -> dict[str, np.ndarray]:
 
 def _soft_constraints(out: dict[str, np.ndarray], months: np.ndarray) -> np.ndarray:
     penalty = np.zeros(out["delivered_kg"].shape[0])
-    calendar = annual_totals(out["delivered_kg"].sum(axis=2), months, "calendar")
+    calendar = annual_totals(out["consumption_kg"], months, "calendar")
     if 2021 in calendar["year"].values:  # only inside the calibration window
         excess = (np.maximum(0.0, calendar.sel(year=2021).values - KILMER_2021_KG)
                   / KILMER_WIDTH_KG)
         penalty -= 0.5 * excess**2
+        price = annual_totals(out["wholesale_price_usd_per_pure_gram"], months, "calendar")
+        ratio = price.sel(year=2021).values / price.sel(year=2016).values
+        penalty -= 0.5 * (np.maximum(0.0, ratio - PRICE_RATIO_2021_2016)
+                          / PRICE_RATIO_WIDTH) ** 2
     fiscal_ports = annual_totals(out["seizures_lb_ports_of_entry"], months, "fiscal")
     fiscal_all = annual_totals(out["seizures_lb"], months, "fiscal")
-    years = [y for y in range(2019, 2024) if y in fiscal_all["year"].values]
+    years = [y for y in range(2019, 2025) if y in fiscal_all["year"].values]
     if years:
         share = (fiscal_ports.sel(year=years).sum("year")
                  / fiscal_all.sel(year=years).sum("year")).values

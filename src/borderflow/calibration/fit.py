@@ -14,12 +14,17 @@ import numpy as np
 
 from borderflow.calibration import scores
 from borderflow.calibration.targets import LAST_YEAR, TARGETS, Target
+from borderflow.model.parameters import BY_NAME
+
+#: A parameter's posterior median "piles against a bound" when its prior CDF is below
+#: this or above one minus it.
+BOUND_CDF = 0.05
 
 #: Which fitted parameters touch which target (through the mechanism they belong to).
 TOUCHES = {
     "synthetic_opioid_deaths": ("fentanyl_death_rate_per_year", "covid_hazard_increase",
                                 "oud_2010", "fentanyl_share_2010", "diffusion_rate_per_year",
-                                "powder_purity_2018"),
+                                "powder_purity_2018", "lethal_share_elasticity"),
     "fentanyl_seizures_lb": ("detection_scale", "powder_purity_2018", "fentanyl_share_2010",
                              "diffusion_rate_per_year", "oud_2010"),
     "southwest_encounters_border_patrol": ("encounters_mexico_2015", "encounters_nca_2015",
@@ -71,3 +76,24 @@ def fit_report(fitted: Sequence[str], simulated: dict, last_year: int = 2030,
                            for k, yr in enumerate(years)},
         }
     return {"series": out}
+
+
+def parameter_summary(names: Sequence[str], all_names: Sequence[str], u: np.ndarray
+                      ) -> dict[str, dict]:
+    """Posterior of each named parameter against its prior: ``fit --json``'s parameters.
+
+    ``u`` holds the particles' prior CDF values (particles, ``all_names``). The prior
+    CDF of the posterior median is the median of ``u`` (the map is monotone);
+    ``at_bound`` is true when it is below :data:`BOUND_CDF` or above ``1 − BOUND_CDF``.
+    """
+    out = {}
+    for name in names:
+        p = BY_NAME[name]
+        col = u[:, list(all_names).index(name)]
+        cdf = float(np.median(col))
+        p05, p50, p95 = (float(p.from_unit(np.array(q)))
+                         for q in np.quantile(col, [0.05, 0.5, 0.95]))
+        out[name] = {"prior_low": p.low, "prior_high": p.high, "median": p50, "p05": p05,
+                     "p95": p95, "prior_cdf_of_median": cdf,
+                     "at_bound": bool(cdf < BOUND_CDF or cdf > 1.0 - BOUND_CDF)}
+    return out

@@ -1,7 +1,7 @@
 """The calibration targets: four annual series, each as CDC or CBP counts it.
 
 Annual series only: monthly counts are noisier than any mechanism (seizures come as
-lumpy busts). The window ends with 2023 (calendar year for deaths, fiscal year
+lumpy busts). The window ends with 2024 (calendar year for deaths, fiscal year
 October-September for CBP); later years are never fitted.
 """
 
@@ -18,7 +18,7 @@ from borderflow import data
 from borderflow.results import fiscal_year_totals
 
 Period = Literal["calendar", "fiscal"]
-LAST_YEAR = 2023  # the calibration window ends with 2023 / FY2023
+LAST_YEAR = 2024  # the calibration window ends with 2024 / FY2024
 
 
 @dataclass(frozen=True)

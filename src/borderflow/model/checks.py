@@ -7,13 +7,17 @@ return the same names — and checks, for every member and month:
 
 - ``finite``: no NaN or infinity in any output;
 - ``non-negative``: no output below 0 (kilograms, pounds, people, prices, costs);
-- ``share in [0, 1]``: ``fentanyl_share``, ``exposure`` and ``cooperation``;
+- ``share in [0, 1]``: ``fentanyl_share``, ``exposure``, ``cooperation``, ``unmet_share``,
+  ``lethal_dose_share`` and ``naloxone_reversal_share``;
 - ``mass balance``: supply + precursor stock at the start of the month = arc seizures
   + lab seizures + lost + delivered + stock at the end of the month (every flow in pure
   fentanyl-equivalent kg; lab seizures take precursor out of the stock before the
   month's production), relative to supply + stock at the start;
-- ``people conserved``: the five population states plus cumulative fentanyl and
-  heroin-only overdose deaths stay at the first month's total;
+- ``market balance``: the wholesale stock at the end of a month is last month's plus
+  what was delivered less what was sold; ``opioid_overdose_deaths`` is the T40.4 and
+  heroin deaths together;
+- ``people conserved``: the seven population states plus cumulative fentanyl and
+  heroin overdose deaths stay at the first month's total;
 
 and, when the network is given:
 
@@ -41,7 +45,8 @@ from borderflow.model.engine import OUTPUT_DIMS
 from borderflow.model.layout import MEXICO_KINDS
 
 #: Outputs that are shares, bounded by 0 and 1.
-SHARES = ("fentanyl_share", "exposure", "cooperation")
+SHARES = ("fentanyl_share", "exposure", "cooperation", "unmet_share", "lethal_dose_share",
+          "naloxone_reversal_share")
 #: What leaves the month's mass (supply + stock at the start), besides the end stock.
 MASS_OUT = ("seizures_kg", "lab_seizures_kg", "lost_kg", "delivered_kg")
 
@@ -135,6 +140,7 @@ def validate_run(
             report.flag("share in [0, 1]", outside > 0, outside,
                         lambda idx, a=a, name=name: f"{name} is {a[idx]:.17g}")
     _mass_balance(arrays, report, tol)
+    _market_balance(arrays, report, tol)
     _people(arrays, report, tol)
     if net is not None:
         _against_network(arrays, net, report, tol)
@@ -151,6 +157,20 @@ def _mass_balance(a: Mapping[str, np.ndarray], report: _Report, tol: float) -> N
     accounted = sum(_per_month(a[k]) for k in MASS_OUT) + stock
     report.identity("mass balance", "seized + lost + delivered + end stock (kg)", accounted,
                     available, available, tol)
+
+
+def _market_balance(a: Mapping[str, np.ndarray], report: _Report, tol: float) -> None:
+    if not all(k in a for k in ("wholesale_stock_kg", "delivered_kg", "consumption_kg")):
+        return
+    stock = a["wholesale_stock_kg"]
+    delivered = _per_month(a["delivered_kg"])
+    want = stock[:, :-1] + delivered[:, 1:] - a["consumption_kg"][:, 1:]
+    report.identity("market balance", "wholesale stock (kg)", stock[:, 1:], want,
+                    stock[:, :-1] + delivered[:, 1:], tol)
+    if all(k in a for k in ("opioid_overdose_deaths", "overdose_deaths", "heroin_deaths")):
+        both = a["overdose_deaths"] + a["heroin_deaths"]
+        report.identity("opioid deaths", "opioid_overdose_deaths", a["opioid_overdose_deaths"],
+                        both, both, tol)
 
 
 def _people(a: Mapping[str, np.ndarray], report: _Report, tol: float) -> None:

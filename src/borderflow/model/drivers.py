@@ -26,6 +26,8 @@ HISTORY_EVENTS: tuple[str, ...] = (
     "administration_2021",
     "parole_cbp_one",
     "asylum_rule_2023",
+    "otc_naloxone",
+    "asylum_proclamation_2024",
 )
 
 #: Levers' cost drivers, one column of ``activity`` each (unit in docs/model-system.md).

@@ -24,7 +24,7 @@ from typing import Generic, TypeVar
 
 import numpy as np
 
-from borderflow.model import market, migration, population
+from borderflow.model import migration, population
 from borderflow.model.drivers import COST_ITEMS, HISTORY_EVENTS, Drivers, decimal_year
 from borderflow.model.layout import Layout, layout
 from borderflow.model.migration import ORIGINS
@@ -36,7 +36,9 @@ from borderflow.model.steps import (
     detection,
     guns,
     labs,
+    market,
     overdose,
+    potency,
     routing,
     seizures,
     substitution,
@@ -62,7 +64,16 @@ OUTPUT_DIMS: dict[str, tuple[str, ...]] = {
     "crossing_flow_kg": ("crossing",),
     "overdose_deaths": (),
     "heroin_deaths": (),
+    "opioid_overdose_deaths": (),
     "price_usd_per_pure_gram": (),
+    "wholesale_price_usd_per_pure_gram": (),
+    "wholesale_stock_kg": (),
+    "consumption_kg": (),
+    "heroin_kg": (),
+    "heroin_price_ratio": (),
+    "unmet_share": (),
+    "lethal_dose_share": (),
+    "naloxone_reversal_share": (),
     "population": ("state",),
     "encounters_by_origin": ("origin",),
     "encounters_at_ports": (),
@@ -81,8 +92,13 @@ OUTPUT_DIMS: dict[str, tuple[str, ...]] = {
 ARC_OUTPUTS = ("flow_kg", "seizures_kg")
 #: Outputs that depend on the drivers and on the recorded cooperation only, computed
 #: for all months at once after the loop.
-SERIES_OUTPUTS = ("guns_south", "gun_homicides_mexico", "trade_cost_usd", "policy_cost_usd")
+SERIES_OUTPUTS = ("guns_south", "gun_homicides_mexico", "trade_cost_usd", "policy_cost_usd",
+                  "lethal_dose_share", "naloxone_reversal_share")
 _COVID = HISTORY_EVENTS.index("covid")
+_OTC = HISTORY_EVENTS.index("otc_naloxone")
+#: Terms the explain analysis can hold (``run(hold=...)``), see
+#: :mod:`borderflow.calibration.explain`.
+HOLDABLE = ("potency", "naloxone", "depletion", "disruption", "market", "covid")
 _R = TypeVar("_R")
 
 
@@ -109,29 +125,68 @@ def _same(a: object, b: object) -> bool:
     return a is b or (isinstance(a, np.ndarray) and np.array_equal(a, b))
 
 
-def _users(pop: Population, p: Mapping[str, np.ndarray]) -> np.ndarray:
-    """Full-use-equivalent users: people with OUD plus weighted misuse, (M,)."""
-    return pop.O + p["misuse_use_weight"] * pop.M
+class _Hold:
+    """Holds named terms at their mean over the twelve months before a start month.
+
+    ``hold`` maps a term of :data:`HOLDABLE` to the month index from which it is held;
+    the explain analysis uses it for its counterfactuals. Without ``hold`` every term
+    passes through unchanged.
+    """
+
+    def __init__(self, hold: Mapping[str, int] | None) -> None:
+        unknown = set(hold or {}) - set(HOLDABLE)
+        if unknown:
+            raise ValueError(f"cannot hold {sorted(unknown)}; holdable: {HOLDABLE}")
+        self.start = dict(hold or {})
+        self.mean: dict[str, np.ndarray] = {}
+
+    def __call__(self, name: str, t: int, value: np.ndarray, slot: str = "") -> np.ndarray:
+        """``value`` of term ``name`` in month ``t``, or its held mean (kept per slot)."""
+        start, key = self.start.get(name), name + slot
+        if start is None or t < start - 12:
+            return value
+        if t < start:
+            self.mean[key] = self.mean.get(key, 0.0) + value / 12.0
+            return value
+        return self.mean[key]
 
 
-def _initial_state(lay: Layout, p: Mapping[str, np.ndarray], drivers: Drivers, year0: float,
-                   fixed: np.ndarray, keep: np.ndarray) -> State:
-    """January's state; lab capacity is the first month's targets with equal lab sizes."""
+def _quote(p: Mapping[str, np.ndarray], pop: Population, share: np.ndarray,
+           stock: np.ndarray, ratio: np.ndarray | float, purity: np.ndarray) -> market.Quote:
+    return market.quote(
+        users=pop.users(p["misuse_use_weight"]), fentanyl_share=share, stock_kg=stock,
+        cost_ratio=ratio, purity=purity,
+        consumption_g_per_user_month=p["consumption_g_per_user_month"],
+        retail_usd_per_pure_gram=p["retail_price_usd_per_pure_gram"],
+        wholesale_share_of_retail=p["wholesale_share_of_retail"],
+        import_cost_share=p["import_cost_share"],
+        stock_holding_months=p["stock_holding_months"],
+        inventory_price_elasticity=p["inventory_price_elasticity"],
+        price_elasticity=p["price_elasticity"])
+
+
+def _initial_state(lay: Layout, p: Mapping[str, np.ndarray], drivers: Drivers,
+                   capacity0: np.ndarray, purity0: np.ndarray, fixed: np.ndarray,
+                   keep: np.ndarray) -> State:
+    """January's state.
+
+    The wholesale stock starts at its usual level; lab capacity is the first month's
+    targets (for its market pull) with equal lab sizes.
+    """
     m, n_labs = len(p["synthesis_yield"]), len(lay.labs)
-    pop = population.initial(
-        p, p["treatment_capacity_scale"] * market.knots(year0, market.TREATMENT_CAPACITY_KNOTS)
-    )
+    pop = population.initial(p, capacity0)
     share = p["fentanyl_share_2010"].copy()
+    usual = _quote(p, pop, share, np.zeros(m), 1.0, purity0).usual_stock_kg
     risk = detection.nominal(p["detection_scale"], drivers.detection[0])
     equal = np.full((m, n_labs), -np.log(n_labs))
     value = p["value_at_risk_usd_per_kg"] / p["logit_scale_usd_per_kg"]
     V, _, R = routing.logit_pass(lay, fixed, risk, equal, value, keep)
-    pull = market.demand_kg(_users(pop, p), share, p["retail_price_usd_per_pure_gram"], p)
+    pull = _quote(p, pop, share, usual, 1.0, purity0).pull_kg
     capacity, _ = routing.targets(lay, V, R, pull, p["lab_headroom"])
     return State(risk=risk, precursor_stock_kg=np.zeros((m, n_labs)), lab_capacity_kg=capacity,
                  waiting=np.zeros((m, len(ORIGINS))), substitution=np.zeros(m),
                  fentanyl_share=share, cooperation=p["cooperation_baseline"].copy(),
-                 population=pop)
+                 population=pop, wholesale_stock_kg=usual, recent_sales_kg=np.zeros(m))
 
 
 def _record(out: dict[str, np.ndarray], t: int, **values: np.ndarray) -> None:
@@ -145,7 +200,8 @@ def run(
     drivers: Drivers,
     params: Mapping[str, np.ndarray],
     arc_detail: bool = True,
-    market_response: bool = True,
+    shocks: np.ndarray | None = None,
+    hold: Mapping[str, int] | None = None,
 ) -> dict[str, np.ndarray]:
     """Step every member through every month (docs/model.md and docs/model-system.md).
 
@@ -155,14 +211,16 @@ def run(
         params: per-member parameter arrays, shape (M,) each (``model.parameters``).
         arc_detail: also return the per-arc ``flow_kg`` and ``seizures_kg`` (memory
             M × T × arcs each); crossing-level flows are always returned.
-        market_response: a diagnostic switch. When false, the market pull ignores the
-            population and the price (users held at their January 2010 number), so that
-            nothing on the demand side can reach the supply chain.
+        shocks: standard-normal shocks of the post-window potency paths, (M, 2, T)
+            (:func:`~borderflow.model.steps.potency.post_window_shocks`); None: the
+            potency inputs stay at their last observation after the window.
+        hold: terms of :data:`HOLDABLE` held at their mean over the twelve months before
+            a month index (the explain analysis); None for none.
 
     Returns:
         Arrays of shape (M, T, …) named as in :data:`OUTPUT_DIMS`; flows in pure
         fentanyl-equivalent kg/month, CBP seizures in gross lb/month, people in
-        persons, money in USD/month.
+        persons, prices in USD per pure gram, money in USD/month.
 
     """
     lay = layout(net)
@@ -170,22 +228,31 @@ def run(
     m, t_n = len(p["synthesis_yield"]), drivers.n_months
     year = decimal_year(drivers.months)
     c0, yld = p["cooperation_baseline"], p["synthesis_yield"]
-    retail = p["retail_price_usd_per_pure_gram"]
     value_per_theta = p["value_at_risk_usd_per_kg"] / p["logit_scale_usd_per_kg"]
     keep = routing.arc_yield(lay.n_arcs, lay.into_lab, yld)
     log_size_of_head = lay.log_size_fixed[net.arc_head]
+    held = _Hold(hold)
 
-    # what the drivers alone determine, every month at once: (M, T) or (T, …)
-    gross = seizures.gross_per_pure(year, p["pill_share_2018"], p["pill_share_2023"],
-                                    p["powder_purity_2018"], p["powder_purity_2022"],
-                                    p["pill_fentanyl_mg"], p["pill_weight_mg"])
-    potency = seizures.powder_purity(year, p["powder_purity_2018"], p["powder_purity_2022"]
-                                     ) / p["powder_purity_2022"][:, None]
-    hazard_mult = overdose.hazard_multiplier(
-        year, drivers.history[:, _COVID], drivers.naloxone_kits, p["covid_hazard_increase"],
-        p["naloxone_half_kits"])
+    # what the drivers and inputs alone determine, every month at once: (M, T) or (T, …)
+    purity, lethal_pill, pill_mass = potency.observed_inputs(
+        year, {name: p[name] for name, _ in potency.PURITY_POINTS},
+        p["lethal_pill_share_logit_error"], p["pill_mass_share_scale"],
+        p["purity_volatility_per_sqrt_year"], p["lethal_share_volatility_per_sqrt_year"], shocks)
+    lethal = potency.lethal_dose_share(purity, lethal_pill, pill_mass,
+                                       p["powder_lethal_purity"], p["dose_dispersion"])
+    potency_factor = potency.hazard_factor(lethal, p["lethal_share_elasticity"])
+    gross = potency.gross_per_pure(purity, pill_mass, year)
+    reversed_share = overdose.reversal_share(
+        overdose.naloxone_kits(year, drivers.history[:, _OTC], drivers.naloxone_kits,
+                               p["naloxone_kits_per_rx"], p["naloxone_otc_gain"]),
+        p["naloxone_bystander_share"], p["naloxone_half_kits"])
+    covid = overdose.covid_factor(drivers.history[:, _COVID], p["covid_hazard_increase"],
+                                  p["covid_adaptation_months"])
     moud = overdose.treatment_capacity(year, drivers.treatment_slots,
                                        p["treatment_capacity_scale"])
+    rates = population.rates(p)
+    from_rx = population.prescription_inflow(year, p["prescription_transition_per_year"],
+                                             p["prescription_transition_decline_per_year"])
     guns_left = guns.share_left(drivers.gun_inspection)
     rebuild = labs.rebuild_factor(guns_left, p["resilience_gun_elasticity"],
                                   p["lab_rebuild_months"])
@@ -203,8 +270,7 @@ def run(
                          logit_scale_usd_per_kg=p["logit_scale_usd_per_kg"],
                          log_size_of_head=log_size_of_head)
 
-    state = _initial_state(lay, p, drivers, year[0], costs_in(0)[1], keep)
-    users_2010 = _users(state.population, p)
+    state = _initial_state(lay, p, drivers, moud[:, 0], purity[:, 0], costs_in(0)[1], keep)
     sizes = {"market": len(lay.markets), "arc": lay.n_arcs, "source": len(lay.sources),
              "lab": len(lay.labs), "crossing": len(lay.crossing_in), "state": len(STATES),
              "origin": len(ORIGINS)}
@@ -229,16 +295,15 @@ def run(
         # M5 destruction: Mexican takedowns scale with cooperation, strikes do not
         k = labs.destroyed_share(drivers.takedown[t], drivers.strike[t], chi)
         avail = state.lab_capacity_kg * (1.0 - k)
-        # M6 route choice, perceived survival, price, demand, targets, supply, flows
+        # M6 prices and demand from the wholesale stock; routes, targets, supply, flows
+        ratio = (1.0 if state.reference_import_cost_usd_per_kg is None else market.cost_ratio(
+            state.import_cost_usd_per_kg, state.reference_import_cost_usd_per_kg))
+        q = _quote(p, state.population, state.fentanyl_share, state.wholesale_stock_kg, ratio,
+                   purity[:, t])
         cost, fixed = costs_in(t)
         V, P, R = routing.logit_pass(lay, fixed, state.risk, routing.log_lab_size(avail),
                                      value_per_theta, keep)
-        price = (retail if state.reference_import_cost_usd_per_kg is None else market.retail_price(
-            state.import_cost_usd_per_kg, state.reference_import_cost_usd_per_kg, p))
-        users = _users(state.population, p)
-        pull = (market.demand_kg(users, state.fentanyl_share, price, p) if market_response
-                else market.demand_kg(users_2010, state.fentanyl_share, retail, p))
-        k_star, ordered = routing.targets(lay, V, R, pull, p["lab_headroom"])
+        k_star, ordered = routing.targets(lay, V, R, q.pull_kg, p["lab_headroom"])
         supply = substitution.supply_kg(ordered, state.substitution, blocked[t], open_w[t],
                                         sub_w[t])
         flow, sent, stock, lost = routing.forward_pass(
@@ -248,28 +313,52 @@ def run(
         seized, delivered = flow * detect, sent[:, lay.markets]
         kappa = market.import_cost(flow, seized, cost, p["value_at_risk_usd_per_kg"],
                                    delivered.sum(axis=1))
-        # M7 exposure and fatal hazards; M8 population
-        exposed = market.exposure(delivered.sum(axis=1), users, p)
-        phi_f, phi_h = overdose.fatal_hazards(exposed, potency[:, t], hazard_mult[:, t],
-                                              p["fentanyl_death_rate_per_year"],
-                                              p["heroin_death_rate_per_year"])
-        pop, deaths_f, deaths_h = population.step(state.population, p, phi_f, phi_h,
-                                                  moud[:, t], drivers.prevention[t])
+        # M6 sales from the stock; heroin for the need fentanyl leaves unmet
+        sold, wholesale_stock = market.sell(state.wholesale_stock_kg, delivered.sum(axis=1),
+                                            q.demand_kg)
+        heroin, heroin_ratio = market.heroin_market(
+            q.need_kg, sold, market.heroin_supply_kg(q.need_kg, state.fentanyl_share,
+                                                     p["heroin_supply_scale"]),
+            p["price_elasticity"])
+        x_f, x_h, unmet = market.shares_of_need(q.need_kg, sold, heroin)
+        x_f, x_h = held("market", t, x_f), held("market", t, x_h, slot="heroin")
+        # M7 fatal hazards; M8 population
+        disrupted = 1.0 + p["disruption_hazard_increase"] * overdose.disruption(
+            sold, state.recent_sales_kg)
+        multiplier = (held("covid", t, covid[:, t]) * held("disruption", t, disrupted)
+                      * (1.0 - held("naloxone", t, reversed_share[:, t])))
+        phi_f, phi_h = overdose.fatal_hazards(
+            fentanyl_exposure=x_f, heroin_exposure=x_h,
+            potency_factor=held("potency", t, potency_factor[:, t]), multiplier=multiplier,
+            fentanyl_death_rate_per_year=p["fentanyl_death_rate_per_year"],
+            heroin_death_rate_per_year=p["heroin_death_rate_per_year"])
+        mix = population.risk_mix(state.population, rates)
+        pop, deaths_f, deaths_h = population.step(
+            state.population, rates, fentanyl_hazard_per_year=phi_f,
+            heroin_hazard_per_year=phi_h, treatment_capacity=moud[:, t],
+            prevention=drivers.prevention[t], unmet_share=unmet,
+            prescription_inflow_per_year=from_rx[:, t],
+            mix_scale=held("depletion", t, mix) / mix)
         lab_seized = state.precursor_stock_kg * k
         ports_lb, between_lb = seizures.cbp_lb(seized, lay.poe_arc, lay.mail_arc,
                                                lay.between_arc, gross[:, t], p["mail_purity"])
         _record(out, t, delivered_kg=delivered, flow_kg=flow, seizures_kg=seized,
                 supply_kg=supply, lab_capacity_kg=avail, lab_target_kg=k_star,
                 production_kg=sent[:, lay.labs], precursor_stock_kg=stock,
-                lab_seizures_kg=lab_seized, lost_kg=lost, market_pull_kg=pull,
+                lab_seizures_kg=lab_seized, lost_kg=lost, market_pull_kg=q.pull_kg,
                 mexico_seizures_kg=seizures.mexico_kg(seized, lab_seized, lay.mexico_arc),
                 seizures_lb_ports_of_entry=ports_lb, seizures_lb_between_ports=between_lb,
                 crossing_flow_kg=seizures.crossing_flow_kg(flow, lay.crossing_in),
-                overdose_deaths=deaths_f, heroin_deaths=deaths_h, price_usd_per_pure_gram=price,
+                overdose_deaths=deaths_f, heroin_deaths=deaths_h,
+                opioid_overdose_deaths=deaths_f + deaths_h,
+                price_usd_per_pure_gram=q.retail_usd_per_pure_gram,
+                wholesale_price_usd_per_pure_gram=q.wholesale_usd_per_pure_gram,
+                wholesale_stock_kg=wholesale_stock, consumption_kg=sold, heroin_kg=heroin,
+                heroin_price_ratio=heroin_ratio, unmet_share=unmet,
                 population=pop.stack(), encounters_by_origin=by_origin,
                 encounters_at_ports=at_ports, encounters_between_ports=total - at_ports,
                 bp_workload=workload, cooperation=state.cooperation,
-                fentanyl_share=state.fentanyl_share, exposure=exposed)
+                fentanyl_share=state.fentanyl_share, exposure=x_f)
         # M9 diffusion, M10 cooperation; learning, rebuilding, substitution
         kappa_ref = (kappa if state.reference_import_cost_usd_per_kg is None
                      else state.reference_import_cost_usd_per_kg)
@@ -279,10 +368,16 @@ def run(
             lab_capacity_kg=labs.rebuild(avail, k_star, rebuild[:, t]),
             substitution=substitution.substitution_level(
                 state.substitution, blocked[t], p["substitution_share"], p["substitution_months"]),
-            fentanyl_share=market.diffuse(state.fentanyl_share, kappa, kappa_ref, p),
+            fentanyl_share=market.diffuse(state.fentanyl_share,
+                                          market.cost_ratio(kappa, kappa_ref),
+                                          p["diffusion_rate_per_year"],
+                                          p["diffusion_cost_elasticity"]),
             cooperation=cooperation.step(state.cooperation, coop_target[:, t],
                                          p["cooperation_recovery_months"],
                                          p["strike_cooperation_drop"], struck[t]),
+            wholesale_stock_kg=wholesale_stock,
+            recent_sales_kg=overdose.recent_sales(state.recent_sales_kg, sold,
+                                                  p["disruption_months"]),
             import_cost_usd_per_kg=kappa, reference_import_cost_usd_per_kg=kappa_ref)
     recorded = {name: np.moveaxis(arr, 0, 1) for name, arr in out.items()}
     guns_south = guns.guns_south(p["guns_south_per_year"], guns_left)
@@ -293,6 +388,7 @@ def run(
                                             p["trade_loss_share"]),
         policy_cost_usd=costs.policy_cost_usd({i: p[f"cost_{i}"] for i in COST_ITEMS},
                                               drivers.activity),
+        lethal_dose_share=lethal, naloxone_reversal_share=reversed_share,
     )
     return {name: recorded[name] for name in names}
 
@@ -303,6 +399,8 @@ def run_chunked(
     params: Mapping[str, np.ndarray],
     arc_detail: bool = True,
     workers: int | None = None,
+    shocks: np.ndarray | None = None,
+    hold: Mapping[str, int] | None = None,
 ) -> dict[str, np.ndarray]:
     """:func:`run` over member chunks, on a thread per core; same numbers as one call.
 
@@ -320,7 +418,8 @@ def run_chunked(
 
     def one(i: int) -> dict[str, np.ndarray]:
         chunk = {k: np.asarray(v)[i:i + size] for k, v in params.items()}
-        return run(net, drivers, chunk, arc_detail=arc_detail)
+        return run(net, drivers, chunk, arc_detail=arc_detail,
+                   shocks=None if shocks is None else shocks[i:i + size], hold=hold)
 
     if workers == 1 or len(starts) == 1:
         parts = [one(i) for i in starts]

@@ -10,8 +10,9 @@ import numpy as np
 from borderflow.model.drivers import HISTORY_EVENTS
 
 ORIGINS: tuple[str, ...] = ("mexico", "nca", "other")
-#: Events with an encounter multiplier ``enc_<event>`` (COVID-19 acts on deaths only).
-ENCOUNTER_EVENTS = tuple(e for e in HISTORY_EVENTS if e != "covid")
+#: Events with an encounter multiplier ``enc_<event>`` (COVID-19 and over-the-counter
+#: naloxone act on deaths only).
+ENCOUNTER_EVENTS = tuple(e for e in HISTORY_EVENTS if e not in ("covid", "otc_naloxone"))
 _EVENT_COLUMNS = [HISTORY_EVENTS.index(e) for e in ENCOUNTER_EVENTS]
 _CBP_ONE = HISTORY_EVENTS.index("parole_cbp_one")
 _TITLE42 = HISTORY_EVENTS.index("title42")

@@ -63,6 +63,8 @@ class Parameter:
         return float(self.from_unit(np.array(0.5)))
 
 
+J = "judgement: "
+
 PARAMETERS: tuple[Parameter, ...] = (
     Parameter(
         "logit_scale_usd_per_kg", "USD/kg (pure)", "loguniform", 1000.0, 8000.0,
@@ -152,49 +154,97 @@ PARAMETERS: tuple[Parameter, ...] = (
     ),
     Parameter(
         "powder_purity_2018", "fraction", "uniform", 0.04, 0.08,
-        "6 seizures",
-        "anchor powder_purity_2018_fspp: 5.3 % (DEA 2019 NDTA); swb_bulk_purity_pre2020 "
-        "<10 %",
-        "Purity of fentanyl powder crossing the border, mid-2018.",
+        "8 exposure and deaths",
+        "DEA 2019 NDTA (FSPP): 5.3 % in 2018 (dea_fentanyl_lab_testing; anchor "
+        "powder_purity_2018_fspp) for all exhibits; southwest-border bulk exhibits tested "
+        "'on average at less than ten percent pure' (anchor swb_bulk_purity_pre2020); "
+        "the range is the observation's uncertainty (judgement)",
+        "Mean purity of fentanyl powder, calendar 2018 (an observed input).",
         bounds=(1e-4, 1.0),
     ),
     Parameter(
         "powder_purity_2022", "fraction", "uniform", 0.15, 0.24,
-        "6 seizures",
-        "anchors powder_purity_2022 (19.2 %, DEA 2024 NDTA) and powder_purity_fy2023 "
-        "(19.5 %, DEA)",
-        "Purity of fentanyl powder crossing the border, mid-2022 and after.",
+        "8 exposure and deaths",
+        "DEA 2024 NDTA: 19.2 % in 2022 (dea_fentanyl_lab_testing; anchor powder_purity_2022); "
+        "range as for 2018",
+        "Mean purity of fentanyl powder, calendar 2022 (an observed input).",
         bounds=(1e-4, 1.0),
     ),
     Parameter(
-        "pill_fentanyl_mg", "mg per pill", "uniform", 1.5, 3.5,
-        "6 seizures",
-        "anchor dea_avg_mg_per_pill: 2.4 mg on average (range 0.2-9), DEA 2024 NDTA",
-        "Fentanyl content of a counterfeit pill.",
-        bounds=(1e-3, 100.0),
+        "powder_purity_2023", "fraction", "uniform", 0.15, 0.24,
+        "8 exposure and deaths",
+        "DEA release of Dec 2025 giving the FY2023 value, 19.5 % (dea_fentanyl_lab_testing; "
+        "an in-window observation); range as for 2022",
+        "Mean purity of fentanyl powder, FY2023 (an observed input).",
+        bounds=(1e-4, 1.0),
     ),
     Parameter(
-        "pill_weight_mg", "mg per pill", "uniform", 80.0, 120.0,
-        "6 seizures",
-        "anchor pill_weight: about 100 mg per M30 tablet (unverified; wide range)",
-        "Gross weight of a counterfeit pill.",
-        bounds=(1.0, 1e4),
+        "powder_purity_2024", "fraction", "uniform", 0.085, 0.14,
+        "8 exposure and deaths",
+        "DEA 2025 NDTA via Filter: 11.36 % in 2024 (dea_fentanyl_lab_testing); range of the "
+        "same relative width as 2022's",
+        "Mean purity of fentanyl powder, calendar 2024 (an observed input).",
+        bounds=(1e-4, 1.0),
     ),
     Parameter(
-        "pill_share_2018", "fraction", "uniform", 0.05, 0.25,
-        "6 seizures",
-        "anchor pill_share_of_seizures_count: 13.8 % of fentanyl seizure events were pills "
-        "in 2018Q1 (Palamar et al. 2022); weight share is a gap, hence the range",
-        "Share of pure fentanyl crossing by land that is in pills, mid-2018.",
-        bounds=(0.0, 1.0),
+        "lethal_pill_share_logit_error", "logit", "uniform", -0.4, 0.4,
+        "8 exposure and deaths",
+        J + "measurement error of the DEA share of pills with >= 2 mg on the logit scale: "
+        "the FPP's 44 % and DEA's '4 in 10' for 2021, and FY2023's 76 % against calendar "
+        "2023's 70 %, differ by 0.15-0.3 (dea_fentanyl_lab_testing)",
+        "Error of the DEA lethal-pill-share series, added to its logit.",
+        bounds=(-5.0, 5.0),
     ),
     Parameter(
-        "pill_share_2023", "fraction", "uniform", 0.30, 0.60,
+        "pill_mass_share_scale", "x derived", "loguniform", 0.6, 1.6,
         "6 seizures",
-        "anchor pill_share_of_seizures_count: 49 % of seizure events were pills in 2023 "
-        "(Palamar et al. 2024)",
-        "Share of pure fentanyl crossing by land that is in pills, mid-2023 and after.",
-        bounds=(0.0, 1.0),
+        J + "the pill share of pure mass is derived from pills x mg per pill against powder "
+        "weight x purity (fentanyl_seizures_pills_and_powder: 2018 and 2021 all-agency, "
+        "2022-24 DEA only; pill weight ~100 mg unverified): factor 1.6 either way",
+        "Multiplier on the derived share of pure fentanyl that is in pills.",
+        bounds=(0.0, 10.0),
+    ),
+    Parameter(
+        "purity_volatility_per_sqrt_year", "ln units/sqrt(yr)", "uniform", 0.1, 0.4,
+        "8 exposure and deaths",
+        J + "after 2024 log powder purity follows a random walk; the record's annual log "
+        "changes were +0.32/yr (2018-22), +0.02 (2022-23), -0.54 (2023-24)",
+        "Volatility of log powder purity after the data window.",
+        bounds=(0.0, 5.0),
+    ),
+    Parameter(
+        "lethal_share_volatility_per_sqrt_year", "logit/sqrt(yr)", "uniform", 0.2, 0.8,
+        "8 exposure and deaths",
+        J + "after 2024 the logit of the lethal pill share follows a random walk; the "
+        "record's annual logit changes were +0.4 to +0.7 (2017-23) and -0.85 (2023-24)",
+        "Volatility of the logit lethal pill share after the data window.",
+        bounds=(0.0, 5.0),
+    ),
+    Parameter(
+        "powder_lethal_purity", "fraction", "loguniform", 0.05, 0.25,
+        "8 exposure and deaths",
+        J + "a 0.1 g powder dose holds 2 mg at 2 % purity; tolerant users survive several "
+        "times the 2 mg naive lethal dose (context_facts lethal dose), so half of doses "
+        "are lethal at a purity of 5-25 %",
+        "Powder purity at which half of powder doses exceed a lethal amount.",
+        bounds=(1e-4, 1.0),
+    ),
+    Parameter(
+        "dose_dispersion", "ln units", "uniform", 0.6, 1.4,
+        "8 exposure and deaths",
+        J + "log-sd of fentanyl per dose: tablets at the border held 0.012-6.6 mg (CFSRE "
+        "2024) and powder 'almost none to 81.5 %' (DEA 2024 NDTA)",
+        "Log-sd of the fentanyl in a powder dose around its mean.",
+        bounds=(1e-3, 10.0),
+    ),
+    Parameter(
+        "lethal_share_elasticity", "-", "uniform", 0.25, 1.25,
+        "8 exposure and deaths",
+        J + "fatal hazard proportional to the lethal-dose share (1); much less if users "
+        "titrate to the strength they expect, so that only the unexpected part kills "
+        "(0.25); somewhat more if a lethal supply also raises use (1.25)",
+        "Elasticity of the fatal overdose hazard with respect to the lethal-dose share.",
+        bounds=(0.0, 5.0),
     ),
     Parameter(
         "mail_purity", "fraction", "uniform", 0.50, 0.95,
@@ -205,7 +255,6 @@ PARAMETERS: tuple[Parameter, ...] = (
     ),
 )
 
-J = "judgement: "
 M7, M8, M9, M10, M11 = ("7 risks and prices", "8 exposure and deaths",
                          "9 migration and border capacity", "10 guns south",
                          "11 cooperation and trade")
@@ -217,19 +266,49 @@ SYSTEM_PARAMETERS: tuple[Parameter, ...] = (
        "anchors dea_avg_mg_per_pill (2.4 mg a pill) and daily_fentanyl_dose_per_user (gap; "
        "heavy users take many pills a day): 3-13 mg a day; the Kilmer et al. 2022 bound "
        "(<10 t a year) is a calibration constraint, not used here",
-       "Pure fentanyl a person with OUD would use in a month if all their supply were "
-       "fentanyl.", (1e-4, 10.0)),
-    Parameter("import_cost_share", "fraction of retail price", "uniform", 0.01, 0.10, M7,
-       "anchor import_smuggling_share_of_retail: ~1-10 % (Reuter & Kleiman 1986; "
-       "unverified, hence the wide range)",
-       "Share of the retail price that moves with traffickers' import costs.", (0.0, 1.0)),
+       "Pure fentanyl-equivalent opioids a person with OUD takes in a month at reference "
+       "prices (their need; heroin counted at its fentanyl equivalent).", (1e-4, 10.0)),
+    Parameter("import_cost_share", "fraction of wholesale price", "uniform", 0.05, 0.4, M7,
+       "anchor import_smuggling_share_of_retail (~1-10 % of retail, Reuter & Kleiman 1986, "
+       "unverified) over the wholesale share of retail (0.15-0.5, below): 5-40 % of the "
+       "wholesale price",
+       "Share of the wholesale price per gross gram that moves with import costs "
+       "(smuggling and seizure losses).", (0.0, 1.0)),
     Parameter("retail_price_usd_per_pure_gram", "USD per pure g", "loguniform", 300.0, 3000.0, M7,
        "anchor retail_price_per_pill: $1-10 a pill with ~2.4 mg (dea_avg_mg_per_pill) is "
        "~$400-4,000 per pure gram",
-       "Retail price of a pure gram of fentanyl at baseline import costs.", (1.0, 1e6)),
-    Parameter("price_elasticity", "-", "uniform", -0.7, -0.1, M7,
-       J + "demand for opioids by dependent users is inelastic (-0.1 to -0.7)",
-       "Elasticity of fentanyl consumption with respect to its retail price.", (-5.0, 0.0)),
+       "Retail price of a pure gram at the reference purity (19.2 %), month-0 import "
+       "costs and a usual stock.", (1.0, 1e6)),
+    Parameter("wholesale_share_of_retail", "fraction", "uniform", 0.15, 0.5, M7,
+       "anchors cocaine_midlevel_oz_price_pure_kg_LA and cocaine_retail_price_pure_kg_US "
+       "(27,000 vs 122,000 USD per pure kg, 22 %, Prime Numbers 2009) and "
+       "us_heroin_wholesale_retail_margin_2007 ($60 of $131 retail, wholesale ~54 %)",
+       "Wholesale price's share of the retail price at reference; the rest is an additive "
+       "retail margin per pure gram (Caulkins & Reuter: markups are mostly additive).",
+       (0.0, 1.0)),
+    Parameter("stock_holding_months", "months", "uniform", 1.0, 4.0, M7,
+       J + "wholesalers hold one to four months of sales (no fentanyl estimate; a "
+       "shock reaches retail within months: meth_precursor_shock_price_recovery_time, "
+       "the price tripled and recovered within 4 months)",
+       "Usual wholesale stock, in months of demand at reference prices.", (0.05, 100.0)),
+    Parameter("inventory_price_elasticity", "-", "uniform", 0.5, 1.5, M7,
+       J + "informed by anchor meth_precursor_shock_price_multiplier (price x3 when the "
+       "1995 precursor control cut supply; Dobkin & Nicosia 2009)",
+       "Elasticity of the wholesale price with respect to the stock's cover (shortage "
+       "raises it, glut lowers it).", (0.0, 10.0)),
+    Parameter("price_elasticity", "-", "uniform", -1.2, -0.2, M7,
+       "anchors heroin_price_elasticity_consensus_oas (-0.3), "
+       "heroin_price_elasticity_saffer_chaloupka (-0.94), "
+       "illicit_drug_price_elasticity_review_average (-0.9), "
+       "heroin_price_elasticity_nondealing_users_oslo (-1.23), "
+       "heroin_price_elasticity_caulkins_1995 (-1.5)",
+       "Elasticity of opioid purchases with respect to their retail price.", (-5.0, 0.0)),
+    Parameter("heroin_supply_scale", "x need", "uniform", 0.8, 1.2, M7,
+       J + "before fentanyl the heroin market met its users' need within +-20 %; its "
+       "supply declines as suppliers switch to fentanyl (1 - f) and does not grow when "
+       "fentanyl is cut",
+       "Heroin supply at a fentanyl share of 0, in units of the users' need.",
+       (0.0, 1e9)),
     Parameter("misuse_use_weight", "x OUD use", "uniform", 0.1, 0.5, M7,
        J + "people who misuse without a use disorder use 10-50 % as much",
        "Consumption (and overdose exposure) of misuse relative to OUD.", (0.0, 1.0)),
@@ -248,16 +327,34 @@ SYSTEM_PARAMETERS: tuple[Parameter, ...] = (
        J + "a few hundred thousand people a year start illicit opioid use (of ~260 M aged "
        "12+); Chen et al. 2019 model structure",
        "Rate at which people with no use start misusing illicit opioids.", (0.0, 1.0)),
+    Parameter("prescription_transition_per_year", "persons/year", "uniform", 60e3, 250e3, M8,
+       "anchors chen2019_exit_rates (prescription OUD -> illicit 0.071 a year) and "
+       "nsduh_oud_2016 (1.8 M with a prescription pain-reliever use disorder): ~130,000 a "
+       "year; judgement range for NSDUH's undercount (nsduh_undercount_multiplier) and the "
+       "fall in prescribing",
+       "People moving from prescription-opioid use disorder into the illicit market, "
+       "2012 and before."),
+    Parameter("prescription_transition_decline_per_year", "1/year", "uniform", 0.0, 0.15,
+       M8, J + "opioid prescribing fell after its 2012 peak and prescription-opioid use "
+       "disorder with it; the flow into the illicit market declines by 0-15 % a year "
+       "from 2012",
+       "Exponential decline of the prescription-to-illicit flow from 2012."),
     Parameter("progression_rate_per_year", "1/year", "uniform", 0.04, 0.10, M8,
        "anchor chen2019_exit_rates (nonmedical->OUD 0.06, OUD->illicit 0.071 a year)",
        "Rate from misuse to opioid use disorder."),
     Parameter("misuse_exit_rate_per_year", "1/year", "uniform", 0.2, 0.45, M8,
        "anchor chen2019_exit_rates (illicit-user exit 0.319 a year)",
        "Rate at which people who misuse stop."),
-    Parameter("treatment_entry_rate_per_year", "1/year", "uniform", 0.5, 1.2, M8,
-       "anchor SOURCE_tx_engagement_HUD (59-64 % of people with heroin/fentanyl use "
-       "disorder engaged in treatment within a year: -ln(1 - 0.6) = 0.9 a year)",
+    Parameter("treatment_seeking_rate_per_year", "1/year", "uniform", 0.2, 0.6, M8,
+       "derived from incidence: MOUD census 0.4-0.6 M in this population (capacity path; "
+       "anchor moud_receipt_2021) x exit rate 1.0-1.6 a year (SOURCE_tx_exit_rates, "
+       "bup_retention) / ~2 M with use disorder (heroin_fentanyl_use_disorder_SOURCE)",
        "Rate at which people with OUD seek MOUD (entries are capped by capacity)."),
+    Parameter("withdrawal_treatment_seeking", "x per unmet share", "uniform", 0.0, 2.0, M8,
+       J + "shortage and withdrawal push people into treatment (up to a tripling at a "
+       "complete shortage); 0 allowed because treatment admissions fell after the 1995 "
+       "meth precursor shock (meth_precursor_shock_treatment_admissions)",
+       "Relative rise of treatment seeking per unit share of unmet opioid need."),
     Parameter("remission_rate_per_year", "1/year", "uniform", 0.05, 0.2, M8,
        "anchors chen2019_exit_rates (OUD exit 0.311 a year, deaths included) and "
        "natural_history_abstinence",
@@ -288,25 +385,73 @@ SYSTEM_PARAMETERS: tuple[Parameter, ...] = (
        "methadone_otp_clients, bup_patients_annual; judgement path 0.2 M (2010) to 0.6 M "
        "(2021) for the illicit-opioid population",
        "Multiplier on the MOUD capacity path for this population."),
-    Parameter("fentanyl_death_rate_per_year", "1/year", "uniform", 0.015, 0.045, M8,
-       "anchor od_death_rate_illicit_OUD_SOURCE (0.024-0.030 fatal overdoses per "
-       "person-year with heroin/fentanyl use disorder, 2019-2021)",
-       "Fatal overdose hazard of a person with OUD fully exposed to fentanyl."),
+    Parameter("fentanyl_death_rate_per_year", "1/year", "uniform", 0.015, 0.06, M8,
+       "anchor od_death_rate_illicit_OUD_SOURCE: 0.024-0.030 net of naloxone (2019-21) and "
+       "0.037 without naloxone (2021); this hazard is gross of naloxone, at a lethal-dose "
+       "share of 0.5 (judgement: 0.4-1.6 times SOURCE's 0.037)",
+       "Fatal overdose hazard of a mean person with OUD fully exposed to fentanyl, "
+       "before naloxone, when half of doses are lethal."),
     Parameter("heroin_death_rate_per_year", "1/year", "uniform", 0.003, 0.012, M8,
        "anchor chen2019_illicit_od_rate (0.005 a year in 2002, before fentanyl)",
-       "Fatal overdose hazard of heroin-only use."),
+       "Fatal overdose hazard of full heroin use."),
     Parameter("treatment_death_ratio", "x", "uniform", 0.2, 0.5, M8,
        "anchors moud_mortality_methadone_sordo (overdose 2.6 vs 12.7 per 1,000 PY), "
        "moud_mortality_bup_sordo (1.4 vs 4.6), moud_hr_post_overdose",
        "Overdose hazard in MOUD relative to out of treatment.", (0.0, 1.0)),
-    Parameter("naloxone_half_kits", "kits per year", "loguniform", 1e7, 5e7, M8,
-       "anchors naloxone_kits_and_deaths_averted_SOURCE (2.57 M kits averted ~10,600 "
-       "deaths in 2021, ~12 %) and naloxone_kits_per_death_averted (6 %)",
-       "Kits a year at which 63 % of fatal overdoses would be reversed."),
+    Parameter("post_treatment_death_ratio", "x", "uniform", 2.5, 6.0, M8,
+       "anchors ost_mortality_weeks1_2_after_stop_uk and ost_mortality_weeks3_4_after_stop_uk "
+       "(4.8 and 4.3 per 100 PY vs 0.95 off treatment later and 1.3 off overall; Cornish "
+       "et al. 2010), mmt_allcause_rr_first2wk_off_ireland (6.4 vs in treatment; Cousins "
+       "et al. 2016), oat_post_cessation_mortality_trend (Sordo et al. 2017)",
+       "Overdose hazard in the month after leaving MOUD relative to out of treatment."),
+    Parameter("high_risk_share", "fraction", "uniform", 0.1, 0.4, M8,
+       J + "people using alone, injecting or newly exposed to fentanyl; SUDORS: 56 % of "
+       "IMF decedents had no pulse when responders arrived "
+       "(imf_deaths_no_pulse_when_first_responders_arrived)",
+       "Share of people entering use disorder who are at high overdose risk."),
+    Parameter("high_risk_ratio", "x", "uniform", 2.0, 6.0, M8,
+       J + "overdose mortality varies several-fold across people who use opioids "
+       "(frailty; Vaupel, Manton & Stallard 1979 for the depletion it causes)",
+       "Fatal hazard of the high-risk group relative to the others.", (1.0, 100.0)),
+    Parameter("naloxone_kits_per_rx", "kits per retail Rx", "uniform", 1.5, 3.0, M8,
+       "anchor naloxone_kits_and_deaths_averted_SOURCE (1.93 M kits in 2019, 2.57 M in "
+       "2021) over naloxone_distribution's retail prescriptions (0.90 M in 2019, ~1.4 M "
+       "in 2021): 2.1 and 1.8",
+       "All naloxone kits distributed per retail prescription dispensed."),
+    Parameter("naloxone_otc_gain", "fraction", "uniform", 0.1, 0.6, M8,
+       J + "over-the-counter Narcan from September 2023 (policy_calendar): Emergent's 20-22 M "
+       "doses in 2023 (US and Canada) against ~17 M distributed in 2021 (naloxone_"
+       "distribution; narcan_doses_distributed_us_canada_2023) is +20-30 %",
+       "Relative rise in kits distributed once naloxone is sold over the counter."),
+    Parameter("naloxone_bystander_share", "fraction", "uniform", 0.25, 0.5, M8,
+       "anchors sudors_bystander_present_share_opioid_deaths (44 %, 11 states), "
+       "ri_bystander_present_share_all_od_deaths (48.7 %), "
+       "tn_potential_bystander_present_share (24.8 %) (SUDORS)",
+       "Share of otherwise fatal overdoses with a bystander able to act (naloxone's cap)."),
+    Parameter("naloxone_half_kits", "kits per year", "loguniform", 3e6, 3e7, M8,
+       "anchors naloxone_kits_and_deaths_averted_SOURCE (2.57 M kits averted ~12 % of "
+       "deaths in 2021: 4-10 M kits at the bystander cap's range) and "
+       "naloxone_kits_per_death_averted (227 kits a death, Coffin & Sullivan 2013)",
+       "Kits a year at which 63 % of the bystander-reachable overdoses are reversed."),
+    Parameter("disruption_hazard_increase", "x per disrupted share", "uniform", 0.0, 1.5, M8,
+       "anchor seizure_fatal_od_obs_to_expected_7d_500m (fatal overdoses doubled within 7 "
+       "days and 500 m of seizures, Ray et al. AJPH 2023); judgement for the national "
+       "scale, 0 to 1.5 times a full disruption",
+       "Relative rise of the fatal hazard per unit share by which sales fall below their "
+       "recent level (users buying unfamiliar supply)."),
+    Parameter("disruption_months", "months", "uniform", 1.0, 3.0, M8,
+       J + "Ray et al.'s spikes cluster within 7-21 days (seizure_od_clustering_windows); "
+       "recent sales remembered over one to three months",
+       "Time over which recent sales are averaged for the disruption term.", (0.01, 100.0)),
     Parameter("covid_hazard_increase", "fraction", "uniform", 0.1, 0.5, M8,
        J + "isolation and disrupted services raised overdose fatality from March 2020 "
        "(DESIGN.md; policy_calendar COVID-19 period)",
-       "Relative rise of the fatal overdose hazard during the COVID-19 period."),
+       "Relative rise of the fatal overdose hazard at the start of the COVID-19 period."),
+    Parameter("covid_adaptation_months", "months", "uniform", 6.0, 36.0, M8,
+       J + "services and people adapted (take-home methadone and telehealth buprenorphine "
+       "flexibilities from March 2020), so the excess hazard fades; 6-36 months",
+       "Time constant with which the COVID-19 excess hazard fades inside the period.",
+       (0.01, 1e4)),
     # 9 migration and border capacity
     Parameter("encounters_mexico_2015", "encounters/month", "loguniform", 10e3, 40e3, M9,
        J + "mid-2010s level, a factor of 2 either way", "Push index level, Mexico."),
@@ -347,6 +492,11 @@ SYSTEM_PARAMETERS: tuple[Parameter, ...] = (
     Parameter("enc_asylum_rule_2023", "x", "uniform", 0.5, 1.0, M9,
        J + "Circumvention of Lawful Pathways rule (policy_calendar)",
        "Encounter multiplier from May 2023."),
+    Parameter("enc_asylum_proclamation_2024", "x", "uniform", 0.3, 1.0, M9,
+       J + "Proclamation 10773 and the DHS/DOJ rule restrict asylum while encounters "
+       "average 2,500 a day or more (policy_calendar, 2024-06-05); between no effect and "
+       "the Title 42 closure's size",
+       "Encounter multiplier from June 2024."),
     Parameter("deferral_share", "fraction", "uniform", 0.0, 0.7, M9,
        J + "many deterred migrants wait and try again (MPP returnees and metering "
        "waitlists in Mexican border cities; the surges after the 2017 lull and after "
@@ -541,7 +691,7 @@ def prior_medians(overrides: Mapping[str, float] | None = None) -> dict[str, flo
     fixed = check_overrides(overrides or {})
     return {p.name: fixed.get(p.name, p.median) for p in PARAMETERS}
 
-#: The parameters calibration estimates (at most 15, each tied to a mechanism and a
+#: The parameters calibration estimates (at most 20, each tied to a mechanism and a
 #: sourced prior; the three regime effects, enc_title42, enc_administration_2021 and
 #: ports_share_title42, are dated events of the policy calendar). The others are held at
 #: their prior median or keep their prior (borderflow.calibration.calibrate says which).
@@ -552,6 +702,7 @@ FITTED: tuple[str, ...] = (
     "fentanyl_share_2010",
     "diffusion_rate_per_year",
     "powder_purity_2018",
+    "lethal_share_elasticity",
     "detection_scale",
     "encounters_mexico_2015",
     "encounters_nca_2015",

@@ -30,7 +30,9 @@ class State:
         substitution: substitution level ``z`` of blocked precursor supply, (M,).
         fentanyl_share: fentanyl's share ``f`` of the supply to users, (M,).
         cooperation: Mexican cooperation ``c``, in [0, 1], (M,).
-        population: the five population states, persons, (M,) each.
+        population: the seven population states, persons, (M,) each.
+        wholesale_stock_kg: pure fentanyl held by US wholesalers, kg, (M,).
+        recent_sales_kg: retail sales averaged over the recent months, kg/month, (M,).
         import_cost_usd_per_kg: last month's import cost ``κ``, USD/kg, (M,); None
             in the first month.
         reference_import_cost_usd_per_kg: the first month's import cost ``κ_ref``,
@@ -46,6 +48,8 @@ class State:
     fentanyl_share: np.ndarray
     cooperation: np.ndarray
     population: Population
+    wholesale_stock_kg: np.ndarray
+    recent_sales_kg: np.ndarray
     import_cost_usd_per_kg: np.ndarray | None = None
     reference_import_cost_usd_per_kg: np.ndarray | None = None
 

@@ -65,6 +65,8 @@ CALENDAR_ROWS: dict[str, tuple[str, str, str | None]] = {
     "administration_2021": ("2021-01-20", "Change of US administration", None),
     "parole_cbp_one": ("2023-01-05", "CBP One", None),
     "asylum_rule_2023": ("2023-05-11", "Circumvention of Lawful Pathways", None),
+    "otc_naloxone": ("2023-09-07", "Over-the-counter naloxone", None),
+    "asylum_proclamation_2024": ("2024-06-05", "Proclamation 10773", None),
 }
 
 #: The end of an open window: after every month the model can simulate.

@@ -20,6 +20,7 @@ year (a month is 1/12 year).
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -52,10 +53,15 @@ HISTORY_EVENTS = (
     "administration_2021",
     "parole_cbp_one",
     "asylum_rule_2023",
+    "otc_naloxone",
+    "asylum_proclamation_2024",
 )
-# Events with an encounter multiplier enc_<event> (M2: covid has none, m_covid = 1).
-ENCOUNTER_EVENTS = tuple(e for e in HISTORY_EVENTS if e != "covid")
+# Events with an encounter multiplier enc_<event> (M2: covid and over-the-counter
+# naloxone have none, their m_e = 1).
+NO_ENCOUNTER_EFFECT = frozenset({"covid", "otc_naloxone"})
+ENCOUNTER_EVENTS = tuple(e for e in HISTORY_EVENTS if e not in NO_ENCOUNTER_EFFECT)
 COVID = HISTORY_EVENTS.index("covid")
+OTC_NALOXONE = HISTORY_EVENTS.index("otc_naloxone")
 PAROLE_CBP_ONE = HISTORY_EVENTS.index("parole_cbp_one")
 TITLE42 = HISTORY_EVENTS.index("title42")
 
@@ -83,7 +89,31 @@ COST_ITEMS = (
 CLOSED_COST = 1.0e7
 
 ORIGINS = ("mexico", "nca", "other")  # M2 origin groups g
-STATES = ("no_use", "misuse", "oud", "treatment", "remission")  # M8, output order
+STATES = ("no_use", "misuse", "oud_high_risk", "oud_lower_risk", "treatment",
+          "post_treatment", "remission")  # M8, output order
+POST_TREATMENT_RATE = 12.0  # per year: one month after leaving MOUD on average (M8)
+
+# M7 potency inputs (docs/model-system.md): DEA observation points, decimal years.
+PURITY_OBSERVATIONS = (("powder_purity_2018", 2018.5), ("powder_purity_2022", 2022.5),
+                       ("powder_purity_2023", 2023.25), ("powder_purity_2024", 2024.5))
+LETHAL_PILL_OBSERVATIONS = ((2017.5, 0.10), (2019.125, 0.27), (2021.5, 0.44), (2022.5, 0.60),
+                            (2023.5, 0.70), (2024.5, 0.50))
+MG_PER_PILL_OBSERVATIONS = ((2017.5, 1.3), (2021.5, 2.2), (2022.5, 2.4), (2024.5, 1.94))
+# Pills and powder seized: (year, pills, powder gross kg or None, total gross kg or None).
+LB = 0.45359237  # kg per lb
+PILLS_AND_POWDER = ((2018.5, 290_304, 298.2, None), (2021.5, 9_649_551, 2_416.0, None),
+                    (2022.5, 50.6e6, 10_000 * LB, None), (2023.5, 77e6, 12_000 * LB, None),
+                    (2024.5, 61.1e6, None, 21_936 * LB))
+PILL_GROSS_MG = 100.0  # mg a pill weighs
+PURITY_AT_MEANS = ((2018.5, 0.053), (2022.5, 0.192), (2023.25, 0.195), (2024.5, 0.1136))
+REFERENCE_PURITY = 0.192  # prices' reference powder purity (2022)
+REFERENCE_LETHAL_SHARE = 0.5  # lethal-dose share at which the hazard is h_F
+DATA_WINDOW_END = 2025.0  # post-window potency paths start here
+# Retail naloxone prescriptions a year (naloxone_distribution), knots, flat outside.
+NALOXONE_RX = ((2012.5, 1_282.0), (2017.5, 270_710.0), (2018.5, 556_847.0),
+               (2019.5, 904_179.0), (2022.5, 1_675_474.0))
+COVER_LOW, COVER_HIGH = 0.05, 20.0  # wholesale stock cover limits (M6)
+HEROIN_PRICE_CAP = 10.0  # heroin price ratio limit (M6)
 
 US_POPULATION_12PLUS = 260e6  # persons aged 12+, 2010 Census (308.7 M less ~49 M aged 0-11)
 TRADE_USD_PER_YEAR = 798.8e9  # US–Mexico goods trade 2023 (context_facts), M11
@@ -104,25 +134,37 @@ PARAMETER_NAMES = (
     "china_scheduling_cost_usd_per_kg",
     "powder_purity_2018",
     "powder_purity_2022",
-    "pill_fentanyl_mg",
-    "pill_weight_mg",
-    "pill_share_2018",
-    "pill_share_2023",
+    "powder_purity_2023",
+    "powder_purity_2024",
+    "lethal_pill_share_logit_error",
+    "pill_mass_share_scale",
+    "purity_volatility_per_sqrt_year",
+    "lethal_share_volatility_per_sqrt_year",
+    "powder_lethal_purity",
+    "dose_dispersion",
+    "lethal_share_elasticity",
     "mail_purity",
     # mechanism 7
     "consumption_g_per_user_month",
     "import_cost_share",
     "retail_price_usd_per_pure_gram",
+    "wholesale_share_of_retail",
+    "stock_holding_months",
+    "inventory_price_elasticity",
     "price_elasticity",
+    "heroin_supply_scale",
     "misuse_use_weight",
     "fentanyl_share_2010",
     "diffusion_rate_per_year",
     "diffusion_cost_elasticity",
     # mechanism 8
     "initiation_rate_per_year",
+    "prescription_transition_per_year",
+    "prescription_transition_decline_per_year",
     "progression_rate_per_year",
     "misuse_exit_rate_per_year",
-    "treatment_entry_rate_per_year",
+    "treatment_seeking_rate_per_year",
+    "withdrawal_treatment_seeking",
     "remission_rate_per_year",
     "treatment_exit_oud_rate_per_year",
     "treatment_exit_remission_rate_per_year",
@@ -134,8 +176,17 @@ PARAMETER_NAMES = (
     "fentanyl_death_rate_per_year",
     "heroin_death_rate_per_year",
     "treatment_death_ratio",
+    "post_treatment_death_ratio",
+    "high_risk_share",
+    "high_risk_ratio",
+    "naloxone_kits_per_rx",
+    "naloxone_otc_gain",
+    "naloxone_bystander_share",
     "naloxone_half_kits",
+    "disruption_hazard_increase",
+    "disruption_months",
     "covid_hazard_increase",
+    "covid_adaptation_months",
     # mechanism 9
     "encounters_mexico_2015",
     "encounters_nca_2015",
@@ -186,7 +237,16 @@ OUTPUT_NAMES = (
     # docs/model-system.md
     "overdose_deaths",
     "heroin_deaths",
+    "opioid_overdose_deaths",
     "price_usd_per_pure_gram",
+    "wholesale_price_usd_per_pure_gram",
+    "wholesale_stock_kg",
+    "consumption_kg",
+    "heroin_kg",
+    "heroin_price_ratio",
+    "unmet_share",
+    "lethal_dose_share",
+    "naloxone_reversal_share",
     "population",
     "encounters_at_ports",
     "encounters_between_ports",
@@ -388,14 +448,31 @@ def _treatment_path(year: float) -> float:
     return _ramp(year, 2010.5, 0.2e6, 2021.5, 0.6e6)
 
 
-def _kits_hist(year: float) -> float:
-    """Naloxone kits a year before any lever (``kits_hist`` of M7).
+def _through(year: float, points: Sequence[tuple[float, float]]) -> float:
+    """Piecewise-linear through ``points`` (sorted by year), flat outside them."""
+    if year <= points[0][0]:
+        return points[0][1]
+    for (x0, v0), (x1, v1) in itertools.pairwise(points):
+        if year <= x1:
+            return v0 + (v1 - v0) * (year - x0) / (x1 - x0)
+    return points[-1][1]
 
-    0 at 2012.5, 1.93e6 at 2019.5, 2.57e6 at 2021.5, linear in between, flat outside.
-    """
-    if year <= 2019.5:
-        return _ramp(year, 2012.5, 0.0, 2019.5, 1.93e6)
-    return _ramp(year, 2019.5, 1.93e6, 2021.5, 2.57e6)
+
+def _normal_cdf(z: float) -> float:
+    """Standard normal CDF."""
+    return 0.5 * math.erfc(-z / math.sqrt(2.0))
+
+
+def _pill_mass_shares() -> list[tuple[float, float]]:
+    """M7: pills' share of seized pure fentanyl by mass, per observed year."""
+    shares = []
+    for year, pills, powder_kg, total_kg in PILLS_AND_POWDER:
+        pill_kg = pills * _through(year, MG_PER_PILL_OBSERVATIONS) / 1e6
+        if powder_kg is None:
+            powder_kg = total_kg - pills * PILL_GROSS_MG / 1e6
+        powder_pure_kg = powder_kg * _through(year, PURITY_AT_MEANS)
+        shares.append((year, pill_kg / (pill_kg + powder_pure_kg)))
+    return shares
 
 
 def _competing_exits(n: float, rates: list[float]) -> list[float]:
@@ -538,7 +615,8 @@ class _Series:
 
 
 def _simulate_member(
-    net: _Net, years: list[float], dr: _Series, p: dict[str, float]
+    net: _Net, years: list[float], dr: _Series, p: dict[str, float],
+    shocks: list[list[float]] | None = None,
 ) -> dict[str, list]:
     """Run one member through every month; returns per-month lists of outputs."""
     # docs/model.md parameters.
@@ -553,21 +631,36 @@ def _simulate_member(
     phi_sub = p["substitution_share"]
     tau_S = p["substitution_months"]
     Delta = p["china_scheduling_cost_usd_per_kg"]
-    pill_purity = p["pill_fentanyl_mg"] / p["pill_weight_mg"]
-    pp22 = p["powder_purity_2022"]
+    # M7 potency: observation parameters and the post-window random walks.
+    purity_points = [(yr, math.log(p[name])) for name, yr in PURITY_OBSERVATIONS]
+    logit_error = p["lethal_pill_share_logit_error"]
+    pill_scale = p["pill_mass_share_scale"]
+    sd_purity = p["purity_volatility_per_sqrt_year"] * math.sqrt(1.0 / 12.0)
+    sd_lethal = p["lethal_share_volatility_per_sqrt_year"] * math.sqrt(1.0 / 12.0)
+    p_lethal = p["powder_lethal_purity"]
+    sigma_dose = p["dose_dispersion"]
+    beta_E = p["lethal_share_elasticity"]
+    pill_mass_points = _pill_mass_shares()
     # M6, M7, M9: prices, demand, exposure, diffusion.
     q_kg = p["consumption_g_per_user_month"] / 1000.0  # kg per user-month
     s_imp = p["import_cost_share"]
     P_ret = p["retail_price_usd_per_pure_gram"]
+    w_s = p["wholesale_share_of_retail"]
+    tau_h = p["stock_holding_months"]
+    a_inv = p["inventory_price_elasticity"]
     elasticity = p["price_elasticity"]
+    heroin_scale = p["heroin_supply_scale"]
     w_M = p["misuse_use_weight"]
     r0 = p["diffusion_rate_per_year"]
     gamma = p["diffusion_cost_elasticity"]
     # M7, M8: deaths and population.
     iota = p["initiation_rate_per_year"]
+    rx_flow = p["prescription_transition_per_year"]
+    rx_decline = p["prescription_transition_decline_per_year"]
     rho = p["progression_rate_per_year"]
     mu_M = p["misuse_exit_rate_per_year"]
-    eps_T = p["treatment_entry_rate_per_year"]
+    eps_T = p["treatment_seeking_rate_per_year"]
+    k_w = p["withdrawal_treatment_seeking"]
     nu = p["remission_rate_per_year"]
     chi_TO = p["treatment_exit_oud_rate_per_year"]
     chi_TR = p["treatment_exit_remission_rate_per_year"]
@@ -576,12 +669,23 @@ def _simulate_member(
     h_F = p["fentanyl_death_rate_per_year"]
     h_H = p["heroin_death_rate_per_year"]
     RR_T = p["treatment_death_ratio"]
+    RR_post = p["post_treatment_death_ratio"]
+    s_H = p["high_risk_share"]
+    r_H = p["high_risk_ratio"]
+    w_high = r_H / (s_H * r_H + 1.0 - s_H)  # an entering cohort's mean multiplier is 1
+    w_low = 1.0 / (s_H * r_H + 1.0 - s_H)
+    k_rx = p["naloxone_kits_per_rx"]
+    g_otc = p["naloxone_otc_gain"]
+    b_nx = p["naloxone_bystander_share"]
     K_half = p["naloxone_half_kits"]
+    d_R = p["disruption_hazard_increase"]
+    keep_dis = math.exp(-1.0 / p["disruption_months"])
     c_cov = p["covid_hazard_increase"]
+    tau_cov = p["covid_adaptation_months"]
     # M2: migration.
     B_g = [p[f"encounters_{g}_2015"] for g in ORIGINS]
     b_g = [p[f"push_trend_{g}"] for g in ORIGINS]
-    m_event = [1.0 if e == "covid" else p[f"enc_{e}"] for e in HISTORY_EVENTS]
+    m_event = [1.0 if e in NO_ENCOUNTER_EFFECT else p[f"enc_{e}"] for e in HISTORY_EVENTS]
     s0 = p["ports_share"]
     m_ports = p["ports_share_cbp_one"]
     m_ports_t42 = p["ports_share_title42"]
@@ -639,23 +743,27 @@ def _simulate_member(
     S = {lab: 0.0 for lab in labs}
     Z = 0.0
     n_mis = p["misuse_2010"]
-    n_oud = p["oud_2010"]
-    n_tr = min(0.5 * treatment_capacity(0), 0.5 * n_oud)
+    n_oud0 = p["oud_2010"]
+    n_high, n_low, n_post = s_H * n_oud0, (1.0 - s_H) * n_oud0, 0.0
+    n_tr = min(0.5 * treatment_capacity(0), 0.5 * n_oud0)
     n_rem = p["remission_2010"]
-    n_no = US_POPULATION_12PLUS - n_mis - n_oud - n_tr - n_rem
+    n_no = US_POPULATION_12PLUS - n_mis - n_oud0 - n_tr - n_rem
     f = p["fentanyl_share_2010"]
     c = c0
     W = [0.0, 0.0, 0.0]  # deferred would-be migrants by origin group, persons
+    # M6: the wholesale stock starts at its usual level; recent sales (for the
+    # disruption term) start at 0.
+    stock = tau_h * q_kg * (n_high + n_low + n_post + w_M * n_mis) * min(1.0, f)
+    recent_sales = 0.0
+    cum_purity_shock, cum_lethal_shock = 0.0, 0.0
+    covid_months = 0.0  # months of the COVID-19 period before this one (M7)
 
     # Initial capacity (model.md) at t = 0: steps 2–6 with K^a_l = 1 for every lab,
-    # r̂ = d0 and month 0's costs (χ = 1 since c = c0; detection does not enter these
-    # steps); its D is M6's with the initial population and f, at price P_ret.
+    # r̂ = d0 and month 0's costs, for month 0's market pull (computed in the loop).
     # κ_ref is the import cost realised in month 0 (M6).
-    first = _route(net, {lab: 1.0 for lab in labs}, r_hat, arc_cost(0), theta, v, y)
+    K = None
     kappa_ref = None
     kappa_prev = None
-    D_first = q_kg * (n_oud + w_M * n_mis) * f
-    K, _ = _targets(net, first, D_first, h)
 
     for t in range(len(years)):
         year = years[t]
@@ -708,22 +816,51 @@ def _simulate_member(
         tau_eff = tau_L * (1.0 - gun_stop) ** (-psi)
 
         # M5 (replaces step 1): destruction by takedowns (cooperation-scaled) and strikes.
-        K_avail, S_after, lab_seized = {}, {}, {}
+        K_avail, S_after, lab_seized, k_month = {}, {}, {}, {}
         for i, lab in enumerate(labs):
             k = 1.0 - (1.0 - min(1.0, dr.takedown[t][i] * chi)) * (1.0 - dr.strike[t][i])
-            K_avail[lab] = K[lab] * (1.0 - k)
+            k_month[lab] = k
+            if K is not None:
+                K_avail[lab] = K[lab] * (1.0 - k)
             lab_seized[lab] = S[lab] * k
             S_after[lab] = S[lab] * (1.0 - k)
 
-        # M6: routing (steps 2–5), import cost, price and market pull; then step 6.
+        # M7 inputs: potency this month (DEA observations; random walks after 2024).
+        if shocks is not None:
+            cum_purity_shock += shocks[0][t]
+            cum_lethal_shock += shocks[1][t]
+        purity = math.exp(_through(year, purity_points) + cum_purity_shock * sd_purity)
+        purity = min(0.9, max(1e-3, purity))
+        base_pill = _through(year, LETHAL_PILL_OBSERVATIONS)
+        logit = (math.log(base_pill / (1.0 - base_pill)) + logit_error
+                 + cum_lethal_shock * sd_lethal)
+        lethal_pill = 1.0 / (1.0 + math.exp(-logit))
+        pill_mass = min(1.0, max(0.0, _through(year, pill_mass_points) * pill_scale))
+        lethal_powder = _normal_cdf(math.log(purity / p_lethal) / sigma_dose)
+        lethal_share = pill_mass * lethal_pill + (1.0 - pill_mass) * lethal_powder
+        potency = (lethal_share / REFERENCE_LETHAL_SHARE) ** beta_E
+
+        # M6: wholesale price from costs, purity and the stock's cover; retail price;
+        # demand at it; the pull on the supply chain (demand plus the stock gap).
+        rho_prev = 1.0 if kappa_prev is None else _cost_ratio(kappa_prev, kappa_ref)
+        long_run = (w_s * P_ret * max(0.1, 1.0 + s_imp * (rho_prev - 1.0))
+                    * REFERENCE_PURITY / purity)
+        users = n_high + n_low + n_post + w_M * n_mis
+        need = q_kg * users
+        usual = tau_h * need * min(1.0, f)
+        cover = stock / usual if usual > 0.0 else 1.0
+        wholesale = long_run * min(COVER_HIGH, max(COVER_LOW, cover)) ** (-a_inv)
+        price = (1.0 - w_s) * P_ret + wholesale
+        D = need * min(1.0, f * (price / P_ret) ** elasticity)
+        pull = max(0.0, D + (usual - stock) / tau_h)
+        if K is None:
+            first = _route(net, {lab: 1.0 for lab in labs}, r_hat, cost_t, theta, v, y)
+            K, _ = _targets(net, first, pull, h)
+            K_avail = {lab: K[lab] * (1.0 - k_month[lab]) for lab in labs}
+
+        # M6: routing (steps 2–5); then step 6 for the pull.
         routes = _route(net, K_avail, r_hat, cost_t, theta, v, y)
-        if kappa_prev is None:  # month 0: last month's import cost is the reference
-            price = P_ret
-        else:
-            price = P_ret * max(0.1, 1.0 + s_imp * (_cost_ratio(kappa_prev, kappa_ref) - 1.0))
-        users = n_oud + w_M * n_mis
-        D = q_kg * users * f * (price / P_ret) ** elasticity
-        K_target, X = _targets(net, routes, D, h)
+        K_target, X = _targets(net, routes, pull, h)
 
         # Step 7: supply and substitution.
         B = sum(net.sigma[s] * dr.control[t][i] for i, s in enumerate(sources))
@@ -764,9 +901,8 @@ def _simulate_member(
                 inflow[net.head[a]] += flow[a] - seized[a]
 
         # Seizures as counted (mechanism 6).
-        pill_share = _ramp(year, 2018.5, p["pill_share_2018"], 2023.5, p["pill_share_2023"])
-        powder_purity = _ramp(year, 2018.5, p["powder_purity_2018"], 2022.5, pp22)
-        gross_land = pill_share / pill_purity + (1.0 - pill_share) / powder_purity
+        pill_purity = _through(year, MG_PER_PILL_OBSERVATIONS) / PILL_GROSS_MG
+        gross_land = pill_mass / pill_purity + (1.0 - pill_mass) / purity
         gross_mail = 1.0 / p["mail_purity"]
         mexico = sum(lab_seized.values())
         lb_ports, lb_between = 0.0, 0.0
@@ -793,36 +929,72 @@ def _simulate_member(
             kappa_ref = kappa
         kappa_prev = kappa
 
-        # M7: exposure and fatal hazards (per person-year of a full user).
-        exposure = min(1.0, Q_d / (q_kg * users)) if users > 0.0 else 0.0
-        potency = powder_purity / pp22
-        kits = _kits_hist(year) + dr.naloxone_kits[t]
-        averted = 1.0 - math.exp(-kits / K_half)
-        covid = 1.0 + c_cov * hist[COVID]
-        phi_F = h_F * exposure * potency * covid * (1.0 - averted)
-        phi_H = h_H * (1.0 - exposure) * covid * (1.0 - averted)
+        # M6 (end): retail sales from the stock; heroin for the need fentanyl leaves
+        # unmet, from its finite supply at a clearing price; what stays unmet.
+        sold = min(stock + Q_d, D)
+        stock = stock + Q_d - sold
+        heroin_supply = heroin_scale * (1.0 - f) * need
+        sought = max(0.0, need - sold)
+        heroin_ratio = 1.0
+        if sought > heroin_supply:
+            if heroin_supply > 0.0 and elasticity < 0.0:
+                clearing = (sought / heroin_supply) ** (-1.0 / elasticity)
+                heroin_ratio = min(HEROIN_PRICE_CAP, clearing)
+            else:
+                heroin_ratio = HEROIN_PRICE_CAP
+        heroin = min(sought * heroin_ratio ** elasticity, heroin_supply)
+        disrupted = max(0.0, 1.0 - sold / recent_sales) if recent_sales > 0.0 else 0.0
+        recent_sales = sold + (recent_sales - sold) * keep_dis
+
+        # M7: exposure and fatal hazards (per person-year of a mean user): naloxone
+        # reverses at most the overdoses with a bystander able to act.
+        exposure = sold / need if need > 0.0 else 0.0
+        heroin_exposure = heroin / need if need > 0.0 else 0.0
+        unmet = max(0.0, 1.0 - exposure - heroin_exposure) if need > 0.0 else 0.0
+        kits = (k_rx * _through(year, NALOXONE_RX) * (1.0 + g_otc * hist[OTC_NALOXONE])
+                + dr.naloxone_kits[t])
+        reversed_share = b_nx * -math.expm1(-kits / K_half)
+        covid = 1.0 + c_cov * hist[COVID] * math.exp(-covid_months / tau_cov)
+        covid_months += hist[COVID]
+        common = (covid * (1.0 - reversed_share)
+                  * (1.0 + d_R * disrupted))
+        phi_F = h_F * exposure * potency * common
+        phi_H = h_H * heroin_exposure * common
 
         # M8: population, competing risks per state; deaths split into the fentanyl
         # (T40.4) and heroin parts, both leaving the population.
+        seek = eps_T * (1.0 + k_w * unmet)
         to_mis, = _competing_exits(n_no, [iota * (1.0 - dr.prevention[t])])
+        # prescription OUD -> illicit market, declining from 2012 with prescribing
+        rx_per_month = rx_flow * math.exp(-rx_decline * max(0.0, year - 2012.0)) / 12.0
+        from_rx = min(rx_per_month, n_no - to_mis)
         mis_to_oud, mis_to_no, mis_dF, mis_dH = _competing_exits(
             n_mis, [rho, mu_M, w_M * phi_F, w_M * phi_H])
-        wanted, oud_to_rem, oud_dF, oud_dH = _competing_exits(
-            n_oud, [eps_T, nu, phi_F, phi_H])
-        tr_to_oud, tr_to_rem, tr_dF, tr_dH = _competing_exits(
+        hi_seek, hi_rem, hi_dF, hi_dH = _competing_exits(
+            n_high, [seek, nu, w_high * phi_F, w_high * phi_H])
+        lo_seek, lo_rem, lo_dF, lo_dH = _competing_exits(
+            n_low, [seek, nu, w_low * phi_F, w_low * phi_H])
+        tr_to_post, tr_to_rem, tr_dF, tr_dH = _competing_exits(
             n_tr, [chi_TO, chi_TR, RR_T * phi_F, RR_T * phi_H])
+        post_to_oud, post_dF, post_dH = _competing_exits(
+            n_post, [POST_TREATMENT_RATE, RR_post * phi_F, RR_post * phi_H])
         rem_to_oud, = _competing_exits(n_rem, [lam_R])
-        tr_exits = tr_to_oud + tr_to_rem + tr_dF + tr_dH
+        tr_exits = tr_to_post + tr_to_rem + tr_dF + tr_dH
         room = max(0.0, treatment_capacity(t) - (n_tr - tr_exits))
-        entries = min(wanted, room)  # the rest stay in O
-        deaths_F = mis_dF + oud_dF + tr_dF
-        deaths_H = mis_dH + oud_dH + tr_dH
-        n_no = n_no - to_mis + mis_to_no
+        wanted = hi_seek + lo_seek
+        admitted = min(wanted, room) / wanted if wanted > 0.0 else 0.0  # the rest stay
+        deaths_F = mis_dF + hi_dF + lo_dF + tr_dF + post_dF
+        deaths_H = mis_dH + hi_dH + lo_dH + tr_dH + post_dH
+        into_oud = mis_to_oud + rem_to_oud + post_to_oud + from_rx
+        n_no = n_no - to_mis - from_rx + mis_to_no
         n_mis = n_mis - (mis_to_oud + mis_to_no + mis_dF + mis_dH) + to_mis
-        n_oud = (n_oud - (entries + oud_to_rem + oud_dF + oud_dH)
-                 + mis_to_oud + tr_to_oud + rem_to_oud)
-        n_tr = n_tr - tr_exits + entries
-        n_rem = n_rem - rem_to_oud + oud_to_rem + tr_to_rem
+        n_high = (n_high - (hi_seek + hi_rem + hi_dF + hi_dH) + hi_seek * (1.0 - admitted)
+                  + s_H * into_oud)
+        n_low = (n_low - (lo_seek + lo_rem + lo_dF + lo_dH) + lo_seek * (1.0 - admitted)
+                 + (1.0 - s_H) * into_oud)
+        n_post = n_post - (post_to_oud + post_dF + post_dH) + tr_to_post
+        n_tr = n_tr - tr_exits + wanted * admitted
+        n_rem = n_rem - rem_to_oud + hi_rem + lo_rem + tr_to_rem
 
         # M9: fentanyl share, supplier-driven diffusion (exact logistic step).
         rate = r0 * _cost_ratio(kappa, kappa_ref) ** (-gamma)
@@ -850,15 +1022,24 @@ def _simulate_member(
         out["precursor_stock_kg"].append([stock_next[lab] for lab in labs])
         out["lab_seizures_kg"].append([lab_seized[lab] for lab in labs])
         out["lost_kg"].append(lost)
-        out["market_pull_kg"].append(D)
+        out["market_pull_kg"].append(pull)
         out["mexico_seizures_kg"].append(mexico)
         out["seizures_lb_ports_of_entry"].append(lb_ports)
         out["seizures_lb_between_ports"].append(lb_between)
         out["crossing_flow_kg"].append([sent_to[cr] for cr in net.crossings])
         out["overdose_deaths"].append(deaths_F)
         out["heroin_deaths"].append(deaths_H)
+        out["opioid_overdose_deaths"].append(deaths_F + deaths_H)
         out["price_usd_per_pure_gram"].append(price)
-        out["population"].append([n_no, n_mis, n_oud, n_tr, n_rem])
+        out["wholesale_price_usd_per_pure_gram"].append(wholesale)
+        out["wholesale_stock_kg"].append(stock)
+        out["consumption_kg"].append(sold)
+        out["heroin_kg"].append(heroin)
+        out["heroin_price_ratio"].append(heroin_ratio)
+        out["unmet_share"].append(unmet)
+        out["lethal_dose_share"].append(lethal_share)
+        out["naloxone_reversal_share"].append(reversed_share)
+        out["population"].append([n_no, n_mis, n_high, n_low, n_tr, n_post, n_rem])
         out["encounters_at_ports"].append(E_ports)
         out["encounters_between_ports"].append(E_between)
         out["encounters_by_origin"].append(by_origin)
@@ -897,6 +1078,7 @@ def simulate_reference(
     drivers: Any,
     params: Mapping[str, np.ndarray],
     members: Sequence[int] | None = None,
+    shocks: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """Run the whole system of ``docs/model-system.md`` member by member, in plain Python.
 
@@ -915,6 +1097,9 @@ def simulate_reference(
         params: ``{name: array of shape (M,)}`` in each parameter's unit (see
             ``borderflow.model.parameters``); every name of ``PARAMETER_NAMES``.
         members: row indices into the ``params`` arrays to run (default: all rows).
+        shocks: standard-normal monthly shocks of the post-window potency paths, shape
+            (rows of ``params``, 2, T): log powder purity, then the logit of the
+            lethal pill share (M7); None for none.
 
     Returns:
         Arrays with a leading member axis (len(members)) and month axis T:
@@ -975,7 +1160,8 @@ def simulate_reference(
     runs = []
     for i in rows:
         p = {name: float(columns[name][i]) for name in PARAMETER_NAMES}
-        runs.append(_simulate_member(data, years, series, p))
+        member_shocks = None if shocks is None else np.asarray(shocks[i], dtype=float).tolist()
+        runs.append(_simulate_member(data, years, series, p, member_shocks))
 
     widths = {
         "delivered_kg": len(data.markets),

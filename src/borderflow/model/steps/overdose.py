@@ -1,38 +1,87 @@
-"""Fatal overdose hazards and MOUD capacity (M7), ahead of the population step (M8).
+"""Fatal overdose hazards, naloxone, disruption and MOUD capacity (M7), before M8.
 
-A full user's fatal hazard has a fentanyl part, ``φ_f = r_f x π/π₂₀₂₂ m``, growing with
-the exposure ``x`` and the powder's potency, and a heroin-only part
-``φ_h = r_h (1 − x) m``. Both carry the multiplier ``m = (1 + ΔCOVID h_covid) e^{−K/K½}``:
-COVID-19 raises them, naloxone kits (``K`` a year) avert a share.
+A mean user's fatal hazard has a fentanyl part ``φ_F = h_F x_F g m`` and a heroin part
+``φ_H = h_H x_H m``: ``x_F`` and ``x_H`` are the shares of the users' need met by each
+(:mod:`~borderflow.model.steps.market`), ``g`` the hazard factor of the lethal-dose
+share (:mod:`~borderflow.model.steps.potency`), and
+``m = (1 + ΔCOVID h_covid)(1 − a_N)(1 + d_R δ)`` the COVID-19 period, naloxone
+reversals ``a_N`` and the disruption ``δ`` of a market whose sales fell below their
+recent level (Ray et al., AJPH 2023). ``h_F`` is the hazard before naloxone, so
+naloxone is applied once.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from borderflow.model import market
+#: Retail naloxone prescriptions dispensed a year (IQVIA via CDC MMWR 2019 and AP;
+#: ``naloxone_distribution``) as (decimal year, prescriptions) knots, flat outside.
+#: All kits (community distribution included) are ``naloxone_kits_per_rx`` times these
+#: (FDA SOURCE: 1.93 M kits in 2019, 2.1 times that year's prescriptions).
+NALOXONE_RX_KNOTS = ((2012.5, 1_282.0), (2017.5, 270_710.0), (2018.5, 556_847.0),
+                     (2019.5, 904_179.0), (2022.5, 1_675_474.0))
+
+#: MOUD capacity path for the illicit-opioid population, persons (judgement: about half
+#: of MOUD receipt, ~1.3 M across all OUD in 2021, anchor moud_receipt_2021), as knots,
+#: flat outside.
+TREATMENT_CAPACITY_KNOTS = ((2010.5, 0.2e6), (2021.5, 0.6e6))
 
 
 def _knots(year: np.ndarray, points: tuple[tuple[float, float], ...]) -> np.ndarray:
-    return np.array([market.knots(float(y), points) for y in year])
+    xs, ys = zip(*points, strict=True)
+    return np.interp(year, xs, ys)
 
 
-def hazard_multiplier(year: np.ndarray, covid_share: np.ndarray,
-                      naloxone_kits_added: np.ndarray, covid_hazard_increase: np.ndarray,
-                      naloxone_half_kits: np.ndarray) -> np.ndarray:
-    """The multiplier ``m`` of both fatal hazards, by month, (M, T).
+def naloxone_kits(year: np.ndarray, otc_share: np.ndarray, kits_added: np.ndarray,
+                  kits_per_rx: np.ndarray, otc_gain: np.ndarray) -> np.ndarray:
+    """Naloxone kits distributed a year, by month, (M, T).
 
     Args:
         year: decimal year of each month, (T,).
-        covid_share: share of each month inside the COVID-19 period, (T,).
-        naloxone_kits_added: kits a year added by a lever, (T,).
-        covid_hazard_increase: ``ΔCOVID``, relative increase of the hazards, (M,).
-        naloxone_half_kits: kits a year that avert a share ``1 − 1/e`` of deaths, (M,).
+        otc_share: share of each month with over-the-counter sales (from 2023-09), (T,).
+        kits_added: kits a year added by a lever, (T,).
+        kits_per_rx: all kits per retail prescription, (M,).
+        otc_gain: relative rise of kits once sold over the counter, (M,).
 
     """
-    kits = _knots(year, market.NALOXONE_KITS_KNOTS) + naloxone_kits_added
-    survive = np.exp(-kits[None, :] / naloxone_half_kits[:, None])  # 1 − share averted
-    return (1.0 + covid_hazard_increase[:, None] * covid_share[None, :]) * survive
+    rx = _knots(year, NALOXONE_RX_KNOTS)
+    return (kits_per_rx[:, None] * rx[None, :] * (1.0 + otc_gain[:, None] * otc_share[None, :])
+            + kits_added[None, :])
+
+
+def reversal_share(kits_per_year: np.ndarray, bystander_share: np.ndarray,
+                   half_kits: np.ndarray) -> np.ndarray:
+    """Share of otherwise fatal overdoses reversed, (M, T).
+
+    At most the share with a bystander able to act (SUDORS), approached as kits grow:
+    ``b (1 − e^{−K/K½})``.
+    """
+    return bystander_share[:, None] * -np.expm1(-kits_per_year / half_kits[:, None])
+
+
+def covid_factor(covid_share: np.ndarray, covid_hazard_increase: np.ndarray,
+                 covid_adaptation_months: np.ndarray) -> np.ndarray:
+    """``1 + ΔCOVID h_covid e^{−n/τ}`` by month, (M, T).
+
+    ``n`` is the number of months of the COVID-19 period before this month (the sum of
+    the earlier months' shares): the excess hazard of isolation and disrupted services
+    fades as services and people adapt, with time constant ``covid_adaptation_months``.
+    """
+    elapsed = np.cumsum(covid_share) - covid_share
+    fading = np.exp(-elapsed[None, :] / covid_adaptation_months[:, None])
+    return 1.0 + covid_hazard_increase[:, None] * covid_share[None, :] * fading
+
+
+def disruption(sold_kg: np.ndarray, recent_kg: np.ndarray) -> np.ndarray:
+    """How far sales fell below their recent level, in [0, 1] (0 when none are recent)."""
+    safe = np.where(recent_kg > 0, recent_kg, 1.0)
+    return np.where(recent_kg > 0, np.maximum(0.0, 1.0 - sold_kg / safe), 0.0)
+
+
+def recent_sales(recent_kg: np.ndarray, sold_kg: np.ndarray, disruption_months: np.ndarray
+                 ) -> np.ndarray:
+    """Recent sales, exponentially averaged over ``disruption_months`` (exact factor)."""
+    return sold_kg + (recent_kg - sold_kg) * np.exp(-1.0 / disruption_months)
 
 
 def treatment_capacity(year: np.ndarray, slots_added: np.ndarray,
@@ -45,23 +94,24 @@ def treatment_capacity(year: np.ndarray, slots_added: np.ndarray,
         treatment_capacity_scale: multiplier of the capacity path, (M,).
 
     """
-    path = _knots(year, market.TREATMENT_CAPACITY_KNOTS)
+    path = _knots(year, TREATMENT_CAPACITY_KNOTS)
     return treatment_capacity_scale[:, None] * path[None, :] + slots_added[None, :]
 
 
-def fatal_hazards(exposure: np.ndarray, potency: np.ndarray, multiplier: np.ndarray,
+def fatal_hazards(*, fentanyl_exposure: np.ndarray, heroin_exposure: np.ndarray,
+                  potency_factor: np.ndarray, multiplier: np.ndarray,
                   fentanyl_death_rate_per_year: np.ndarray,
                   heroin_death_rate_per_year: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """A full user's fatal hazards ``(φ_f, φ_h)``, per person-year, each (M,).
+    """A mean user's fatal hazards ``(φ_F, φ_H)``, per person-year, each (M,).
 
     Args:
-        exposure: fentanyl's effective share of use ``x``, in [0, 1], (M,).
-        potency: powder purity relative to mid-2022's, (M,).
-        multiplier: COVID-19 and naloxone multiplier ``m``, (M,).
-        fentanyl_death_rate_per_year: ``r_f``, (M,).
-        heroin_death_rate_per_year: ``r_h``, (M,).
+        fentanyl_exposure: share of the need met by fentanyl ``x_F``, (M,).
+        heroin_exposure: share met by heroin ``x_H``, (M,).
+        potency_factor: hazard factor of the lethal-dose share ``g``, (M,).
+        multiplier: ``m`` (COVID-19, naloxone, disruption), (M,).
+        fentanyl_death_rate_per_year: ``h_F``, before naloxone, (M,).
+        heroin_death_rate_per_year: ``h_H``, (M,).
 
     """
-    phi_f = fentanyl_death_rate_per_year * exposure * potency * multiplier
-    phi_h = heroin_death_rate_per_year * (1.0 - exposure) * multiplier
-    return phi_f, phi_h
+    return (fentanyl_death_rate_per_year * fentanyl_exposure * potency_factor * multiplier,
+            heroin_death_rate_per_year * heroin_exposure * multiplier)

@@ -3,8 +3,9 @@
 The model moves pure fentanyl-equivalent kilograms. CBP weighs what it seizes: pills
 and powder, gross. A pure kilogram crossing by land weighs
 ``g = s_pill / (m_f / m_pill) + (1 − s_pill) / π_powder`` gross kilograms, with the
-pill share ``s_pill`` and powder purity ``π_powder`` moving linearly between their
-anchor years; by mail it weighs ``1 / π_mail``.
+pills' share of pure mass ``s_pill`` and the powder purity ``π_powder`` the observed
+inputs of :mod:`~borderflow.model.steps.potency` (which computes ``g``); by mail it
+weighs ``1 / π_mail``.
 """
 
 from __future__ import annotations
@@ -12,48 +13,6 @@ from __future__ import annotations
 import numpy as np
 
 KG_TO_LB = 2.20462262
-
-
-def ramp(year: np.ndarray, y0: float, y1: float, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Linear from ``a`` at ``y0`` to ``b`` at ``y1``, flat outside, (M, T).
-
-    Args:
-        year: decimal year of each month, (T,).
-        y0: year of the first anchor.
-        y1: year of the second anchor.
-        a: value at ``y0``, (M,).
-        b: value at ``y1``, (M,).
-
-    """
-    w = np.clip((year - y0) / (y1 - y0), 0.0, 1.0)
-    return a[:, None] + (b - a)[:, None] * w[None, :]
-
-
-def powder_purity(year: np.ndarray, powder_purity_2018: np.ndarray,
-                  powder_purity_2022: np.ndarray) -> np.ndarray:
-    """Purity of powder fentanyl, pure kg per gross kg, by month, (M, T)."""
-    return ramp(year, 2018.5, 2022.5, powder_purity_2018, powder_purity_2022)
-
-
-def gross_per_pure(year: np.ndarray, pill_share_2018: np.ndarray, pill_share_2023: np.ndarray,
-                   powder_purity_2018: np.ndarray, powder_purity_2022: np.ndarray,
-                   pill_fentanyl_mg: np.ndarray, pill_weight_mg: np.ndarray) -> np.ndarray:
-    """Gross kg per pure kg of fentanyl crossing by land, by month, (M, T).
-
-    Args:
-        year: decimal year of each month, (T,).
-        pill_share_2018: share of pure fentanyl crossing in pills in mid-2018, (M,).
-        pill_share_2023: the same in mid-2023, (M,).
-        powder_purity_2018: powder purity in mid-2018, pure kg per gross kg, (M,).
-        powder_purity_2022: the same in mid-2022, (M,).
-        pill_fentanyl_mg: fentanyl in a pill, mg, (M,).
-        pill_weight_mg: weight of a pill, mg, (M,).
-
-    """
-    pill_share = ramp(year, 2018.5, 2023.5, pill_share_2018, pill_share_2023)
-    powder = powder_purity(year, powder_purity_2018, powder_purity_2022)
-    pill_purity = (pill_fentanyl_mg / pill_weight_mg)[:, None]
-    return pill_share / pill_purity + (1.0 - pill_share) / powder
 
 
 def cbp_lb(seized_kg: np.ndarray, poe_arc: np.ndarray, mail_arc: np.ndarray,

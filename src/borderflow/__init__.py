@@ -6,6 +6,7 @@ The public API is small:
 - :func:`compare` runs scenarios against ``status_quo``, paired member by member;
 - :func:`calibrate`, :func:`fit_report`, :func:`backtest`, :func:`sensitivity` fit the
   model to the cited history and say how well and how sensitively;
+- :func:`explain` attributes a year's change in deaths to the model's mechanisms;
 - :func:`optimize_interdiction` finds where an interdiction budget should go;
 - :func:`load_network`, :func:`load_scenario` read and validate the input files;
 - :mod:`borderflow.data` holds the cited history (``borderflow.data.load(name)``).
@@ -32,6 +33,7 @@ _LAZY = {
     "calibrate": "borderflow.api",
     "backtest": "borderflow.api",
     "fit_report": "borderflow.api",
+    "explain": "borderflow.api",
     "sensitivity": "borderflow.api",
     "optimize_interdiction": "borderflow.api",
     "load_network": "borderflow.network",
@@ -48,6 +50,7 @@ __all__ = [
     "calibrate",
     "compare",
     "data",
+    "explain",
     "fit_report",
     "load_network",
     "load_scenario",

@@ -23,6 +23,15 @@ def test_simulate_dataset_shape_and_units():
     # crossing flows are the arc flows into each crossing
     into = ds["flow_kg"].where(ds["arc_to"] == "san_ysidro", 0).sum("arc")
     np.testing.assert_allclose(ds["crossing_flow_kg"].sel(crossing="san_ysidro"), into)
+    # the demand side (docs/model-system.md): every opioid death, the market, seven states
+    np.testing.assert_allclose(ds["opioid_overdose_deaths"],
+                               ds["overdose_deaths"] + ds["heroin_deaths"], rtol=1e-12)
+    for name in ("wholesale_price_usd_per_pure_gram", "wholesale_stock_kg", "consumption_kg",
+                 "heroin_kg", "heroin_price_ratio", "unmet_share", "lethal_dose_share",
+                 "naloxone_reversal_share"):
+        assert ds[name].dims == ("member", "month") and ds[name].attrs["units"], name
+    assert list(ds["state"].values) == ["no_use", "misuse", "oud_high_risk", "oud_lower_risk",
+                                        "treatment", "post_treatment", "remission"]
 
 
 def test_subsets_reproduce_exactly():
@@ -39,6 +48,11 @@ def test_compare_is_paired_member_by_member():
     got = result.metrics["lab_takedowns"]["kg_delivered_us_vs_status_quo"]
     assert got["median"] == pytest.approx(float(np.median(diff)), rel=1e-12)
     assert got["p05"] == pytest.approx(float(np.quantile(diff, 0.05)), rel=1e-12)
+    # deaths averted count every opioid death: a fentanyl shortfall that sends users to
+    # heroin counts the heroin deaths it adds
+    averted = base["opioid_overdose_deaths"] - scen["opioid_overdose_deaths"]
+    got = result.metrics["lab_takedowns"]["deaths_averted"]
+    assert got["median"] == pytest.approx(float(np.median(averted)), rel=1e-12)
     assert list(result.metrics) == ["status_quo", "lab_takedowns"]
     assert result.annual["delivered_kg"].dims == ("scenario", "member", "year")
 

@@ -59,7 +59,7 @@ def test_backtest_json_schema(tmp_path, capsys):
     assert doc["through"] == 2021
     assert set(doc["series"]) == {t.name for t in targets.TARGETS}
     for entry in doc["series"].values():
-        assert entry["points"] == 2  # 2022 and 2023 (calendar or fiscal)
+        assert entry["points"] == 3  # 2022, 2023 and 2024 (calendar or fiscal)
         for forecaster in ("model", "persistence", "trend"):
             assert set(entry[forecaster]) == {"mape", "coverage_90", "interval_score_90"}
 
@@ -68,5 +68,5 @@ def test_backtest_needs_years_to_forecast():
     import borderflow
     from borderflow.errors import ParameterError
 
-    with pytest.raises(ParameterError, match=r"through must be a year in \[2014, 2022\]"):
-        borderflow.backtest(through=2023)
+    with pytest.raises(ParameterError, match=r"through must be a year in \[2014, 2023\]"):
+        borderflow.backtest(through=2024)

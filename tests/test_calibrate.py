@@ -14,9 +14,11 @@ from borderflow.calibration.calibrate import (
     model_hash,
     shipped_path,
 )
-from borderflow.calibration.targets import BY_NAME
+from borderflow.calibration.fit import BOUND_CDF
+from borderflow.calibration.targets import BY_NAME, LAST_YEAR
 from borderflow.cli import main
 from borderflow.errors import BorderflowError
+from borderflow.model.parameters import BY_NAME as BY_NAME_PARAMETERS
 from borderflow.model.parameters import FITTED, NAMES
 
 
@@ -52,7 +54,7 @@ def test_fit_report_schema(small_posterior, tmp_path, capsys):
     assert main(["fit", "--parameters", str(path), "--members", "24", "--json", str(out)]) == 0
     capsys.readouterr()
     doc = json.loads(out.read_text())
-    assert set(doc) == {"series"}
+    assert set(doc) == {"series", "parameters"}
     for name, entry in doc["series"].items():
         assert set(entry) == {"period", "points", "fitted_parameters", "mape", "r2",
                               "coverage_90", "interval_score_90", "predictive"}
@@ -64,6 +66,30 @@ def test_fit_report_schema(small_posterior, tmp_path, capsys):
         assert 0 < entry["fitted_parameters"] <= len(FITTED)
 
 
+def test_fit_report_summarises_every_calibrated_parameter_against_its_prior(small_posterior):
+    _, posterior = small_posterior
+    doc = borderflow.fit_report(parameters=posterior, members=20)
+    summary = doc["parameters"]
+    assert set(summary) == set(FITTED) | set(posterior.held)
+    assert posterior.held and not set(FITTED) & set(posterior.held)
+    for name, entry in summary.items():
+        p = BY_NAME_PARAMETERS[name]
+        assert set(entry) == {"prior_low", "prior_high", "median", "p05", "p95",
+                              "prior_cdf_of_median", "at_bound"}, name
+        assert (entry["prior_low"], entry["prior_high"]) == (p.low, p.high)
+        assert p.low <= entry["p05"] <= entry["median"] <= entry["p95"] <= p.high, name
+        # the prior CDF of the posterior median is the median of the particles' CDF
+        # values (the prior's quantile map is monotone), and the median maps back to it
+        cdf = float(np.median(posterior.u[:, NAMES.index(name)]))
+        assert entry["prior_cdf_of_median"] == pytest.approx(cdf, abs=1e-12)
+        assert entry["median"] == pytest.approx(float(p.from_unit(np.array(cdf))), rel=1e-12)
+        assert entry["at_bound"] == (cdf < BOUND_CDF or cdf > 1 - BOUND_CDF), name
+    # the document is JSON as written by `fit --json`
+    assert json.loads(json.dumps(doc))["parameters"] == summary
+    # prior draws have no posterior to summarise
+    assert "parameters" not in borderflow.fit_report(parameters="prior", members=20)
+
+
 def test_missing_posterior_and_bad_through(tmp_path):
     with pytest.raises(BorderflowError, match="posterior file not found"):
         load_posterior(tmp_path / "none.json")
@@ -71,8 +97,8 @@ def test_missing_posterior_and_bad_through(tmp_path):
     bad.write_text("{}")
     with pytest.raises(BorderflowError, match="not a borderflow posterior file"):
         load_posterior(bad)
-    with pytest.raises(BorderflowError, match=r"through must be a year in \[2012, 2023\]"):
-        borderflow.calibrate(particles=20, through=2024, out=tmp_path / "x.json")
+    with pytest.raises(BorderflowError, match=r"through must be a year in \[2012, 2024\]"):
+        borderflow.calibrate(particles=20, through=2025, out=tmp_path / "x.json")
 
 
 def test_targets_after_through_are_never_used():
@@ -92,7 +118,7 @@ def test_shipped_posterior_was_fitted_to_this_model():
     assert shipped.model_hash == model_hash(), (
         f"the shipped posterior is stale: one of {', '.join(MODEL_FILES)} changed since "
         "it was fitted; run `borderflow calibrate --members 2000`")
-    assert shipped.names == NAMES and shipped.fitted == FITTED and shipped.through == 2023
+    assert shipped.names == NAMES and shipped.fitted == FITTED and shipped.through == LAST_YEAR
     assert shipped_path().is_file() and len(shipped.u) >= 1000
     # the held parameters keep one prior draw per group of the modular calibration; the
     # free ones are fresh prior draws (not a handful of survivors of resampling)

@@ -7,25 +7,28 @@ from scipy import stats
 
 from borderflow import simulate
 from borderflow.calibration import scores
-from borderflow.calibration.targets import BY_NAME, TARGETS, log_likelihood
+from borderflow.calibration.targets import BY_NAME, LAST_YEAR, TARGETS, log_likelihood
 
 
 def test_targets_are_the_four_series_with_their_windows():
     expected = {
-        "synthetic_opioid_deaths": ("calendar", 2013, 11),
-        "fentanyl_seizures_lb": ("fiscal", 2019, 5),
-        "southwest_encounters_border_patrol": ("fiscal", 2012, 12),
-        "southwest_encounters_ports_of_entry": ("fiscal", 2014, 10),
+        "synthetic_opioid_deaths": ("calendar", 2013, 12),
+        "fentanyl_seizures_lb": ("fiscal", 2019, 6),
+        "southwest_encounters_border_patrol": ("fiscal", 2012, 13),
+        "southwest_encounters_ports_of_entry": ("fiscal", 2014, 11),
     }
     assert [t.name for t in TARGETS] == list(expected)
     for name, (period, first, points) in expected.items():
         target = BY_NAME[name]
         observed = target.observed()
         assert target.period == period
-        assert observed.index.min() == first and observed.index.max() == 2023
+        assert observed.index.min() == first and observed.index.max() == LAST_YEAR == 2024
         assert len(observed) == points
+        assert target.observed(through=2023).index.max() == 2023
     assert BY_NAME["synthetic_opioid_deaths"].observed()[2021] == 70601
+    assert BY_NAME["synthetic_opioid_deaths"].observed()[2024] == 47735
     assert BY_NAME["fentanyl_seizures_lb"].observed()[2023] == pytest.approx(27022.9)
+    assert BY_NAME["fentanyl_seizures_lb"].observed()[2024] == pytest.approx(21889.2)
     assert len(BY_NAME["southwest_encounters_border_patrol"].observed(through=2019)) == 8
 
 

@@ -81,6 +81,8 @@ def test_report_is_written(tmp_path, capsys):
         (["data", "show", "nope"], "unknown data series 'nope'; available:"),
         (["network", "missing.yaml"], "missing.yaml: network file not found"),
         (["frobnicate"], "No such command"),
+        (["explain", "--year", "2030", "--members", "10"],
+         "year must be in [2014, 2024] (inside the data window), got 2030"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(capsys, args, expected):
@@ -90,6 +92,19 @@ def test_bad_input_is_one_line_and_exit_2(capsys, args, expected):
     assert len(lines) == 1, err
     assert lines[0].startswith("error: ")
     assert expected in lines[0]
+
+
+def test_explain_writes_the_attribution(tmp_path, capsys):
+    path = tmp_path / "explain.json"
+    code, out, _ = run_cli(capsys, "explain", "--year", "2024", "--members", "10", "--json",
+                           str(path))
+    assert code == 0
+    assert "T40.4 deaths 2023 -> 2024" in out and "potency" in out and "residual" in out
+    doc = json.loads(path.read_text())
+    assert doc["year"] == 2024 and doc["members"] == 10
+    assert set(doc["mechanisms"]) == {"potency", "naloxone", "depletion", "disruption",
+                                      "market", "covid"}
+    assert doc["observed"]["change"] == 47735 - 72776  # CDC T40.4, 2023 to 2024
 
 
 def test_bad_scenario_file_via_cli(tmp_path, capsys):

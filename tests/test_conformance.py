@@ -1,8 +1,9 @@
 """One conformance suite: every implementation of the model meets the same invariants.
 
-``borderflow.model.checks.validate_run`` (mass balance, people conserved, nothing
-negative or NaN, shares in [0, 1], and against the network: dimensions, seizures within
-flow, crossing flows, Mexican seizures) is run over the batched engine, its chunked
+``borderflow.model.checks.validate_run`` (mass balance, the wholesale market's balance
+and opioid deaths as T40.4 plus heroin, people conserved, nothing negative or NaN, shares
+in [0, 1], and against the network: dimensions, seizures within flow, crossing flows,
+Mexican seizures) is run over the batched engine, its chunked
 runner and the plain-Python reference on a scenario with every lever kind active, and
 over every shipped scenario; then each check is shown to catch a corrupted output.
 """
@@ -79,7 +80,9 @@ def test_every_implementation_meets_the_invariants(net, rich, members, implement
     validate_run(out, net=net, months=rich.months)
     # every term of the balances is exercised, and every check has something to check
     for key in ("seizures_kg", "lab_seizures_kg", "lost_kg", "precursor_stock_kg",
-                "heroin_deaths", "trade_cost_usd", "policy_cost_usd"):
+                "heroin_deaths", "trade_cost_usd", "policy_cost_usd", "wholesale_stock_kg",
+                "consumption_kg", "heroin_kg", "unmet_share", "lethal_dose_share",
+                "naloxone_reversal_share"):
         assert out[key].max() > 0, key
     assert out["cooperation"].min() == 0.0  # the strike on every region floors it
 
@@ -120,6 +123,15 @@ def _corrupt(out, key, index, change):
         ("cooperation", (0, 300), lambda v: 1.0 + 1e-9, "share in [0, 1]"),
         ("crossing_flow_kg", (2, 77, 3), lambda v: v * 1.01 + 1e-6, "crossing flow"),
         ("mexico_seizures_kg", (1, 120), lambda v: v + 0.5, "Mexican seizures"),
+        # the wholesale market: S(t+1) = S(t) + delivered − sold (M6)
+        ("consumption_kg", (1, 60), lambda v: v + 1.0, "market balance"),
+        ("wholesale_stock_kg", (3, 311), lambda v: v * 1.01 + 1.0, "market balance"),
+        ("delivered_kg", (0, 222, 2), lambda v: v + 1.0, "market balance"),
+        ("opioid_overdose_deaths", (2, 90), lambda v: v + 1.0, "opioid deaths"),
+        ("heroin_deaths", (0, 170), lambda v: v + 1.0, "opioid deaths"),
+        ("unmet_share", (0, 50), lambda v: 1.0 + 1e-9, "share in [0, 1]"),
+        ("lethal_dose_share", (3, 200), lambda v: -1e-12, "share in [0, 1]"),
+        ("naloxone_reversal_share", (1, 250), lambda v: 1.5, "share in [0, 1]"),
     ],
 )
 def test_a_corrupted_output_is_caught(net, rich, engine_out, key, index, change, check):

@@ -109,21 +109,33 @@ def test_lab_capacity_recovers_with_its_time_constant(net, draws):
 def test_more_port_interdiction_never_raises_delivered(net, draws, intensity, start, ports):
     rows = {k: v[:4] for k, v in draws.items()}
     # lab capacity held (all but) fixed at ample levels: capacity built once with 1000 %
-    # headroom and never rebuilt; the market held still: fentanyl's share at 1 from
-    # 2010, no price response, no overdose deaths feeding back into the population; and
-    # detection at the border held still (no Border Patrol processing workload), so that
-    # traffickers' perceived risks downstream of the ports are right
+    # headroom and never rebuilt; the users held still: fentanyl's share at 1 from
+    # 2010, no price response, no overdose deaths and no withdrawal feeding back into the
+    # population, so that both runs ask for the same demand; and detection at the border
+    # held still (no Border Patrol processing workload), so that traffickers' perceived
+    # risks downstream of the ports are right. The wholesale stock still responds: a
+    # shortfall raises the pull (M6), so deliveries are compared with what was asked.
     over = {"lab_rebuild_months": 1e4, "lab_headroom": 10.0, "fentanyl_share_2010": 1.0,
-            "import_cost_share": 0.0, "fentanyl_death_rate_per_year": 0.0,
-            "heroin_death_rate_per_year": 0.0, "processing_hours": 0.0}
+            "import_cost_share": 0.0, "price_elasticity": 0.0,
+            "fentanyl_death_rate_per_year": 0.0, "heroin_death_rate_per_year": 0.0,
+            "withdrawal_treatment_seeking": 0.0, "processing_hours": 0.0}
     base = _run(net, [], rows, over)
     more = _run(net, [{"lever": "mexican_port_interdiction", "start": f"{start}-01",
                        "intensity": intensity, "ports": ports}], rows, over)
-    np.testing.assert_allclose(more["lab_capacity_kg"], base["lab_capacity_kg"], rtol=1e-12)
-    spare = base["lab_capacity_kg"] - base["production_kg"]
-    assert (spare > 0).all()  # the premise: capacity never binds
-    assert (more["delivered_kg"].sum(axis=2) <= base["delivered_kg"].sum(axis=2) * (1 + 1e-12)
-            ).all()
+    for out in (base, more):
+        spare = out["lab_capacity_kg"] - out["production_kg"]
+        assert (spare > 0).all()  # the premise: capacity never binds
+    np.testing.assert_allclose(more["population"], base["population"], rtol=1e-12)
+    delivered = lambda out: out["delivered_kg"].sum(axis=2)  # noqa: E731
+    # without the lever the supply chain delivers exactly what it is asked for ...
+    np.testing.assert_allclose(delivered(base), base["market_pull_kg"], rtol=1e-9)
+    # ... with it, never more: traffickers learn the higher risk only with a lag
+    assert (delivered(more) <= more["market_pull_kg"] * (1 + 1e-9)).all()
+    if intensity >= 1.5:  # a lever that does something falls short when it starts
+        t0 = int(np.flatnonzero(model_months() == np.datetime64(f"{start}-01"))[0])
+        assert (delivered(more)[:, t0] < more["market_pull_kg"][:, t0] * (1 - 1e-6)).all()
+    # and users are never sold more than in the status quo
+    assert (more["consumption_kg"] <= base["consumption_kg"] * (1 + 1e-12)).all()
 
 
 def test_precursor_control_cuts_supply_then_substitutes(net, draws):

@@ -43,7 +43,7 @@ def test_overrides():
 
 
 def test_fitted_parameters_are_few_and_sourced():
-    assert 0 < len(registry.FITTED) <= 15
+    assert 0 < len(registry.FITTED) <= 20
     assert len(set(registry.FITTED)) == len(registry.FITTED)
     for name in registry.FITTED:
         p = registry.BY_NAME[name]
@@ -67,3 +67,19 @@ def test_params_cli_lists_fitted_and_writes_json(tmp_path, capsys):
     records = json.loads(path.read_text())["parameters"]
     assert len(records) == len(registry.PARAMETERS)
     assert sum(r["fitted"] for r in records) == len(registry.FITTED)
+
+
+def test_observed_potency_inputs_have_priors_around_the_dea_values():
+    # docs/model-system.md M7: each DEA purity observation is a parameter whose prior
+    # carries the observation's uncertainty (DEA NDTAs: 5.3 %, 19.2 %, 19.5 %, 11.36 %)
+    dea = {"powder_purity_2018": 0.053, "powder_purity_2022": 0.192,
+           "powder_purity_2023": 0.195, "powder_purity_2024": 0.1136}
+    for name, value in dea.items():
+        p = registry.BY_NAME[name]
+        assert p.low < value < p.high and p.bounds == (1e-4, 1.0), name
+        assert "dea_fentanyl_lab_testing" in p.source, name
+    # the removed parameters stay removed; the unbounded heroin supply is allowed
+    for gone in ("pill_share_2018", "pill_share_2023", "pill_fentanyl_mg",
+                 "treatment_entry_rate_per_year"):
+        assert gone not in registry.BY_NAME
+    assert registry.check_overrides({"heroin_supply_scale": 1e6}) == {"heroin_supply_scale": 1e6}

@@ -34,12 +34,21 @@ def test_readme_python_block_runs(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # the block writes plan.yaml
     code = blocks("python")[0].replace("members=500", "members=4")
     code = "\n".join(line for line in code.splitlines() if "my_" not in line)
-    exec(compile(code, "README.md", "exec"), {})
+    names = {}
+    exec(compile(code, "README.md", "exec"), names)
+    # what the block's comments promise
+    assert names["ds"]["delivered_kg"].dims == ("member", "month", "market")
+    assert names["ds"].sizes["member"] == 4
+    stats = names["result"].metrics["bilateral_package"]["kg_delivered_us_vs_status_quo"]
+    assert set(stats) == {"median", "p05", "p95"}
+    assert 0.0 <= names["plan"].verified_objective <= 1.0 and names["plan"].interdicted
+    assert (tmp_path / "plan.yaml").is_file()
 
 
 def test_every_documented_command_exists(capsys):
     commands = set(re.findall(r"^\| `borderflow ([a-z]+(?: [a-z]+)?)", TEXT, flags=re.M))
-    assert {"run", "scenarios", "network", "params", "data list", "data show"} <= {
+    assert {"run", "scenarios", "network", "params", "calibrate", "explain", "fit",
+            "backtest", "data list", "data show"} <= {
         c if c.startswith("data") else c.split()[0] for c in commands
     }
     for command in commands:

@@ -338,6 +338,8 @@ def test_history_windows_come_from_the_calendar():
         "administration_2021": ("2021-01-20", None),
         "parole_cbp_one": ("2023-01-05", None),
         "asylum_rule_2023": ("2023-05-11", None),
+        "otc_naloxone": ("2023-09-07", None),
+        "asylum_proclamation_2024": ("2024-06-05", None),
     }
     got = {
         event: (str(start), None if end is None else str(end))
@@ -347,6 +349,12 @@ def test_history_windows_come_from_the_calendar():
     d = build(load_scenario("status_quo"), _net())
     assert ((d.history >= 0) & (d.history <= 1)).all()
     assert (d.history[d.months < np.datetime64("2014-07")] == 0).all()
+    # an event's share of a month is the share of its days inside it; open-ended events
+    # last to the end of the horizon (over-the-counter naloxone from 2023-09-07)
+    otc = d.history[:, HISTORY_EVENTS.index("otc_naloxone")]
+    month = {str(m): i for i, m in enumerate(d.months)}
+    assert otc[month["2023-08"]] == 0.0 and otc[month["2023-09"]] == pytest.approx(24 / 30)
+    assert (otc[month["2023-10"]:] == 1.0).all()
 
 
 def test_history_fails_loudly_when_a_calendar_row_is_missing_or_repeated(monkeypatch):

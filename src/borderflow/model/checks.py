@@ -164,9 +164,15 @@ def _market_balance(a: Mapping[str, np.ndarray], report: _Report, tol: float) ->
         return
     stock = a["wholesale_stock_kg"]
     delivered = _per_month(a["delivered_kg"])
-    want = stock[:, :-1] + delivered[:, 1:] - a["consumption_kg"][:, 1:]
-    report.identity("market balance", "wholesale stock (kg)", stock[:, 1:], want,
-                    stock[:, :-1] + delivered[:, 1:], tol)
+    # month t's end stock is month t−1's plus month t's deliveries less its sales; the
+    # first month (whose opening stock is not an output) is compared with itself, so
+    # that index t of the arrays compared is month t
+    def from_first(x: np.ndarray) -> np.ndarray:
+        return np.concatenate([stock[:, :1], x], axis=1)
+
+    want = from_first(stock[:, :-1] + delivered[:, 1:] - a["consumption_kg"][:, 1:])
+    scale = from_first(stock[:, :-1] + delivered[:, 1:])
+    report.identity("market balance", "wholesale stock (kg)", stock, want, scale, tol)
     if all(k in a for k in ("opioid_overdose_deaths", "overdose_deaths", "heroin_deaths")):
         both = a["overdose_deaths"] + a["heroin_deaths"]
         report.identity("opioid deaths", "opioid_overdose_deaths", a["opioid_overdose_deaths"],

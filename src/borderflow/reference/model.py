@@ -1092,7 +1092,7 @@ def simulate_reference(
             ``detection`` (T, arcs) nominal detection probabilities, the (T,) series
             ``mx_migration``, ``processing_staff`` (persons), ``asylum_regime``,
             ``gun_inspection``, ``engagement``, ``treatment_slots`` (persons),
-            ``naloxone_kits`` (kits/year), ``prevention``, and ``history`` (T, 10),
+            ``naloxone_kits`` (kits/year), ``prevention``, and ``history`` (T, 12),
             ``activity`` (T, 16) in the column orders of docs/model-system.md.
         params: ``{name: array of shape (M,)}`` in each parameter's unit (see
             ``borderflow.model.parameters``); every name of ``PARAMETER_NAMES``.
@@ -1113,8 +1113,12 @@ def simulate_reference(
         gross pounds per month; ``crossing_flow_kg`` (M, T, crossings) kg/month sent to
         each crossing (before seizure). From docs/model-system.md: ``overdose_deaths``
         (T40.4) and ``heroin_deaths`` (persons/month), ``price_usd_per_pure_gram``,
-        ``population`` (M, T, 5; persons at the end of the month in the order no_use,
-        misuse, oud, treatment, remission), ``encounters_at_ports``,
+        ``population`` (M, T, 7; persons at the end of the month in the order no_use,
+        misuse, oud_high_risk, oud_lower_risk, treatment, post_treatment, remission),
+        ``opioid_overdose_deaths`` (T40.4 plus heroin), ``wholesale_price_usd_per_pure_gram``,
+        ``wholesale_stock_kg`` (end of month), ``consumption_kg``, ``heroin_kg``,
+        ``heroin_price_ratio``, ``unmet_share``, ``lethal_dose_share``,
+        ``naloxone_reversal_share``, ``encounters_at_ports``,
         ``encounters_between_ports`` (per month), ``encounters_by_origin`` (M, T, 3;
         mexico, nca, other), ``bp_workload`` (uncapped ``w``), ``guns_south``
         (guns/month), ``gun_homicides_mexico`` (per month), ``cooperation`` and

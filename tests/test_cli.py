@@ -26,15 +26,22 @@ def test_run_json_schema(tmp_path, capsys):
         assert set(entry) == {"metrics"}
         assert set(entry["metrics"]) == set(METRICS)
         for metric, stats in entry["metrics"].items():
-            if metric == "cost_per_death_averted_usd":
-                assert stats is None or set(stats) == {"median"}, (name, stats)
+            if metric.startswith("cost_per_"):
+                keys = {"value", "p05", "p95"}
+                assert set(stats) in (keys, keys | {"reason"}), (name, metric, stats)
+                if stats["value"] is None:
+                    assert stats["reason"] and stats["p05"] is None and stats["p95"] is None
+                else:
+                    assert stats["p05"] is None or stats["p05"] <= stats["value"]
                 continue
             assert set(stats) == {"median", "p05", "p95"}, (name, metric)
             assert stats["p05"] <= stats["median"] <= stats["p95"]
     sq = doc["scenarios"]["status_quo"]["metrics"]
     assert sq["kg_delivered_us_vs_status_quo"] == {"median": 0.0, "p05": 0.0, "p95": 0.0}
     assert sq["deaths_averted"] == {"median": 0.0, "p05": 0.0, "p95": 0.0}
-    assert sq["cost_per_death_averted_usd"] is None  # nothing averted
+    assert sq["cost_per_death_averted_usd"]["value"] is None  # nothing averted
+    assert "under one" in sq["cost_per_death_averted_usd"]["reason"]
+    assert sq["cost_per_encounter_averted_usd"]["value"] is None
     assert sq["flow_displaced_share"]["p95"] == 0.0
     assert 0 < sq["cooperation_2030"]["median"] < 1
     poe = doc["scenarios"]["poe_inspection"]["metrics"]

@@ -123,6 +123,7 @@ def _corrupt(out, key, index, change):
         ("cooperation", (0, 300), lambda v: 1.0 + 1e-9, "share in [0, 1]"),
         ("crossing_flow_kg", (2, 77, 3), lambda v: v * 1.01 + 1e-6, "crossing flow"),
         ("mexico_seizures_kg", (1, 120), lambda v: v + 0.5, "Mexican seizures"),
+        ("strike_destroyed_kg", (2, 130), lambda v: v + 0.5, "Mexican seizures"),
         # the wholesale market: S(t+1) = S(t) + delivered − sold (M6)
         ("consumption_kg", (1, 60), lambda v: v + 1.0, "market balance"),
         ("wholesale_stock_kg", (3, 311), lambda v: v * 1.01 + 1.0, "market balance"),

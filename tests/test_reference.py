@@ -353,7 +353,7 @@ def test_output_shapes(rich_run) -> None:
         "supply_kg": (M, T, 2), "lab_capacity_kg": (M, T, 2), "lab_target_kg": (M, T, 2),
         "production_kg": (M, T, 2),
         "precursor_stock_kg": (M, T, 2), "lab_seizures_kg": (M, T, 2), "lost_kg": (M, T),
-        "market_pull_kg": (M, T), "mexico_seizures_kg": (M, T),
+        "market_pull_kg": (M, T), "mexico_seizures_kg": (M, T), "strike_destroyed_kg": (M, T),
         "seizures_lb_ports_of_entry": (M, T), "seizures_lb_between_ports": (M, T),
         "crossing_flow_kg": (M, T, len(net.nodes_of_kind("crossing"))),
         "overdose_deaths": (M, T), "heroin_deaths": (M, T), "opioid_overdose_deaths": (M, T),
@@ -363,6 +363,7 @@ def test_output_shapes(rich_run) -> None:
         "naloxone_reversal_share": (M, T), "population": (M, T, 7),
         "encounters_at_ports": (M, T), "encounters_between_ports": (M, T),
         "encounters_by_origin": (M, T, 3), "bp_workload": (M, T), "guns_south": (M, T),
+        "gun_stock_mexico": (M, T),
         "gun_homicides_mexico": (M, T), "cooperation": (M, T), "trade_cost_usd": (M, T),
         "policy_cost_usd": (M, T), "fentanyl_share": (M, T), "exposure": (M, T),
     }
@@ -397,11 +398,14 @@ def test_seizure_attribution_and_gross_pounds(rich_run) -> None:
     between = [i for i, h in enumerate(heads) if ctype[h] == "between_ports"]
     mail = [i for i, h in enumerate(heads) if ctype[h] == "international_mail"]
     z = out["seizures_kg"]
+    # Mexico's own seizures: its arcs and its takedowns; what strikes destroy is apart
     np.testing.assert_allclose(
-        out["mexico_seizures_kg"],
+        out["mexico_seizures_kg"] + out["strike_destroyed_kg"],
         z[:, :, mexican].sum(axis=2) + out["lab_seizures_kg"].sum(axis=2),
         rtol=1e-12,
     )
+    struck = drivers.strike.sum(axis=1) > 0
+    assert np.all(out["strike_destroyed_kg"][:, ~struck] == 0.0)
     year = 2016 + (np.arange(drivers.n_months) + 0.5) / 12  # months start 2016-01
     for i in range(4):
         p = member(params, i)
@@ -775,12 +779,25 @@ def test_people_conserved_every_member_and_month(rich_run) -> None:
 
 
 def test_policy_cost_prices_each_activity(rich_run) -> None:
+    # every item at its driver, except treatment: charged for the added slots filled at
+    # the end of the month (people in MOUD beyond the status quo's capacity)
     _, drivers, params, out = rich_run
+    years = 1970 + (drivers.months.astype("datetime64[M]").astype(int) + 0.5) / 12
+    base_path = np.interp(years, [2010.5, 2021.5], [0.2e6, 0.6e6])
+    col = COST_ITEMS.index("treatment_expansion")
+    filled = 0.0
     for i in range(4):
         price = np.array([params[f"cost_{item}"][i] for item in COST_ITEMS])
-        np.testing.assert_allclose(
-            out["policy_cost_usd"][i], drivers.activity @ price / 12.0, rtol=1e-12
-        )
+        activity = drivers.activity.copy()
+        in_treatment = out["population"][i, :, 4]
+        base = params["treatment_capacity_scale"][i] * base_path
+        used = np.clip(in_treatment - base, 0.0, drivers.treatment_slots)
+        activity[:, col] = used
+        assert used.sum() < drivers.treatment_slots.sum()  # some slots stay empty
+        filled += used.sum()
+        np.testing.assert_allclose(out["policy_cost_usd"][i], activity @ price / 12.0,
+                                   rtol=1e-12)
+    assert filled > 0.0
 
 
 def test_trade_cost_only_below_baseline_cooperation(rich_run) -> None:
@@ -981,14 +998,19 @@ def test_cooperation_strike_drop_and_recovery() -> None:
         out["trade_cost_usd"][0],
         TRADE_USD_PER_YEAR / 12 * p["trade_loss_share"] * (1 - chi), rtol=1e-12, atol=1e-3
     )
-    # Mexican-side effort is scaled by χ (M3): E = 1 + (3 − 1) χ.
+    # Mexico's enforcement, baseline and added, is scaled by χ (M3): E = 3 χ.
     d0 = 0.03
-    np.testing.assert_allclose(arc_detection(out, 0)[0], 1 - (1 - d0) ** (1 + 2 * chi),
+    np.testing.assert_allclose(arc_detection(out, 0)[0], 1 - (1 - d0) ** (3 * chi),
                                rtol=1e-12)
     # Guns (M4) and the lab rebuilding time constant they set.
     assert np.allclose(out["guns_south"][0], p["guns_south_per_year"] / 12 * 0.5, rtol=1e-12)
+    # the gun stock starts at the steady state of the flow and, the flow constant,
+    # stays there; homicides are the attributable share of Mexico's firearm homicides
+    keep = math.exp(-1 / (12 * p["gun_stock_years"]))
+    np.testing.assert_allclose(out["gun_stock_mexico"][0],
+                               out["guns_south"][0] / (1 - keep), rtol=1e-12)
     np.testing.assert_allclose(out["gun_homicides_mexico"][0],
-                               p["homicides_per_gun"] * out["guns_south"][0], rtol=1e-12)
+                               25_000 / 12 * p["gun_homicide_attributable_share"], rtol=1e-12)
     tau = tau_L * 0.5 ** -psi
     Ka, target = out["lab_capacity_kg"][0, :, 0], out["lab_target_kg"][0, :, 0]
     K_star = target[0]

@@ -59,9 +59,11 @@ TABLES: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     ("Border, cooperation and costs", (
         ("encounters", "encounters"),
         ("cooperation_2030", "cooperation\n2030"),
+        ("gun_homicides_mexico", "gun homicides\nMexico"),
         ("policy_cost_usd", "policy cost"),
         ("trade_cost_usd", "trade cost"),
         ("cost_per_death_averted_usd", "cost per death\naverted"),
+        ("cost_per_encounter_averted_usd", "cost per encounter\naverted"),
     )),
 )
 
@@ -70,8 +72,11 @@ def cell(metric: str, stats: Mapping[str, float] | None) -> str:
     """One table cell of a metric: compact interval, shares, dollars; '-' for none."""
     if stats is None:
         return "-"
-    if metric == "cost_per_death_averted_usd":
-        return money(stats["median"])
+    if "value" in stats:  # a cost-effectiveness ratio
+        if stats["value"] is None:
+            return "-"
+        bounds = [money(x) if x is not None else "∞" for x in (stats["p05"], stats["p95"])]
+        return f"{money(stats['value'])} [{bounds[0]}, {bounds[1]}]"
     if metric.endswith("_usd"):
         return money_interval(stats)
     if metric in ("flow_displaced_share", "cooperation_2030"):

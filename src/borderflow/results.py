@@ -28,7 +28,10 @@ UNITS = {
     "lost_kg": "kg/month (fentanyl-equivalent) lost to yield and spoilage",
     "market_pull_kg": "kg/month (pure fentanyl) the US market asks of the supply chain "
     "(demand plus closing the wholesale stock's gap)",
-    "mexico_seizures_kg": "kg/month (pure fentanyl-equivalent) seized in Mexico",
+    "mexico_seizures_kg": "kg/month (pure fentanyl-equivalent) seized by Mexico (its port "
+    "interdiction and lab takedowns; not what US strikes destroy)",
+    "strike_destroyed_kg": "kg/month (fentanyl-equivalent) precursor stock destroyed by US "
+    "strikes",
     "seizures_lb_ports_of_entry": "lb/month (gross, as CBP counts) seized at ports of entry",
     "seizures_lb_between_ports": "lb/month (gross, as CBP counts) seized between ports",
     "seizures_lb": "lb/month (gross, as CBP counts) seized by CBP at and between ports",
@@ -54,6 +57,7 @@ UNITS = {
     "encounters": "southwest-border encounters/month, at and between ports",
     "bp_workload": "Border Patrol processing hours over frontline hours (uncapped)",
     "guns_south": "firearms/month trafficked from the US to Mexico",
+    "gun_stock_mexico": "US-sourced firearms held by criminal groups in Mexico (start of month)",
     "gun_homicides_mexico": "homicides/month in Mexico attributable to those guns",
     "cooperation": "US-Mexico cooperation index (0-1) at the start of the month",
     "trade_cost_usd": "USD/month of bilateral trade lost",
@@ -75,11 +79,21 @@ METRICS = {
     "(positive: fewer deaths)",
     "encounters": "southwest-border encounters",
     "cooperation_2030": "cooperation index (0-1), mean over 2030",
+    "gun_homicides_mexico": "homicides in Mexico attributable to the US-sourced gun stock",
     "policy_cost_usd": "USD spent on the levers",
     "trade_cost_usd": "USD of bilateral trade lost",
-    "cost_per_death_averted_usd": "median incremental cost (policy + trade, paired) over "
-    "median deaths averted; only where that median is at least one death",
+    "cost_per_death_averted_usd": "mean incremental cost (policy + trade, paired) over mean "
+    "opioid deaths averted, both discounted at 3 %/yr from the period's start; 90 % "
+    "interval from a seeded bootstrap over members; null with a reason where the mean "
+    "averted is under one",
+    "cost_per_encounter_averted_usd": "the same for southwest-border encounters averted",
 }
+
+#: Annual discount rate of costs and outcomes in cost-effectiveness ratios (US
+#: practice, Second Panel on Cost-Effectiveness in Health and Medicine: 3 %).
+DISCOUNT_RATE = 0.03
+#: Bootstrap resamples (over members) and their seed for the ratios' intervals.
+BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED = 1000, 20250
 
 
 def to_dataset(
@@ -128,7 +142,15 @@ def to_dataset(
 def period_totals(ds: xr.Dataset, first_year: int, last_year: int) -> dict[str, xr.DataArray]:
     """Per-member totals over calendar years ``first_year``–``last_year`` inclusive."""
     window = ds.sel(month=slice(f"{first_year}-01", f"{last_year}-12"))
+    elapsed_years = np.arange(window.sizes["month"]) / 12.0
+    discount = xr.DataArray((1.0 + DISCOUNT_RATE) ** -elapsed_years, dims="month",
+                            coords={"month": window["month"]})
+    cost = window["policy_cost_usd"] + window["trade_cost_usd"]
     return {
+        "discounted_cost_usd": (cost * discount).sum("month"),
+        "discounted_opioid_deaths": (window["opioid_overdose_deaths"] * discount).sum("month"),
+        "discounted_encounters": (window["encounters"] * discount).sum("month"),
+        "gun_homicides_mexico": window["gun_homicides_mexico"].sum("month"),
         "kg_delivered_us": window["delivered_kg"].sum(("month", "market")),
         "seizures_lb": window["seizures_lb"].sum("month"),
         "crossing_flow_kg": window["crossing_flow_kg"].sum("month"),
@@ -160,23 +182,48 @@ def summarize(values: xr.DataArray) -> dict[str, float]:
     return {"median": float(q[0]), "p05": float(q[1]), "p95": float(q[2])}
 
 
+def cost_effectiveness(extra_cost: np.ndarray, averted: np.ndarray, what: str
+                       ) -> dict[str, float | str | None]:
+    """Mean incremental cost over mean units averted, with a bootstrap 90 % interval.
+
+    Args:
+        extra_cost: per member, discounted incremental cost (USD).
+        averted: per member, discounted units averted (deaths, encounters).
+        what: the unit averted, for the reason given when there is no ratio.
+
+    Returns ``{"value", "p05", "p95"}``, or the same keys ``None`` with a ``reason``
+    when the mean averted is under one unit (a ratio over a fraction of a death means
+    nothing). Interval bounds are ``None`` where a resample averts nothing on average.
+
+    """
+    cost, units = np.asarray(extra_cost, dtype=float), np.asarray(averted, dtype=float)
+    if units.mean() < 1.0:
+        return {"value": None, "p05": None, "p95": None,
+                "reason": f"mean {what} averted is {units.mean():.3g}, under one"}
+    rng = np.random.default_rng(BOOTSTRAP_SEED)
+    rows = rng.integers(0, len(units), size=(BOOTSTRAP_RESAMPLES, len(units)))
+    mean_units = units[rows].mean(axis=1)
+    ratios = np.where(mean_units > 0, cost[rows].mean(axis=1)
+                      / np.where(mean_units > 0, mean_units, 1.0), np.inf)
+    p05, p95 = np.quantile(ratios, [0.05, 0.95], method="inverted_cdf")  # no inf − inf
+    finite = lambda x: float(x) if np.isfinite(x) else None  # noqa: E731
+    return {"value": float(cost.mean() / units.mean()), "p05": finite(p05), "p95": finite(p95)}
+
+
 def paired_metrics(
     base: Mapping[str, xr.DataArray], scen: Mapping[str, xr.DataArray]
 ) -> dict[str, dict[str, float] | None]:
     """The metrics of one scenario against the baseline, paired member by member.
 
-    ``cost_per_death_averted_usd`` is ``{"median": x}`` (median incremental cost over
-    median deaths averted) where the median deaths averted is positive (at least one
-    whole death: a ratio over a fraction of a death means nothing), else ``None``.
+    The cost-effectiveness ratios are :func:`cost_effectiveness` of the discounted
+    totals (:data:`DISCOUNT_RATE`).
     """
     averted = base["opioid_overdose_deaths"] - scen["opioid_overdose_deaths"]
-    extra_cost = (scen["policy_cost_usd"] + scen["trade_cost_usd"]
-                  - base["policy_cost_usd"] - base["trade_cost_usd"])
     out: dict[str, dict[str, float] | None] = {
         name: summarize(scen[name])
         for name in ("kg_delivered_us", "seizures_lb", "overdose_deaths",
                      "opioid_overdose_deaths", "encounters", "cooperation_2030",
-                     "policy_cost_usd", "trade_cost_usd")
+                     "gun_homicides_mexico", "policy_cost_usd", "trade_cost_usd")
     }
     out["kg_delivered_us_vs_status_quo"] = summarize(
         scen["kg_delivered_us"] - base["kg_delivered_us"]
@@ -186,11 +233,13 @@ def paired_metrics(
         displaced_share(base["crossing_flow_kg"], scen["crossing_flow_kg"])
     )
     out["deaths_averted"] = summarize(averted)
-    median_averted = out["deaths_averted"]["median"]
-    out["cost_per_death_averted_usd"] = (
-        {"median": float(np.median(extra_cost)) / median_averted}
-        if median_averted >= 1.0 else None
-    )
+    extra_cost = scen["discounted_cost_usd"] - base["discounted_cost_usd"]
+    out["cost_per_death_averted_usd"] = cost_effectiveness(
+        extra_cost, base["discounted_opioid_deaths"] - scen["discounted_opioid_deaths"],
+        "opioid deaths")
+    out["cost_per_encounter_averted_usd"] = cost_effectiveness(
+        extra_cost, base["discounted_encounters"] - scen["discounted_encounters"],
+        "encounters")
     return {name: out[name] for name in METRICS}
 
 
@@ -204,6 +253,7 @@ def annual(ds: xr.Dataset) -> xr.Dataset:
             "overdose_deaths": ds["overdose_deaths"],
             "opioid_overdose_deaths": ds["opioid_overdose_deaths"],
             "encounters": ds["encounters"],
+            "gun_homicides_mexico": ds["gun_homicides_mexico"],
             "policy_cost_usd": ds["policy_cost_usd"],
             "trade_cost_usd": ds["trade_cost_usd"],
         }

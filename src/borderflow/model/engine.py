@@ -59,6 +59,7 @@ OUTPUT_DIMS: dict[str, tuple[str, ...]] = {
     "lost_kg": (),
     "market_pull_kg": (),
     "mexico_seizures_kg": (),
+    "strike_destroyed_kg": (),
     "seizures_lb_ports_of_entry": (),
     "seizures_lb_between_ports": (),
     "crossing_flow_kg": ("crossing",),
@@ -80,6 +81,7 @@ OUTPUT_DIMS: dict[str, tuple[str, ...]] = {
     "encounters_between_ports": (),
     "bp_workload": (),
     "guns_south": (),
+    "gun_stock_mexico": (),
     "gun_homicides_mexico": (),
     "cooperation": (),
     "trade_cost_usd": (),
@@ -92,8 +94,8 @@ OUTPUT_DIMS: dict[str, tuple[str, ...]] = {
 ARC_OUTPUTS = ("flow_kg", "seizures_kg")
 #: Outputs that depend on the drivers and on the recorded cooperation only, computed
 #: for all months at once after the loop.
-SERIES_OUTPUTS = ("guns_south", "gun_homicides_mexico", "trade_cost_usd", "policy_cost_usd",
-                  "lethal_dose_share", "naloxone_reversal_share")
+SERIES_OUTPUTS = ("guns_south", "gun_stock_mexico", "gun_homicides_mexico", "trade_cost_usd",
+                  "policy_cost_usd", "lethal_dose_share", "naloxone_reversal_share")
 _COVID = HISTORY_EVENTS.index("covid")
 _OTC = HISTORY_EVENTS.index("otc_naloxone")
 #: Terms the explain analysis can hold (``run(hold=...)``), see
@@ -289,7 +291,8 @@ def run(
         log_through, through = escape(
             log_escape=log_escape(detection_scale=p["detection_scale"],
                                   nominal_detection=drivers.detection[t]),
-            effort_us=drivers.effort[t], effort_mx=drivers.effort_mx[t], cooperation_ratio=chi)
+            effort_us=drivers.effort[t], effort_mx=drivers.effort_mx[t], cooperation_ratio=chi,
+            mexican_arc=lay.mexico_arc)
         passing = detection.passing(log_through, through, lay.between_cols, lay.poe_cols,
                                     *migration.effort_factors(workload, p), drivers.closed[t])
         # M5 destruction: Mexican takedowns scale with cooperation, strikes do not
@@ -340,13 +343,17 @@ def run(
             prescription_inflow_per_year=from_rx[:, t],
             mix_scale=held("depletion", t, mix) / mix)
         lab_seized = state.precursor_stock_kg * k
+        k_mexico = labs.mexican_share(drivers.takedown[t], chi)
+        by_mexico = state.precursor_stock_kg * k_mexico
         ports_lb, between_lb = seizures.cbp_lb(seized, lay.poe_arc, lay.mail_arc,
                                                lay.between_arc, gross[:, t], p["mail_purity"])
         _record(out, t, delivered_kg=delivered, flow_kg=flow, seizures_kg=seized,
                 supply_kg=supply, lab_capacity_kg=avail, lab_target_kg=k_star,
                 production_kg=sent[:, lay.labs], precursor_stock_kg=stock,
                 lab_seizures_kg=lab_seized, lost_kg=lost, market_pull_kg=q.pull_kg,
-                mexico_seizures_kg=seizures.mexico_kg(seized, lab_seized, lay.mexico_arc),
+                mexico_seizures_kg=seizures.mexico_kg(seized, by_mexico, lay.mexico_arc),
+                strike_destroyed_kg=(state.precursor_stock_kg * (1.0 - k_mexico)
+                                     * drivers.strike[t]).sum(axis=1),
                 seizures_lb_ports_of_entry=ports_lb, seizures_lb_between_ports=between_lb,
                 crossing_flow_kg=seizures.crossing_flow_kg(flow, lay.crossing_in),
                 overdose_deaths=deaths_f, heroin_deaths=deaths_h,
@@ -381,13 +388,18 @@ def run(
             import_cost_usd_per_kg=kappa, reference_import_cost_usd_per_kg=kappa_ref)
     recorded = {name: np.moveaxis(arr, 0, 1) for name, arr in out.items()}
     guns_south = guns.guns_south(p["guns_south_per_year"], guns_left)
+    gun_stock = guns.stock(guns_south, p["gun_stock_years"])
     recorded.update(
         guns_south=guns_south,
-        gun_homicides_mexico=guns.homicides(guns_south, p["homicides_per_gun"]),
+        gun_stock_mexico=gun_stock,
+        gun_homicides_mexico=guns.homicides(gun_stock, p["gun_homicide_attributable_share"]),
         trade_cost_usd=costs.trade_cost_usd(recorded["cooperation"] / c0[:, None],
                                             p["trade_loss_share"]),
-        policy_cost_usd=costs.policy_cost_usd({i: p[f"cost_{i}"] for i in COST_ITEMS},
-                                              drivers.activity),
+        policy_cost_usd=costs.policy_cost_usd(
+            {i: p[f"cost_{i}"] for i in COST_ITEMS}, drivers.activity,
+            {"treatment_expansion": costs.treatment_slots_used(
+                recorded["population"][:, :, STATES.index("treatment")], moud,
+                drivers.treatment_slots)}),
         lethal_dose_share=lethal, naloxone_reversal_share=reversed_share,
     )
     return {name: recorded[name] for name in names}

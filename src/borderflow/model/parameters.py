@@ -536,11 +536,16 @@ SYSTEM_PARAMETERS: tuple[Parameter, ...] = (
        "anchors guns_south_2022_lower_bound (>135,000), guns_south_per_year_mexgov "
        "(~200,000, GAO-21-322), guns_south_per_year_tbi (~253,000)",
        "Southbound firearms trafficked from the US at status quo."),
-    Parameter("homicides_per_gun", "homicides per gun", "uniform", 0.001, 0.01, M10,
-       "anchor gun_supply_effect_dube: >=158-239 additional deaths a year near the border "
-       "after the 2004 assault-weapons-ban expiry (Dube, Dube & Garcia-Ponce 2013); "
-       "judgement on the size of that supply shock",
-       "Homicides in Mexico per trafficked gun."),
+    Parameter("gun_homicide_attributable_share", "fraction", "uniform", 0.1, 0.5, M10,
+       "anchors gun_supply_effect_dube (~30 % of gun killings near the border in the two "
+       "years after the 2004 assault-weapons-ban expiry; Dube, Dube & Garcia-Ponce 2013), "
+       "gun_supply_effect_chicoine (>=16.4 % of the 2004-2008 homicide increase) and "
+       "us_sourced_share_traced (70 % of traced crime guns US-sourced): judgement 10-50 %",
+       "Share of Mexico's firearm homicides attributable to the US-sourced gun stock at "
+       "the status quo."),
+    Parameter("gun_stock_years", "years", "uniform", 3.0, 15.0, M10,
+       J + "guns stay in criminal use for years (seized, lost, worn out); 3-15 years",
+       "Mean life of a trafficked gun in the criminal stock.", (0.1, 100.0)),
     Parameter("resilience_gun_elasticity", "-", "uniform", 0.0, 0.5, M10,
        J + "FLAGGED: firepower may make cartels more resilient (faster lab rebuilding); no "
        "estimate exists, hence 0 to 0.5",

@@ -117,6 +117,7 @@ HEROIN_PRICE_CAP = 10.0  # heroin price ratio limit (M6)
 
 US_POPULATION_12PLUS = 260e6  # persons aged 12+, 2010 Census (308.7 M less ~49 M aged 0-11)
 TRADE_USD_PER_YEAR = 798.8e9  # US–Mexico goods trade 2023 (context_facts), M11
+FIREARM_HOMICIDES = 25_000.0  # Mexico's firearm homicides a year, INEGI 2019-2020 (M4)
 BP_HOURS_PER_STAFF = 160.0  # hours a month one processing staff member adds, M2
 
 # Parameters the model reads (docs/model.md and docs/model-system.md), by symbol.
@@ -206,7 +207,8 @@ PARAMETER_NAMES = (
     "port_diversion_max",
     # mechanism 10
     "guns_south_per_year",
-    "homicides_per_gun",
+    "gun_homicide_attributable_share",
+    "gun_stock_years",
     "resilience_gun_elasticity",
     # mechanism 11
     "cooperation_baseline",
@@ -231,6 +233,7 @@ OUTPUT_NAMES = (
     "lost_kg",
     "market_pull_kg",
     "mexico_seizures_kg",
+    "strike_destroyed_kg",
     "seizures_lb_ports_of_entry",
     "seizures_lb_between_ports",
     "crossing_flow_kg",
@@ -253,6 +256,7 @@ OUTPUT_NAMES = (
     "encounters_by_origin",
     "bp_workload",
     "guns_south",
+    "gun_stock_mexico",
     "gun_homicides_mexico",
     "cooperation",
     "trade_cost_usd",
@@ -697,7 +701,8 @@ def _simulate_member(
     omega_P = p["port_diversion_max"]
     # M4: guns.
     G0 = p["guns_south_per_year"]
-    eta = p["homicides_per_gun"]
+    attributable = p["gun_homicide_attributable_share"]
+    keep_guns = math.exp(-1.0 / (12.0 * p["gun_stock_years"]))
     psi = p["resilience_gun_elasticity"]
     # M10, M11: cooperation, costs.
     c0 = p["cooperation_baseline"]
@@ -801,7 +806,10 @@ def _simulate_member(
         d0 = nominal_detection(t)
         d = []
         for a in range(n_arcs):
-            E_a = max(0.0, dr.effort[t][a] * (1.0 + (dr.effort_mx[t][a] - 1.0) * chi))
+            if net.kind[net.head[a]] in MEXICAN_HEADS:  # Mexico's own enforcement
+                E_a = max(0.0, dr.effort[t][a] * dr.effort_mx[t][a] * chi)
+            else:
+                E_a = max(0.0, dr.effort[t][a] * dr.effort_mx[t][a])
             if gate[a] == "B":
                 E_a *= e_B
             elif gate[a] == "P":
@@ -812,17 +820,24 @@ def _simulate_member(
         # M4: guns south, homicides, lab rebuilding time constant.
         gun_stop = dr.gun_inspection[t]
         guns = G0 / 12.0 * (1.0 - gun_stop)
-        homicides = eta * guns
+        if t == 0:  # the stock starts at the steady state of the first month's flow
+            gun_stock = gun_stock_0 = guns / (1.0 - keep_guns)
+        homicides = FIREARM_HOMICIDES / 12.0 * attributable * gun_stock / gun_stock_0
         tau_eff = tau_L * (1.0 - gun_stop) ** (-psi)
 
         # M5 (replaces step 1): destruction by takedowns (cooperation-scaled) and strikes.
+        # Takedowns act first: what they destroy is Mexico's seizure, the rest the strikes'.
         K_avail, S_after, lab_seized, k_month = {}, {}, {}, {}
+        mexico, struck_kg = 0.0, 0.0
         for i, lab in enumerate(labs):
-            k = 1.0 - (1.0 - min(1.0, dr.takedown[t][i] * chi)) * (1.0 - dr.strike[t][i])
+            k_mx = min(1.0, dr.takedown[t][i] * chi)
+            k = 1.0 - (1.0 - k_mx) * (1.0 - dr.strike[t][i])
             k_month[lab] = k
             if K is not None:
                 K_avail[lab] = K[lab] * (1.0 - k)
             lab_seized[lab] = S[lab] * k
+            mexico += S[lab] * k_mx
+            struck_kg += S[lab] * (1.0 - k_mx) * dr.strike[t][i]
             S_after[lab] = S[lab] * (1.0 - k)
 
         # M7 inputs: potency this month (DEA observations; random walks after 2024).
@@ -904,7 +919,6 @@ def _simulate_member(
         pill_purity = _through(year, MG_PER_PILL_OBSERVATIONS) / PILL_GROSS_MG
         gross_land = pill_mass / pill_purity + (1.0 - pill_mass) / purity
         gross_mail = 1.0 / p["mail_purity"]
-        mexico = sum(lab_seized.values())
         lb_ports, lb_between = 0.0, 0.0
         sent_to = dict.fromkeys(net.crossings, 0.0)  # kg sent to each crossing
         for a in range(n_arcs):
@@ -1008,9 +1022,13 @@ def _simulate_member(
 
         # M11: costs, USD per month.
         trade_cost = TRADE_USD_PER_YEAR / 12.0 * phi_tr * max(0.0, 1.0 - chi)
+        # treatment is charged for the added slots filled at the end of the month
+        slots_used = min(dr.treatment_slots[t],
+                         max(0.0, n_tr - (treatment_capacity(t) - dr.treatment_slots[t])))
         policy_cost = 0.0
         for i, price_i in enumerate(cost_item):
-            policy_cost += price_i * dr.activity[t][i] / 12.0
+            driver = slots_used if COST_ITEMS[i] == "treatment_expansion" else dr.activity[t][i]
+            policy_cost += price_i * driver / 12.0
 
         out["delivered_kg"].append([delivered[m] for m in markets])
         out["flow_kg"].append(flow)
@@ -1024,6 +1042,7 @@ def _simulate_member(
         out["lost_kg"].append(lost)
         out["market_pull_kg"].append(pull)
         out["mexico_seizures_kg"].append(mexico)
+        out["strike_destroyed_kg"].append(struck_kg)
         out["seizures_lb_ports_of_entry"].append(lb_ports)
         out["seizures_lb_between_ports"].append(lb_between)
         out["crossing_flow_kg"].append([sent_to[cr] for cr in net.crossings])
@@ -1045,7 +1064,9 @@ def _simulate_member(
         out["encounters_by_origin"].append(by_origin)
         out["bp_workload"].append(workload)
         out["guns_south"].append(guns)
+        out["gun_stock_mexico"].append(gun_stock)
         out["gun_homicides_mexico"].append(homicides)
+        gun_stock = gun_stock * keep_guns + guns
         out["cooperation"].append(c_start)
         out["trade_cost_usd"].append(trade_cost)
         out["policy_cost_usd"].append(policy_cost)

@@ -193,9 +193,12 @@ text-align:right}}th:first-child{{text-align:left}}</style></head><body>
 interval (5th&ndash;95th percentile) over members in brackets. Changes are paired: each
 member runs every scenario with the same draws, and the change is scenario minus
 status quo. Flow displaced is half the sum over crossings of the absolute change in
-each crossing's share of the flow. Cost per death averted is the median incremental cost
-(policy plus trade, paired) over the median deaths averted, shown only where that median
-is at least one death. Numbers use k (thousand), M (million), B (billion).</p>
+each crossing's share of the flow. Deaths averted are opioid overdose deaths (T40.4 plus
+heroin). Cost per death (encounter) averted is the mean incremental cost (policy plus
+trade, paired) over the mean deaths (encounters) averted, both discounted at 3 % a year
+from the period's start, with a seeded bootstrap 90 % interval over members (&infin;
+where some resamples avert none), shown only where the mean averted is at least one.
+Numbers use k (thousand), M (million), B (billion).</p>
 {_tables(result)}
 {plan_html}
 {''.join(parts)}

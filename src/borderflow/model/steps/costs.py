@@ -3,7 +3,8 @@
 Trade: when cooperation falls below its baseline, a share ``φ`` of US-Mexico goods
 trade is lost in proportion to the shortfall, ``T φ max(0, 1 − χ) / 12``. Policies:
 each cost item's driver (:data:`~borderflow.model.drivers.COST_ITEMS`) times the
-member's unit cost per year, over 12.
+member's unit cost per year, over 12; treatment is charged for the added slots people
+fill, not for empty ones.
 """
 
 from __future__ import annotations
@@ -31,19 +32,42 @@ def trade_cost_usd(cooperation_ratio: np.ndarray, trade_loss_share: np.ndarray) 
     )
 
 
+def treatment_slots_used(in_treatment: np.ndarray, capacity: np.ndarray,
+                         slots_added: np.ndarray) -> np.ndarray:
+    """Added MOUD slots filled at the end of each month, persons, (M, T).
+
+    People in treatment beyond the status quo's capacity, at most the slots added:
+    a funded slot that nobody fills is not charged.
+
+    Args:
+        in_treatment: people in MOUD at the end of the month, (M, T).
+        capacity: MOUD capacity including the added slots, (M, T).
+        slots_added: slots added by the lever, (T,).
+
+    """
+    base = capacity - slots_added[None, :]
+    return np.clip(in_treatment - base, 0.0, slots_added[None, :])
+
+
 def policy_cost_usd(unit_cost_usd_per_year: Mapping[str, np.ndarray],
-                    activity: np.ndarray) -> np.ndarray:
+                    activity: np.ndarray,
+                    member_activity: Mapping[str, np.ndarray] | None = None) -> np.ndarray:
     """The levers' own cost, USD per month, (M, T).
 
     Args:
         unit_cost_usd_per_year: per cost item of :data:`COST_ITEMS`, USD a year per
             unit of its driver, (M,) each.
         activity: each item's driver by month, (T, items).
+        member_activity: items whose driver differs by member, (M, T) each, in place of
+            their column of ``activity`` (treatment: the slots used).
 
     """
     m = len(next(iter(unit_cost_usd_per_year.values())))
     total = np.zeros((m, len(activity)))
+    per_member = member_activity or {}
     for i, item in enumerate(COST_ITEMS):
-        if np.any(activity[:, i] != 0):
+        if item in per_member:
+            total += unit_cost_usd_per_year[item][:, None] * per_member[item] / 12.0
+        elif np.any(activity[:, i] != 0):
             total += unit_cost_usd_per_year[item][:, None] * activity[None, :, i] / 12.0
     return total

@@ -4,9 +4,11 @@ The actual detection probability of arc ``a`` in a month is
 ``d_a = 1 − (1 − min(1, s d⁰_a))^{e_a}``: the nominal probability ``d⁰_a`` of the
 network (or of an ``arc_detection`` lever) scaled by the member's ``detection_scale``
 ``s``, raised to the inspection effort ``e_a``. The effort is the US-side multiplier
-times the Mexican-side one scaled by cooperation, ``e^US (1 + (e^MX − 1) χ)``, and on
-arcs into a crossing also the Border Patrol workload factor (between ports, or the
-diversion of port officers). Nothing passes a closed arc.
+``e^US`` times, on arcs into Mexican ports, lab regions and staging areas (Mexico's own
+enforcement), the Mexican-side multiplier and cooperation, ``e^MX χ``: Mexico's baseline
+enforcement scales with cooperation, not only what a lever adds (issue 10). On arcs
+into a crossing the Border Patrol workload factor (between ports, or the diversion of
+port officers) multiplies it too. Nothing passes a closed arc.
 """
 
 from __future__ import annotations
@@ -35,8 +37,8 @@ def log_escape(detection_scale: np.ndarray, nominal_detection: np.ndarray) -> np
 
 
 def escape_before_workload(log_escape: np.ndarray, effort_us: np.ndarray,
-                           effort_mx: np.ndarray, cooperation_ratio: np.ndarray
-                           ) -> tuple[np.ndarray, np.ndarray]:
+                           effort_mx: np.ndarray, cooperation_ratio: np.ndarray,
+                           mexican_arc: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Log and level of the escape probability before the workload factors, (M, arcs).
 
     Args:
@@ -44,11 +46,14 @@ def escape_before_workload(log_escape: np.ndarray, effort_us: np.ndarray,
         effort_us: US-side effort multiplier per arc (1 = status quo), (arcs,).
         effort_mx: Mexican-side effort multiplier per arc, (arcs,).
         cooperation_ratio: ``χ``, cooperation relative to its baseline, (M,).
+        mexican_arc: arcs whose detection is Mexico's (into Mexican ports, lab regions
+            and staging areas), bool (arcs,).
 
     Returns ``(e ln(1 − d⁰), (1 − d⁰)^e)``.
 
     """
-    effort = np.maximum(0.0, effort_us * (1.0 + (effort_mx - 1.0) * cooperation_ratio[:, None]))
+    mexican = np.where(mexican_arc, effort_mx, 1.0) * cooperation_ratio[:, None]
+    effort = np.maximum(0.0, effort_us * np.where(mexican_arc, mexican, effort_mx))
     log_through = effort * log_escape
     return log_through, np.exp(log_through)
 

@@ -22,7 +22,21 @@ def destroyed_share(takedown: np.ndarray, strike: np.ndarray,
         cooperation_ratio: ``χ``, cooperation relative to its baseline, (M,).
 
     """
-    return 1.0 - (1.0 - np.minimum(1.0, takedown * cooperation_ratio[:, None])) * (1.0 - strike)
+    return 1.0 - (1.0 - mexican_share(takedown, cooperation_ratio)) * (1.0 - strike)
+
+
+def mexican_share(takedown: np.ndarray, cooperation_ratio: np.ndarray) -> np.ndarray:
+    """Share of each lab region's capacity and stock Mexico's takedowns destroy, (M, labs).
+
+    Takedowns act before strikes, so of the share ``k`` destroyed this much is Mexico's
+    own (a seizure in Mexico's count) and the rest, ``k − k_MX``, the strikes'.
+
+    Args:
+        takedown: share destroyed by Mexican takedowns at baseline cooperation, (labs,).
+        cooperation_ratio: ``χ``, cooperation relative to its baseline, (M,).
+
+    """
+    return np.minimum(1.0, takedown * cooperation_ratio[:, None])
 
 
 def synthesise(precursor_kg: np.ndarray, stock_kg: np.ndarray, capacity_kg: np.ndarray,

@@ -37,11 +37,14 @@ def cbp_lb(seized_kg: np.ndarray, poe_arc: np.ndarray, mail_arc: np.ndarray,
 
 def mexico_kg(seized_kg: np.ndarray, lab_seized_kg: np.ndarray, mexico_arc: np.ndarray
               ) -> np.ndarray:
-    """Mexican seizures this month, pure kg: arcs into Mexican nodes and labs, (M,).
+    """Mexico's own seizures this month, pure kg, (M,).
+
+    Arcs into Mexican nodes and its lab takedowns, not what US strikes destroy.
 
     Args:
         seized_kg: pure kg seized on each arc, (M, arcs).
-        lab_seized_kg: precursor destroyed in each lab region, kg, (M, labs).
+        lab_seized_kg: precursor Mexico's takedowns destroyed in each lab region, kg,
+            (M, labs).
         mexico_arc: arcs into Mexican ports, lab regions and staging areas, (arcs,).
 
     """

@@ -133,3 +133,46 @@ def test_guns_and_cooperation_levers(net, draws):
     cost = engaged["policy_cost_usd"][:, WINDOW]
     expected = np.broadcast_to(draws["cost_diplomatic_engagement"][:, None] / 12, cost.shape)
     np.testing.assert_allclose(cost, expected, rtol=1e-12)
+
+
+def test_cooperation_scales_mexicos_own_enforcement(net, draws):
+    # engagement raises cooperation, and with it Mexico's baseline enforcement: more
+    # seized in Mexico, less delivered, fewer opioid deaths, for every member
+    base = run(net, draws)
+    engaged = run(net, draws, [lever("diplomatic_engagement", 1.0)])
+    after = slice(T2025 + 1, None)
+    total = lambda out, key: out[key][:, after].reshape(len(draws["synthesis_yield"]), -1).sum(1)  # noqa: E731
+    assert (total(engaged, "mexico_seizures_kg") > total(base, "mexico_seizures_kg")).all()
+    assert (total(engaged, "delivered_kg") < total(base, "delivered_kg")).all()
+    assert (total(engaged, "opioid_overdose_deaths")
+            < total(base, "opioid_overdose_deaths")).all()
+    # history is untouched: cooperation sits at its baseline before any lever
+    np.testing.assert_array_equal(engaged["mexico_seizures_kg"][:, :T2025 + 1],
+                                  base["mexico_seizures_kg"][:, :T2025 + 1])
+
+
+def test_a_strike_lowers_cooperation_and_mexicos_own_seizures(net, draws):
+    base = run(net, draws)
+    struck = run(net, draws, [lever("military_strikes", 0.6, regions="all")])
+    year = slice(T2025 + 1, T2025 + 13)
+    assert (struck["cooperation"][:, year].mean(1) < base["cooperation"][:, year].mean(1)).all()
+    assert (struck["mexico_seizures_kg"][:, year].sum(1)
+            < base["mexico_seizures_kg"][:, year].sum(1)).all()
+    # what the strike destroyed (precursor stock, where labs hold one) is counted apart
+    assert struck["strike_destroyed_kg"][:, T2025].sum() > 0
+    assert (struck["strike_destroyed_kg"] >= 0).all()
+    assert (base["strike_destroyed_kg"] == 0).all()
+
+
+def test_guns_are_a_stock_that_depletes_with_its_mean_life(net, draws):
+    rows = {k: v[:3] for k, v in draws.items()}
+    out = run(net, rows, [lever("southbound_inspection", 0.5)])
+    life = rows["gun_stock_years"][:, None]
+    keep = np.exp(-1 / (12 * life))
+    stock, flow = out["gun_stock_mexico"], out["guns_south"]
+    np.testing.assert_allclose(stock[:, 1:], stock[:, :-1] * keep + flow[:, :-1], rtol=1e-12)
+    np.testing.assert_allclose(stock[:, 0], flow[:, 0] / (1 - keep[:, 0]), rtol=1e-12)
+    # after the flow halves, the stock relaxes to half with the mean life
+    later = stock[:, -1] / stock[:, 0]
+    months = len(model_months()) - 1 - T2025
+    np.testing.assert_allclose(later, 0.5 + 0.5 * keep[:, 0] ** months, rtol=1e-9)

@@ -496,7 +496,7 @@ def test_two_route_logit_split_matches_closed_form() -> None:
     scheduled = np.zeros((T, 5))
     scheduled[6:, 2] = 1.0  # cost Δ added on lab -> x2 from month 6
     drivers = drivers_for(net, months, effort=effort, scheduled=scheduled)
-    p = {"logit_scale_usd_per_kg": 2000.0, "value_at_risk_usd_per_kg": 40_000.0,
+    p = {"logit_scale_usd_per_kg": 2000.0, **same_value(40_000.0),
          "detection_scale": 1.3, "risk_learning_months": 4.0,
          "china_scheduling_cost_usd_per_kg": 3000.0, **NO_MIGRATION}
     out = simulate_reference(net, drivers, one_member(**p))
@@ -570,7 +570,7 @@ def test_lab_capacity_recovers_exponentially_after_destruction() -> None:
     drivers = drivers_for(net, months, takedown=takedown)
     p = {**static_demand(500.0), "lab_headroom": 0.25,
          "lab_rebuild_months": 3.0, "logit_scale_usd_per_kg": 1500.0,
-         "value_at_risk_usd_per_kg": 20_000.0, "detection_scale": 1.0}
+         **same_value(20_000.0), "detection_scale": 1.0}
     out = simulate_reference(net, drivers, one_member(**p))
 
     # Target capacity in closed form (steps 3–6): D, r̂ and so K*_l are constant.
@@ -610,6 +610,34 @@ def test_lab_capacity_recovers_exponentially_after_destruction() -> None:
     assert out["lab_seizures_kg"][0, t0, 0] == pytest.approx(stock[t0 - 1, 0] * k, rel=1e-12)
     assert out["lab_seizures_kg"][0, t0, 1] == 0.0
     assert mass_balance_residual(out).max() < 1e-9
+
+
+def same_value(v: float) -> dict[str, float]:
+    """Every stage of the supply chain valued alike (one v on every arc)."""
+    return {"precursor_value_usd_per_kg": v, "mexico_value_usd_per_kg": v,
+            "us_value_usd_per_kg": v}
+
+
+def test_losses_are_valued_where_they_happen() -> None:
+    # each arc's value lost per kg seized is its head's stage: precursor into ports and
+    # labs, Mexican wholesale into staging and crossings, US wholesale beyond
+    from borderflow.model.engine import _arc_value
+    from borderflow.model.layout import layout
+    from borderflow.network import load_network
+
+    net = load_network().compile()
+    params = {"precursor_value_usd_per_kg": np.array([500.0, 700.0]),
+              "mexico_value_usd_per_kg": np.array([20_000.0, 30_000.0]),
+              "us_value_usd_per_kg": np.array([90_000.0, 100_000.0])}
+    values = _arc_value(layout(net), params)
+    by_kind = {"port": "precursor", "lab_region": "precursor", "staging": "mexico",
+               "crossing": "mexico", "us_hub": "us", "market": "us"}
+    for a, head in enumerate(net.arc_head):
+        stage = by_kind[net.node_kind[head]]
+        np.testing.assert_array_equal(values[:, a], params[f"{stage}_value_usd_per_kg"])
+    # a precursor shipment is worth a small fraction of the same kg at the border
+    into_port = [a for a, h in enumerate(net.arc_head) if net.node_kind[h] == "port"]
+    assert into_port and values[:, into_port].max() < 1_000
 
 
 def chain_net(shares: tuple[float, float]) -> ToyNet:
@@ -710,7 +738,7 @@ def test_price_demand_and_diffusion_follow_import_cost() -> None:
     effort = np.ones((T, 4))
     effort[20:, 3] = 4.0
     p = {**NO_MIGRATION, "diffusion_cost_elasticity": 1.5, "import_cost_share": 0.3,
-         "price_elasticity": -0.6, "value_at_risk_usd_per_kg": 90_000.0,
+         "price_elasticity": -0.6, **same_value(90_000.0),
          "heroin_supply_scale": 1.1}
     params = one_member(**p)
     out = simulate_reference(net, drivers_for(net, months, effort=effort), params)
@@ -718,7 +746,7 @@ def test_price_demand_and_diffusion_follow_import_cost() -> None:
 
     delivered = out["delivered_kg"][0].sum(axis=1)
     spent = (out["flow_kg"][0] * np.asarray(net.cost_usd_per_kg)).sum(axis=1)
-    kappa = (spent + q["value_at_risk_usd_per_kg"] * out["seizures_kg"][0].sum(axis=1)) / delivered
+    kappa = (spent + q["us_value_usd_per_kg"] * out["seizures_kg"][0].sum(axis=1)) / delivered
     ratio = kappa / kappa[0]
     assert 0.01 < ratio.min() and ratio.max() < 100
     assert ratio[25] > ratio[19] + 1e-3  # the inspection raises the import cost

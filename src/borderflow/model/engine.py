@@ -28,6 +28,7 @@ from borderflow.model import migration, population
 from borderflow.model.drivers import COST_ITEMS, HISTORY_EVENTS, Drivers, decimal_year
 from borderflow.model.layout import Layout, layout
 from borderflow.model.migration import ORIGINS
+from borderflow.model.parameters import VALUE_STAGES
 from borderflow.model.population import STATES, Population
 from borderflow.model.state import State
 from borderflow.model.steps import (
@@ -167,6 +168,12 @@ def _quote(p: Mapping[str, np.ndarray], pop: Population, share: np.ndarray,
         price_elasticity=p["price_elasticity"])
 
 
+def _arc_value(lay: Layout, p: Mapping[str, np.ndarray]) -> np.ndarray:
+    """Replacement value lost per kg seized on each arc, USD/kg, (M, arcs)."""
+    stages = np.stack([p[name] for name in VALUE_STAGES], axis=1)
+    return stages[:, lay.value_stage]
+
+
 def _initial_state(lay: Layout, p: Mapping[str, np.ndarray], drivers: Drivers,
                    capacity0: np.ndarray, purity0: np.ndarray, fixed: np.ndarray,
                    keep: np.ndarray) -> State:
@@ -181,7 +188,7 @@ def _initial_state(lay: Layout, p: Mapping[str, np.ndarray], drivers: Drivers,
     usual = _quote(p, pop, share, np.zeros(m), 1.0, purity0).usual_stock_kg
     risk = detection.nominal(p["detection_scale"], drivers.detection[0])
     equal = np.full((m, n_labs), -np.log(n_labs))
-    value = p["value_at_risk_usd_per_kg"] / p["logit_scale_usd_per_kg"]
+    value = _arc_value(lay, p) / p["logit_scale_usd_per_kg"][:, None]
     V, _, R = routing.logit_pass(lay, fixed, risk, equal, value, keep)
     pull = _quote(p, pop, share, usual, 1.0, purity0).pull_kg
     capacity, _ = routing.targets(lay, V, R, pull, p["lab_headroom"])
@@ -230,7 +237,8 @@ def run(
     m, t_n = len(p["synthesis_yield"]), drivers.n_months
     year = decimal_year(drivers.months)
     c0, yld = p["cooperation_baseline"], p["synthesis_yield"]
-    value_per_theta = p["value_at_risk_usd_per_kg"] / p["logit_scale_usd_per_kg"]
+    arc_value = _arc_value(lay, p)
+    value_per_theta = arc_value / p["logit_scale_usd_per_kg"][:, None]
     keep = routing.arc_yield(lay.n_arcs, lay.into_lab, yld)
     log_size_of_head = lay.log_size_fixed[net.arc_head]
     held = _Hold(hold)
@@ -314,8 +322,10 @@ def run(
             p["precursor_holding_months"])
         detect = 1.0 - passing
         seized, delivered = flow * detect, sent[:, lay.markets]
-        kappa = market.import_cost(flow, seized, cost, p["value_at_risk_usd_per_kg"],
-                                   delivered.sum(axis=1))
+        kappa = market.import_cost(
+            flow, seized, cost, arc_value, delivered.sum(axis=1),
+            p["substitution_cost_usd_per_kg"] * substitution.substituted_kg(
+                ordered, state.substitution, blocked[t]))
         # M6 sales from the stock; heroin for the need fentanyl leaves unmet
         sold, wholesale_stock = market.sell(state.wholesale_stock_kg, delivered.sum(axis=1),
                                             q.demand_kg)

@@ -16,6 +16,11 @@ from borderflow.network import CompiledNetwork
 
 #: Kinds of node whose incoming arcs' seizures are Mexican seizures.
 MEXICO_KINDS = ("port", "lab_region", "staging")
+#: What a seizure on an arc loses, by the kind of the arc's head: precursor on its way to
+#: the labs (stage 0), fentanyl made in Mexico up to the border (1), fentanyl in the US
+#: (2); each stage has its replacement value (``model.parameters.VALUE_STAGES``).
+VALUE_STAGE_OF_HEAD = {"port": 0, "lab_region": 0, "staging": 1, "crossing": 1,
+                       "us_hub": 2, "market": 2}
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,7 @@ class Layout:
     backward: tuple[Level, ...]  # by height above the markets, lowest first
     forward: tuple[Level, ...]  # by depth below the sources, shallowest first
     mexico_arc: np.ndarray  # per arc: bool
+    value_stage: np.ndarray  # per arc: 0 precursor, 1 Mexico to the border, 2 US
     poe_arc: np.ndarray  # per arc: bool, land port of entry
     mail_arc: np.ndarray  # per arc: bool, international mail
     between_arc: np.ndarray  # per arc: bool
@@ -165,6 +171,7 @@ def layout(net: CompiledNetwork) -> Layout:
         backward=backward,
         forward=forward,
         mexico_arc=np.isin(head_kind, MEXICO_KINDS),
+        value_stage=np.array([VALUE_STAGE_OF_HEAD[k] for k in head_kind], dtype=np.int64),
         poe_arc=crossing & (head_ct == "port_of_entry"),
         mail_arc=crossing & (head_ct == "international_mail"),
         between_arc=crossing & (head_ct == "between_ports"),

@@ -76,11 +76,34 @@ PARAMETERS: tuple[Parameter, ...] = (
         bounds=(1.0, 1e7),
     ),
     Parameter(
-        "value_at_risk_usd_per_kg", "USD/kg (pure)", "loguniform", 10_000.0, 100_000.0,
+        "precursor_value_usd_per_kg", "USD per fentanyl-equivalent kg", "loguniform",
+        100.0, 2_000.0, "5 adaptive routing",
+        "anchors precursor_price (~USD 500 a kg of precursor, 2023 indictments) and "
+        "precursor_cost_per_kg_output (~USD 200 of precursor per kg of fentanyl, a cartel "
+        "claim); judgement range for freight and the yield",
+        "Replacement value lost per fentanyl-equivalent kg of precursor seized on its way "
+        "to the labs.",
+        bounds=(0.0, 1e7),
+    ),
+    Parameter(
+        "mexico_value_usd_per_kg", "USD/kg (pure)", "loguniform", 5_000.0, 50_000.0,
         "5 adaptive routing",
-        "anchor mexico_replacement_cost_pure: about USD 10,000 per pure kg in Mexico, up "
-        "to about 100,000 inside the US (Scientific American op-ed; DEA figures)",
-        "What traffickers perceive they lose per pure kg seized (prices perceived risk).",
+        "anchors mexico_replacement_cost_pure (~USD 10,000 a pure kg in Mexico), "
+        "diluted_kg_price_chain (~USD 3,000 a kg at ~7 % in Mexico, ~43,000 a pure kg, "
+        "2017) and sinaloa_wholesale_kg (USD 35,000-42,000 a kg, purity unstated)",
+        "Replacement value lost per pure kg seized from the labs to the border "
+        "(Mexican wholesale).",
+        bounds=(0.0, 1e7),
+    ),
+    Parameter(
+        "us_value_usd_per_kg", "USD/kg (pure)", "loguniform", 30_000.0, 150_000.0,
+        "5 adaptive routing",
+        "anchors mexico_replacement_cost_pure (up to ~USD 100,000 a pure kg inside the "
+        "US), diluted_kg_price_chain (~USD 9,000-18,000 a kg at ~7 %: ~130,000-260,000 a "
+        "pure kg at retail-adjacent levels) and us_wholesale_kg_2016 (~USD 80,000 a kg "
+        "of cut product)",
+        "Replacement value lost per pure kg seized inside the US (US wholesale).",
+        bounds=(0.0, 1e7),
     ),
     Parameter(
         "risk_learning_months", "months", "uniform", 1.0, 12.0,
@@ -127,13 +150,25 @@ PARAMETERS: tuple[Parameter, ...] = (
         "Precursor stock a lab region can hold, in months of its available capacity.",
     ),
     Parameter(
-        "substitution_share", "fraction", "uniform", 0.3, 0.9,
+        "substitution_share", "fraction", "uniform", 0.8, 1.0,
         "2 source substitution",
-        "judgement: precursor controls displace more than they remove (unscheduled "
-        "pre-precursors, other suppliers; DEA on 4-AP and 1-boc-4-AP after the 2017 and "
-        "2022 schedulings); 30-90 % of the supply cut is replaced",
-        "Long-run share of supply stopped by controls that other sources replace.",
+        "anchors meth_precursor_shock_price_recovery_time (the 1995 control tripled the "
+        "price, which returned within 4 months), meth_precursor_shock_other_recovery_time "
+        "(purity and admissions near their old levels within 18 months; Dobkin & Nicosia, "
+        "AER 2009), the ephedrine and pseudoephedrine regulations' transient effects "
+        "(Cunningham & Liu 2003) and fentanyl's own shifts NPP/ANPP -> 4-AP -> 1-boc-4-AP "
+        "after the 2017, 2019 and 2022-24 listings: near-complete replacement",
+        "Share of a blocked precursor supply that substitutes replace in the long run.",
         bounds=(0.0, 1.0),
+    ),
+    Parameter(
+        "substitution_cost_usd_per_kg", "USD per fentanyl-equivalent kg", "loguniform",
+        50.0, 1_000.0, "2 source substitution",
+        "judgement: new suppliers and unscheduled pre-precursors needing extra synthesis "
+        "steps cost of the order of the precursor itself (anchors precursor_price, ~USD "
+        "500 a kg, and precursor_cost_per_kg_output, ~USD 200 a kg of fentanyl)",
+        "Extra cost per kg of supply shipped by substitutes (enters the import cost).",
+        bounds=(0.0, 1e7),
     ),
     Parameter(
         "substitution_months", "months", "uniform", 3.0, 18.0,
@@ -622,6 +657,11 @@ PARAMETERS = PARAMETERS + SYSTEM_PARAMETERS
 
 
 BY_NAME: dict[str, Parameter] = {p.name: p for p in PARAMETERS}
+
+#: The replacement values of the three stages a seizure can hit, in the order of
+#: ``model.layout.VALUE_STAGE_OF_HEAD``: precursor, Mexico to the border, US.
+VALUE_STAGES: tuple[str, ...] = ("precursor_value_usd_per_kg", "mexico_value_usd_per_kg",
+                                 "us_value_usd_per_kg")
 NAMES: tuple[str, ...] = tuple(BY_NAME)
 
 

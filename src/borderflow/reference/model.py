@@ -123,7 +123,9 @@ BP_HOURS_PER_STAFF = 160.0  # hours a month one processing staff member adds, M2
 # Parameters the model reads (docs/model.md and docs/model-system.md), by symbol.
 PARAMETER_NAMES = (
     "logit_scale_usd_per_kg",
-    "value_at_risk_usd_per_kg",
+    "precursor_value_usd_per_kg",
+    "mexico_value_usd_per_kg",
+    "us_value_usd_per_kg",
     "risk_learning_months",
     "detection_scale",
     "synthesis_yield",
@@ -131,6 +133,7 @@ PARAMETER_NAMES = (
     "lab_headroom",
     "precursor_holding_months",
     "substitution_share",
+    "substitution_cost_usd_per_kg",
     "substitution_months",
     "china_scheduling_cost_usd_per_kg",
     "powder_purity_2018",
@@ -515,7 +518,7 @@ def _route(
     r_hat: list[float],
     cost_t: list[float],
     theta: float,
-    v: float,
+    v: list[float],
     y: float,
 ) -> _Routes:
     """Run steps 2–5 of one month, given the capacity available ``K_avail`` (kg/month)."""
@@ -546,7 +549,7 @@ def _route(
         u = []
         for a in arcs:
             j = net.head[a]
-            u.append(cost_t[a] + v * r_hat[a] + V[j] - theta * _log(A[j]))
+            u.append(cost_t[a] + v[a] * r_hat[a] + V[j] - theta * _log(A[j]))
         V[n] = _soft_min(u, theta)
         survival = 0.0
         for a, u_a in zip(arcs, u, strict=True):
@@ -564,12 +567,16 @@ def _route(
     return _Routes(P=P, V=V, R=R, omega=omega)
 
 
-def _import_cost(flow: list[float], seized: list[float], cost: list[float], v: float,
-                 delivered: float) -> float:
-    """M6: transport spending plus seizure losses valued at ``v``, per kg delivered (USD/kg)."""
-    spent = 0.0
+def _import_cost(flow: list[float], seized: list[float], cost: list[float], v: list[float],
+                 delivered: float, other: float) -> float:
+    """M6: the traffickers' spending per kg delivered (USD/kg).
+
+    Transport, seizure losses valued at ``v_a`` and ``other`` spending (replacing
+    controlled precursors).
+    """
+    spent = other
     for a in range(len(flow)):
-        spent += flow[a] * cost[a] + v * seized[a]
+        spent += flow[a] * cost[a] + v[a] * seized[a]
     return spent / max(delivered, 1e-9)
 
 
@@ -625,7 +632,14 @@ def _simulate_member(
     """Run one member through every month; returns per-month lists of outputs."""
     # docs/model.md parameters.
     theta = p["logit_scale_usd_per_kg"]
-    v = p["value_at_risk_usd_per_kg"]
+    # Losses valued where they happen: by the kind of the arc's head, precursor on its
+    # way to the labs, fentanyl from the labs to the border, fentanyl in the US.
+    stage_value = {"port": p["precursor_value_usd_per_kg"],
+                   "lab_region": p["precursor_value_usd_per_kg"],
+                   "staging": p["mexico_value_usd_per_kg"],
+                   "crossing": p["mexico_value_usd_per_kg"],
+                   "us_hub": p["us_value_usd_per_kg"], "market": p["us_value_usd_per_kg"]}
+    v = [stage_value[net.kind[net.head[a]]] for a in range(len(net.tail))]
     tau_r = p["risk_learning_months"]
     kappa_det = p["detection_scale"]
     y = p["synthesis_yield"]
@@ -938,7 +952,9 @@ def _simulate_member(
 
         # M6 (end): this month's import cost; month 0's is the reference κ_ref.
         Q_d = sum(delivered.values())
-        kappa = _import_cost(flow, seized, cost_t, v, Q_d)
+        # replacing controlled precursors costs money: X Z_eff kg shipped by substitutes
+        kappa = _import_cost(flow, seized, cost_t, v, Q_d,
+                             p["substitution_cost_usd_per_kg"] * X * Z_eff)
         if kappa_ref is None:
             kappa_ref = kappa
         kappa_prev = kappa

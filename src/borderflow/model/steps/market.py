@@ -29,13 +29,14 @@ HEROIN_PRICE_LIMIT = 10.0  # heroin price at most 10 × its reference under shor
 
 
 def import_cost(flow: np.ndarray, seized: np.ndarray, cost: np.ndarray, value: np.ndarray,
-                delivered: np.ndarray) -> np.ndarray:
+                delivered: np.ndarray, other_usd: np.ndarray | float = 0.0) -> np.ndarray:
     """Traffickers' cost per kg delivered this month, κ (USD/kg), shape (M,).
 
     Transport spending on every arc (``flow`` kg × ``cost`` USD/kg) plus seizure losses
-    valued at ``value`` (USD/kg), over the kilograms delivered.
+    valued where they happen (``value`` USD/kg per arc, (M, arcs)) plus ``other_usd``
+    spent this month (replacing controlled precursors), over the kilograms delivered.
     """
-    spent = (flow * cost).sum(axis=1) + value * seized.sum(axis=1)
+    spent = (flow * cost).sum(axis=1) + (value * seized).sum(axis=1) + other_usd
     return spent / np.maximum(delivered, 1e-9)
 
 

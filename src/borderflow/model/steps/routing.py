@@ -80,7 +80,8 @@ def logit_pass(
         fixed: ``(c_a − θ ln A_head)/θ`` for non-lab heads, per arc, (M, arcs).
         risk: perceived seizure probability per arc, (M, arcs).
         log_lab_size: ``ln A`` of each lab region (its share of capacity), (M, labs).
-        value: value at risk over the logit scale, ``v/θ`` per member, (M,).
+        value: value lost per kg seized over the logit scale, ``v_a/θ``, per arc (the
+            replacement value accumulated up to the arc), (M, arcs).
         keep: fraction of a kg on the arc that is still product at its head
             (the yield ``y`` into labs, else 1), (M, arcs).
 
@@ -93,7 +94,7 @@ def logit_pass(
     # generalised cost of each arc without the head's cost-to-go; the last column is
     # the dummy arc of the padded neighbourhoods (never chosen)
     base = np.empty((m, n_arcs + 1))
-    np.multiply(value[:, None], risk, out=base[:, :n_arcs])
+    np.multiply(value, risk, out=base[:, :n_arcs])
     base[:, :n_arcs] += fixed
     base[:, n_arcs] = np.inf
     base[:, lay.into_lab] -= log_lab_size[:, lay.into_lab_col]

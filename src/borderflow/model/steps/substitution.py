@@ -4,7 +4,9 @@ A control lever stops a share ``c_s`` of source ``s``'s supply. The blocked shar
 supply ``B = Σ_s σ_s c_s`` is partly replaced, with a lag, by the open sources in
 proportion to their open shares (or, when every source is fully stopped, to their
 supply shares): the substitution level ``z`` moves towards ``ρ B`` and at most ``B``
-of it acts.
+of it acts. Replacement costs money: each substituted kilogram costs the traffickers
+``substitution_cost_usd_per_kg`` more (new suppliers, unscheduled pre-precursors with
+extra synthesis steps), which enters their import cost and so the price.
 """
 
 from __future__ import annotations
@@ -45,6 +47,12 @@ def supply_kg(total_kg: np.ndarray, substitution: np.ndarray, blocked: float,
     """
     z_eff = np.minimum(substitution, blocked)
     return total_kg[:, None] * (open_weight[None, :] + z_eff[:, None] * substitute_weight[None, :])
+
+
+def substituted_kg(total_kg: np.ndarray, substitution: np.ndarray, blocked: float
+                   ) -> np.ndarray:
+    """Supply shipped by substitutes this month, kg, (M,): ``X min(z, B)``."""
+    return total_kg * np.minimum(substitution, blocked)
 
 
 def substitution_level(substitution: np.ndarray, blocked: float, substitution_share: np.ndarray,

@@ -100,7 +100,7 @@ def test_engine_equals_reference_on_the_shipped_package(net):
     ref = simulate_reference(net, drivers, draws, shocks=shocks)
     assert_equal(out, ref)
     # the comparison has teeth: a change of one part in a million is visible
-    draws["us_value_usd_per_kg"] = draws["us_value_usd_per_kg"] * (1 + 1e-6)
+    draws["value_at_risk_usd_per_kg"] = draws["value_at_risk_usd_per_kg"] * (1 + 1e-6)
     moved = engine.run(net, drivers, draws, shocks=shocks)
     assert not np.allclose(moved["flow_kg"], ref["flow_kg"], rtol=1e-9, atol=0)
     # and so are the post-window potency paths

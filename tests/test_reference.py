@@ -614,28 +614,29 @@ def test_lab_capacity_recovers_exponentially_after_destruction() -> None:
 
 def same_value(v: float) -> dict[str, float]:
     """Every stage of the supply chain valued alike (one v on every arc)."""
-    return {"precursor_value_usd_per_kg": v, "mexico_value_usd_per_kg": v,
-            "us_value_usd_per_kg": v}
+    return {"precursor_value_usd_per_kg": v, "value_at_risk_usd_per_kg": v}
 
 
 def test_losses_are_valued_where_they_happen() -> None:
-    # each arc's value lost per kg seized is its head's stage: precursor into ports and
-    # labs, Mexican wholesale into staging and crossings, US wholesale beyond
+    # each arc's value lost per kg seized is what was accumulated up to it (its tail):
+    # precursor out of sources and Mexican ports, fentanyl from the labs on, and finished
+    # fentanyl shipped from a source at the fentanyl value
     from borderflow.model.engine import _arc_value
     from borderflow.model.layout import layout
     from borderflow.network import load_network
 
     net = load_network().compile()
     params = {"precursor_value_usd_per_kg": np.array([500.0, 700.0]),
-              "mexico_value_usd_per_kg": np.array([20_000.0, 30_000.0]),
-              "us_value_usd_per_kg": np.array([90_000.0, 100_000.0])}
+              "value_at_risk_usd_per_kg": np.array([20_000.0, 90_000.0])}
     values = _arc_value(layout(net), params)
-    by_kind = {"port": "precursor", "lab_region": "precursor", "staging": "mexico",
-               "crossing": "mexico", "us_hub": "us", "market": "us"}
-    for a, head in enumerate(net.arc_head):
-        stage = by_kind[net.node_kind[head]]
-        np.testing.assert_array_equal(values[:, a], params[f"{stage}_value_usd_per_kg"])
-    # a precursor shipment is worth a small fraction of the same kg at the border
+    finished = 0
+    for a, tail in enumerate(net.arc_tail):
+        precursor = net.node_kind[tail] in ("precursor_source", "port")
+        if net.arc_attrs[a].get("finished_fentanyl", False):
+            precursor, finished = False, finished + 1
+        want = params["precursor_value_usd_per_kg" if precursor else "value_at_risk_usd_per_kg"]
+        np.testing.assert_array_equal(values[:, a], want)
+    assert finished == 1  # China -> JFK mail: finished fentanyl, not precursor
     into_port = [a for a, h in enumerate(net.arc_head) if net.node_kind[h] == "port"]
     assert into_port and values[:, into_port].max() < 1_000
 
@@ -746,7 +747,7 @@ def test_price_demand_and_diffusion_follow_import_cost() -> None:
 
     delivered = out["delivered_kg"][0].sum(axis=1)
     spent = (out["flow_kg"][0] * np.asarray(net.cost_usd_per_kg)).sum(axis=1)
-    kappa = (spent + q["us_value_usd_per_kg"] * out["seizures_kg"][0].sum(axis=1)) / delivered
+    kappa = (spent + q["value_at_risk_usd_per_kg"] * out["seizures_kg"][0].sum(axis=1)) / delivered
     ratio = kappa / kappa[0]
     assert 0.01 < ratio.min() and ratio.max() < 100
     assert ratio[25] > ratio[19] + 1e-3  # the inspection raises the import cost

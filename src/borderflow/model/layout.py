@@ -16,11 +16,12 @@ from borderflow.network import CompiledNetwork
 
 #: Kinds of node whose incoming arcs' seizures are Mexican seizures.
 MEXICO_KINDS = ("port", "lab_region", "staging")
-#: What a seizure on an arc loses, by the kind of the arc's head: precursor on its way to
-#: the labs (stage 0), fentanyl made in Mexico up to the border (1), fentanyl in the US
-#: (2); each stage has its replacement value (``model.parameters.VALUE_STAGES``).
-VALUE_STAGE_OF_HEAD = {"port": 0, "lab_region": 0, "staging": 1, "crossing": 1,
-                       "us_hub": 2, "market": 2}
+#: What a seizure on an arc loses: the replacement value accumulated up to the arc, i.e.
+#: at its tail. Precursor leaving a source or a Mexican port (stage 0), fentanyl from the
+#: labs on (1); finished fentanyl shipped from a source (``finished_fentanyl: true``) is
+#: at stage 1. Each stage has its replacement value (``model.parameters.VALUE_STAGES``).
+VALUE_STAGE_OF_TAIL = {"precursor_source": 0, "port": 0, "lab_region": 1, "staging": 1,
+                       "crossing": 1, "us_hub": 1}
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ class Layout:
     backward: tuple[Level, ...]  # by height above the markets, lowest first
     forward: tuple[Level, ...]  # by depth below the sources, shallowest first
     mexico_arc: np.ndarray  # per arc: bool
-    value_stage: np.ndarray  # per arc: 0 precursor, 1 Mexico to the border, 2 US
+    value_stage: np.ndarray  # per arc: 0 precursor, 1 fentanyl
     poe_arc: np.ndarray  # per arc: bool, land port of entry
     mail_arc: np.ndarray  # per arc: bool, international mail
     between_arc: np.ndarray  # per arc: bool
@@ -171,7 +172,10 @@ def layout(net: CompiledNetwork) -> Layout:
         backward=backward,
         forward=forward,
         mexico_arc=np.isin(head_kind, MEXICO_KINDS),
-        value_stage=np.array([VALUE_STAGE_OF_HEAD[k] for k in head_kind], dtype=np.int64),
+        value_stage=np.array([
+            1 if attrs.get("finished_fentanyl", False) else VALUE_STAGE_OF_TAIL[kind]
+            for kind, attrs in zip(kinds[net.arc_tail], net.arc_attrs, strict=True)
+        ], dtype=np.int64),
         poe_arc=crossing & (head_ct == "port_of_entry"),
         mail_arc=crossing & (head_ct == "international_mail"),
         between_arc=crossing & (head_ct == "between_ports"),

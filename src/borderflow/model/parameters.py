@@ -86,24 +86,12 @@ PARAMETERS: tuple[Parameter, ...] = (
         bounds=(0.0, 1e7),
     ),
     Parameter(
-        "mexico_value_usd_per_kg", "USD/kg (pure)", "loguniform", 5_000.0, 50_000.0,
+        "value_at_risk_usd_per_kg", "USD/kg (pure)", "loguniform", 10_000.0, 100_000.0,
         "5 adaptive routing",
-        "anchors mexico_replacement_cost_pure (~USD 10,000 a pure kg in Mexico), "
-        "diluted_kg_price_chain (~USD 3,000 a kg at ~7 % in Mexico, ~43,000 a pure kg, "
-        "2017) and sinaloa_wholesale_kg (USD 35,000-42,000 a kg, purity unstated)",
-        "Replacement value lost per pure kg seized from the labs to the border "
-        "(Mexican wholesale).",
-        bounds=(0.0, 1e7),
-    ),
-    Parameter(
-        "us_value_usd_per_kg", "USD/kg (pure)", "loguniform", 30_000.0, 150_000.0,
-        "5 adaptive routing",
-        "anchors mexico_replacement_cost_pure (up to ~USD 100,000 a pure kg inside the "
-        "US), diluted_kg_price_chain (~USD 9,000-18,000 a kg at ~7 %: ~130,000-260,000 a "
-        "pure kg at retail-adjacent levels) and us_wholesale_kg_2016 (~USD 80,000 a kg "
-        "of cut product)",
-        "Replacement value lost per pure kg seized inside the US (US wholesale).",
-        bounds=(0.0, 1e7),
+        "anchor mexico_replacement_cost_pure: about USD 10,000 per pure kg in Mexico, up "
+        "to about 100,000 inside the US (Scientific American op-ed; DEA figures)",
+        "What traffickers perceive they lose per pure kg of fentanyl seized (prices "
+        "perceived risk from the labs on; precursor has its own value).",
     ),
     Parameter(
         "risk_learning_months", "months", "uniform", 1.0, 12.0,
@@ -658,10 +646,9 @@ PARAMETERS = PARAMETERS + SYSTEM_PARAMETERS
 
 BY_NAME: dict[str, Parameter] = {p.name: p for p in PARAMETERS}
 
-#: The replacement values of the three stages a seizure can hit, in the order of
-#: ``model.layout.VALUE_STAGE_OF_HEAD``: precursor, Mexico to the border, US.
-VALUE_STAGES: tuple[str, ...] = ("precursor_value_usd_per_kg", "mexico_value_usd_per_kg",
-                                 "us_value_usd_per_kg")
+#: The replacement values of the stages a seizure can hit, in the order of
+#: ``model.layout.VALUE_STAGE_OF_TAIL``: precursor, fentanyl.
+VALUE_STAGES: tuple[str, ...] = ("precursor_value_usd_per_kg", "value_at_risk_usd_per_kg")
 NAMES: tuple[str, ...] = tuple(BY_NAME)
 
 

@@ -124,8 +124,7 @@ BP_HOURS_PER_STAFF = 160.0  # hours a month one processing staff member adds, M2
 PARAMETER_NAMES = (
     "logit_scale_usd_per_kg",
     "precursor_value_usd_per_kg",
-    "mexico_value_usd_per_kg",
-    "us_value_usd_per_kg",
+    "value_at_risk_usd_per_kg",
     "risk_learning_months",
     "detection_scale",
     "synthesis_yield",
@@ -632,14 +631,12 @@ def _simulate_member(
     """Run one member through every month; returns per-month lists of outputs."""
     # docs/model.md parameters.
     theta = p["logit_scale_usd_per_kg"]
-    # Losses valued where they happen: by the kind of the arc's head, precursor on its
-    # way to the labs, fentanyl from the labs to the border, fentanyl in the US.
-    stage_value = {"port": p["precursor_value_usd_per_kg"],
-                   "lab_region": p["precursor_value_usd_per_kg"],
-                   "staging": p["mexico_value_usd_per_kg"],
-                   "crossing": p["mexico_value_usd_per_kg"],
-                   "us_hub": p["us_value_usd_per_kg"], "market": p["us_value_usd_per_kg"]}
-    v = [stage_value[net.kind[net.head[a]]] for a in range(len(net.tail))]
+    # Losses valued where they happen, at the value accumulated up to the arc (its
+    # tail): precursor leaving a source or a port; fentanyl from the labs on (and
+    # finished fentanyl shipped from a source).
+    precursor, fentanyl = p["precursor_value_usd_per_kg"], p["value_at_risk_usd_per_kg"]
+    v = [precursor if net.kind[net.tail[a]] in (SOURCE, "port") and not net.finished[a]
+         else fentanyl for a in range(len(net.tail))]
     tau_r = p["risk_learning_months"]
     kappa_det = p["detection_scale"]
     y = p["synthesis_yield"]

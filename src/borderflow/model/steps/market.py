@@ -4,8 +4,9 @@ Pure functions over arrays; every array has the ensemble member as its leading a
 Quantities are pure fentanyl-equivalent kg per month (heroin converted at its potency
 relative to fentanyl), prices USD per pure gram. See docs/model-system.md, M6-M7.
 
-The market clears through a national wholesale stock (Sterman, *Business Dynamics*,
-ch. 20, commodity inventories): deliveries enter it, retail sales leave it. The
+The market clears through a national wholesale stock (the stock-and-price structure of
+commodity-market models, Sterman, *Business Dynamics*, 2000): deliveries enter it,
+retail sales leave it. The
 long-run wholesale price is set by traffickers' costs and risk compensation (Reuter &
 Kleiman 1986; Caulkins & Reuter 2010): bulk fentanyl sells at a price per *gross* gram
 that moves with import costs (the share of the price that is smuggling cost and

@@ -22,12 +22,12 @@ Mechanisms and the term each holds (docs/model-system.md, M6-M8):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 
 from borderflow.model import engine
-from borderflow.model.drivers import START, model_months
+from borderflow.model.drivers import START, Drivers, model_months
 from borderflow.network import CompiledNetwork
 
 MECHANISMS: dict[str, str] = {
@@ -46,7 +46,8 @@ def _summary(values: np.ndarray) -> dict[str, float]:
     return {"median": float(p50), "p05": float(p05), "p95": float(p95)}
 
 
-def explain(net: CompiledNetwork, drivers_for, params: Mapping[str, np.ndarray],
+def explain(net: CompiledNetwork, drivers_for: Callable[[np.ndarray], Drivers],
+            params: Mapping[str, np.ndarray],
             year: int, observed: Mapping[int, float] | None = None) -> dict:
     """Attribute the simulated change in T40.4 deaths from ``year − 1`` to ``year``.
 

@@ -112,8 +112,8 @@ DATA_WINDOW_END = 2025.0  # post-window potency paths start here
 # Retail naloxone prescriptions a year (naloxone_distribution), knots, flat outside.
 NALOXONE_RX = ((2012.5, 1_282.0), (2017.5, 270_710.0), (2018.5, 556_847.0),
                (2019.5, 904_179.0), (2022.5, 1_675_474.0))
-COVER_LOW, COVER_HIGH = 0.05, 20.0  # wholesale stock cover limits (M6)
-HEROIN_PRICE_CAP = 10.0  # heroin price ratio limit (M6)
+COVER_LOW, COVER_HIGH = 0.05, 20.0  # wholesale stock cover limits (M6; judgement)
+HEROIN_PRICE_CAP = 10.0  # heroin price ratio limit (M6; judgement, above the meth shock's x3)
 
 US_POPULATION_12PLUS = 260e6  # persons aged 12+, 2010 Census (308.7 M less ~49 M aged 0-11)
 TRADE_USD_PER_YEAR = 798.8e9  # US–Mexico goods trade 2023 (context_facts), M11

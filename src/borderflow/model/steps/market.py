@@ -25,8 +25,13 @@ import numpy as np
 
 from borderflow.model.steps.potency import PURITY_REFERENCE
 
-COVERAGE_LIMITS = (0.05, 20.0)  # stock cover relative to the usual, clipped (no 0 or inf price)
-HEROIN_PRICE_LIMIT = 10.0  # heroin price at most 10 × its reference under shortage
+#: Stock cover relative to the usual, clipped so that no price is 0 or infinite
+#: (judgement: a stock between 1/20 and 20 times its usual level; dimensionless).
+COVERAGE_LIMITS = (0.05, 20.0)
+#: Heroin price under shortage at most this multiple of its reference (judgement: the
+#: 1995 methamphetamine precursor shock tripled the price, anchor
+#: meth_precursor_shock_price_multiplier; 10 leaves room beyond it; dimensionless).
+HEROIN_PRICE_LIMIT = 10.0
 
 
 def import_cost(flow: np.ndarray, seized: np.ndarray, cost: np.ndarray, value: np.ndarray,

@@ -61,6 +61,7 @@ def plan_scenario(plan: InterdictionPlan, network: Network, start: str = "2025-0
             f"with a budget of USD {plan.budget_usd:,.0f} a year (spent: "
             f"{plan.cost_usd:,.0f}); {len(levers)} arc levers from {start}."
         ),
+        "schema": 2,
         "levers": levers,
         "plan": {
             "objective": plan.objective_name,

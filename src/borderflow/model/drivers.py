@@ -28,7 +28,21 @@ HISTORY_EVENTS: tuple[str, ...] = (
     "asylum_rule_2023",
     "otc_naloxone",
     "asylum_proclamation_2024",
+    "bicentennial",
+    "zambada_arrest",
 )
+
+#: The dated turns of US-Mexico cooperation (events of :data:`HISTORY_EVENTS`) and
+#: their sign: each moves the cooperation target by ``cooperation_event_shift``.
+COOPERATION_TURNS: dict[str, float] = {
+    "joint_declaration": 1.0,
+    "bicentennial": 1.0,
+    "zambada_arrest": -1.0,
+}
+
+#: Large-scale NII scan rate of passenger vehicles at southwest land ports the model's
+#: nominal port detection refers to: FY2024, 8 % (cbp_nii_scan_rates, GAO).
+SCAN_RATE_REFERENCE = 0.08
 
 #: Levers' cost drivers, one column of ``activity`` each (unit in docs/model-system.md).
 COST_ITEMS: tuple[str, ...] = (
@@ -73,30 +87,35 @@ class Drivers:
 
     Attributes:
         months: ``datetime64[M]`` axis, shape (T,).
-        effort: US-side inspection effort multiplier per arc (1 = status quo),
-            shape (T, arcs).
-        effort_mx: Mexican-side effort multiplier per arc, scaled by cooperation in
-            the model, shape (T, arcs).
-        control: fraction of each precursor source's supply stopped, in [0, 1],
-            shape (T, sources) with sources in topological order.
-        takedown: fraction of lab capacity destroyed per month by Mexican takedowns at
-            baseline cooperation, shape (T, labs) with lab regions in topological order.
-        strike: fraction of lab capacity destroyed by US strikes in strike months,
-            shape (T, labs).
+        scan_rate: large-scale NII scan rate of passenger vehicles at the port of entry
+            each arc enters (the history, or a ``poe_inspection`` lever's), share of
+            vehicles; :data:`SCAN_RATE_REFERENCE` on other arcs, shape (T, arcs).
+        agents: Border Patrol agents added at the between-ports crossing each arc
+            enters, relative to the agents already there (the sector's equal share of
+            the southwest border's), 0 elsewhere, shape (T, arcs).
+        inspectors: inspectors added at the Mexican port each arc enters, persons,
+            0 elsewhere, shape (T, arcs).
+        coverage: share of each precursor source's exports covered by new controls, in
+            [0, 1], shape (T, sources) with sources in topological order.
+        raids: Mexican lab raids a month in each lab region, the status quo's
+            (``BASELINE_RAIDS_PER_MONTH`` of :mod:`borderflow.policy.drivers`) plus the
+            levers', shape (T, labs) with lab regions in topological order.
+        strikes: US strikes on each lab region in the month, shape (T, labs).
         scheduled: 1 where China's class-wide scheduling applies to a
             finished-fentanyl arc (from 2019-05), else 0, shape (T, arcs).
         detection: nominal detection probability of each arc (the network's, unless an
             ``arc_detection`` lever sets it), shape (T, arcs).
         closed: 1 where an ``arc_closure`` lever closes the arc, else 0, (T, arcs).
-        mx_migration: fraction of encounters Mexican enforcement prevents at baseline
-            cooperation, (T,).
+        mx_personnel: Mexican migration-enforcement personnel added, persons, (T,).
         processing_staff: civilian processing staff added, persons, (T,).
         asylum_regime: multiplier on encounters (1 = status quo), (T,).
-        gun_inspection: fraction of southbound guns stopped, (T,).
-        engagement: diplomatic engagement intensity in [0, 1], (T,).
+        gun_officers: officers added on southbound inspection, persons, (T,).
+        engagement_usd: security assistance and engagement, USD per year, (T,).
+        tariff: tariff rate threatened or applied on imports from Mexico, (T,).
+        tariff_applied: the tariff rate levied (0 when only threatened), (T,).
         treatment_slots: MOUD slots added, persons, (T,).
         naloxone_kits: naloxone kits added per year, (T,).
-        prevention: fraction by which initiation is reduced, (T,).
+        prevention_usd: prevention spending, USD per year, (T,).
         history: share of each month's days inside each event of
             :data:`HISTORY_EVENTS`, shape (T, events).
         activity: each lever's cost driver (:data:`COST_ITEMS`), shape (T, items).
@@ -104,22 +123,25 @@ class Drivers:
     """
 
     months: np.ndarray
-    effort: np.ndarray
-    effort_mx: np.ndarray
-    control: np.ndarray
-    takedown: np.ndarray
-    strike: np.ndarray
+    scan_rate: np.ndarray
+    agents: np.ndarray
+    inspectors: np.ndarray
+    coverage: np.ndarray
+    raids: np.ndarray
+    strikes: np.ndarray
     scheduled: np.ndarray
     detection: np.ndarray
     closed: np.ndarray
-    mx_migration: np.ndarray
+    mx_personnel: np.ndarray
     processing_staff: np.ndarray
     asylum_regime: np.ndarray
-    gun_inspection: np.ndarray
-    engagement: np.ndarray
+    gun_officers: np.ndarray
+    engagement_usd: np.ndarray
+    tariff: np.ndarray
+    tariff_applied: np.ndarray
     treatment_slots: np.ndarray
     naloxone_kits: np.ndarray
-    prevention: np.ndarray
+    prevention_usd: np.ndarray
     history: np.ndarray
     activity: np.ndarray
 

@@ -25,7 +25,13 @@ from typing import Generic, TypeVar
 import numpy as np
 
 from borderflow.model import migration, population
-from borderflow.model.drivers import COST_ITEMS, HISTORY_EVENTS, Drivers, decimal_year
+from borderflow.model.drivers import (
+    COOPERATION_TURNS,
+    COST_ITEMS,
+    HISTORY_EVENTS,
+    Drivers,
+    decimal_year,
+)
 from borderflow.model.layout import Layout, layout
 from borderflow.model.migration import ORIGINS
 from borderflow.model.parameters import VALUE_STAGES
@@ -35,6 +41,7 @@ from borderflow.model.steps import (
     cooperation,
     costs,
     detection,
+    effects,
     guns,
     labs,
     market,
@@ -99,6 +106,8 @@ SERIES_OUTPUTS = ("guns_south", "gun_stock_mexico", "gun_homicides_mexico", "tra
                   "policy_cost_usd", "lethal_dose_share", "naloxone_reversal_share")
 _COVID = HISTORY_EVENTS.index("covid")
 _OTC = HISTORY_EVENTS.index("otc_naloxone")
+_TURNS = np.array([COOPERATION_TURNS.get(e, 0.0) for e in HISTORY_EVENTS])
+_SCANS = COST_ITEMS.index("poe_inspection")
 #: Terms the explain analysis can hold (``run(hold=...)``), see
 #: :mod:`borderflow.calibration.explain`.
 HOLDABLE = ("potency", "naloxone", "depletion", "disruption", "market", "covid")
@@ -263,15 +272,29 @@ def run(
     rates = population.rates(p)
     from_rx = population.prescription_inflow(year, p["prescription_transition_per_year"],
                                              p["prescription_transition_decline_per_year"])
-    guns_left = guns.share_left(drivers.gun_inspection)
+    # levers: a government's quantities mapped to their effects (members' effectiveness)
+    guns_left = guns.share_left(drivers.gun_officers, p["gun_officers_scale"])
     rebuild = labs.rebuild_factor(guns_left, p["resilience_gun_elasticity"],
                                   p["lab_rebuild_months"])
-    blocked, open_w, sub_w = substitution.source_weights(lay.source_share, drivers.control)
-    coop_target = cooperation.target(c0, p["engagement_gain"], drivers.engagement)
-    struck = cooperation.struck_share(lay.lab_share, drivers.strike)
+    blocked, open_w, sub_w = substitution.source_weights(
+        lay.source_share, effects.stopped_share(drivers.coverage, p["control_effectiveness"]))
+    raided = effects.lab_share_reached(drivers.raids, p["raid_active_share"],
+                                       p["active_labs"], lay.lab_share)
+    struck = effects.lab_share_reached(drivers.strikes, p["strike_labs_reached"],
+                                       p["active_labs"], lay.lab_share)
+    mx_migration = effects.saturating(drivers.mx_personnel, p["mx_migration_personnel_scale"])
+    prevented = effects.saturating(drivers.prevention_usd, p["prevention_usd_scale"],
+                                   p["prevention_max_share"])
+    coop_target = cooperation.target(
+        c0, p["engagement_gain"],
+        effects.saturating(drivers.engagement_usd, p["engagement_usd_scale"]),
+        drivers.history @ _TURNS, p["cooperation_event_shift"], drivers.tariff,
+        p["trade_pressure_response"])
+    strikes = drivers.strikes.sum(axis=1)
     # steps whose drivers change only now and then
     arc_costs, log_escape, escape = (_Memo(routing.arc_costs), _Memo(detection.log_escape),
                                      _Memo(detection.escape_before_workload))
+    us_effort, port_effort = _Memo(effects.us_effort), _Memo(effects.port_effort)
 
     def costs_in(t: int) -> tuple[np.ndarray, np.ndarray]:
         return arc_costs(cost_usd_per_kg=net.cost_usd_per_kg, closed=drivers.closed[t],
@@ -291,7 +314,7 @@ def run(
         hist, chi = drivers.history[t], state.cooperation / c0  # M1: Mexican efficacy
         # M2 migration and Border Patrol workload
         by_origin, waiting = migration.encounters(p, year[t], hist, drivers.asylum_regime[t],
-                                                  drivers.mx_migration[t], chi, state.waiting)
+                                                  mx_migration[:, t], chi, state.waiting)
         total = by_origin.sum(axis=1)
         at_ports = migration.ports_share(p, hist) * total
         workload = migration.workload(total - at_ports, p, drivers.processing_staff[t])
@@ -299,13 +322,21 @@ def run(
         log_through, through = escape(
             log_escape=log_escape(detection_scale=p["detection_scale"],
                                   nominal_detection=drivers.detection[t]),
-            effort_us=drivers.effort[t], effort_mx=drivers.effort_mx[t], cooperation_ratio=chi,
-            mexican_arc=lay.mexico_arc)
+            effort_us=us_effort(scan_rate=drivers.scan_rate[t], agents=drivers.agents[t],
+                                scan_effectiveness=p["scan_effectiveness"],
+                                bp_agent_elasticity=p["bp_agent_elasticity"]),
+            effort_mx=port_effort(inspectors=drivers.inspectors[t],
+                                  mx_port_inspectors=p["mx_port_inspectors"]),
+            cooperation_ratio=chi, mexican_arc=lay.mexico_arc)
         passing = detection.passing(log_through, through, lay.between_cols, lay.poe_cols,
                                     *migration.effort_factors(workload, p), drivers.closed[t])
-        # M5 destruction: Mexican takedowns scale with cooperation, strikes do not
-        k = labs.destroyed_share(drivers.takedown[t], drivers.strike[t], chi)
-        avail = state.lab_capacity_kg * (1.0 - k)
+        # M5 destruction: Mexican raids scale with cooperation, strikes do not; part of
+        # what strikes hit relocates
+        k = labs.destroyed_share(raided[:, t], struck[:, t], chi)
+        k_mexico = labs.mexican_share(raided[:, t], chi)
+        avail = labs.relocate(state.lab_capacity_kg * (1.0 - k),
+                              state.lab_capacity_kg * (k - k_mexico), struck[:, t],
+                              p["strike_relocation_share"])
         # M6 prices and demand from the wholesale stock; routes, targets, supply, flows
         ratio = (1.0 if state.reference_import_cost_usd_per_kg is None else market.cost_ratio(
             state.import_cost_usd_per_kg, state.reference_import_cost_usd_per_kg))
@@ -315,8 +346,8 @@ def run(
         V, P, R = routing.logit_pass(lay, fixed, state.risk, routing.log_lab_size(avail),
                                      value_per_theta, keep)
         k_star, ordered = routing.targets(lay, V, R, q.pull_kg, p["lab_headroom"])
-        supply = substitution.supply_kg(ordered, state.substitution, blocked[t], open_w[t],
-                                        sub_w[t])
+        supply = substitution.supply_kg(ordered, state.substitution, blocked[:, t],
+                                        open_w[:, t], sub_w[:, t])
         flow, sent, stock, lost = routing.forward_pass(
             lay, supply, P, passing, state.precursor_stock_kg * (1.0 - k), avail, yld,
             p["precursor_holding_months"])
@@ -325,7 +356,7 @@ def run(
         kappa = market.import_cost(
             flow, seized, cost, arc_value, delivered.sum(axis=1),
             p["substitution_cost_usd_per_kg"] * substitution.substituted_kg(
-                ordered, state.substitution, blocked[t]))
+                ordered, state.substitution, blocked[:, t]))
         # M6 sales from the stock; heroin for the need fentanyl leaves unmet
         sold, wholesale_stock = market.sell(state.wholesale_stock_kg, delivered.sum(axis=1),
                                             q.demand_kg)
@@ -349,11 +380,10 @@ def run(
         pop, deaths_f, deaths_h = population.step(
             state.population, rates, fentanyl_hazard_per_year=phi_f,
             heroin_hazard_per_year=phi_h, treatment_capacity=moud[:, t],
-            prevention=drivers.prevention[t], unmet_share=unmet,
+            prevention=prevented[:, t], unmet_share=unmet,
             prescription_inflow_per_year=from_rx[:, t],
             mix_scale=held("depletion", t, mix) / mix)
         lab_seized = state.precursor_stock_kg * k
-        k_mexico = labs.mexican_share(drivers.takedown[t], chi)
         by_mexico = state.precursor_stock_kg * k_mexico
         ports_lb, between_lb = seizures.cbp_lb(seized, lay.poe_arc, lay.mail_arc,
                                                lay.between_arc, gross[:, t], p["mail_purity"])
@@ -363,7 +393,7 @@ def run(
                 lab_seizures_kg=lab_seized, lost_kg=lost, market_pull_kg=q.pull_kg,
                 mexico_seizures_kg=seizures.mexico_kg(seized, by_mexico, lay.mexico_arc),
                 strike_destroyed_kg=(state.precursor_stock_kg * (1.0 - k_mexico)
-                                     * drivers.strike[t]).sum(axis=1),
+                                     * struck[:, t]).sum(axis=1),
                 seizures_lb_ports_of_entry=ports_lb, seizures_lb_between_ports=between_lb,
                 crossing_flow_kg=seizures.crossing_flow_kg(flow, lay.crossing_in),
                 overdose_deaths=deaths_f, heroin_deaths=deaths_h,
@@ -384,14 +414,15 @@ def run(
             precursor_stock_kg=stock, waiting=waiting, population=pop,
             lab_capacity_kg=labs.rebuild(avail, k_star, rebuild[:, t]),
             substitution=substitution.substitution_level(
-                state.substitution, blocked[t], p["substitution_share"], p["substitution_months"]),
+                state.substitution, blocked[:, t], p["substitution_share"],
+                p["substitution_months"]),
             fentanyl_share=market.diffuse(state.fentanyl_share,
                                           market.cost_ratio(kappa, kappa_ref),
                                           p["diffusion_rate_per_year"],
                                           p["diffusion_cost_elasticity"]),
             cooperation=cooperation.step(state.cooperation, coop_target[:, t],
                                          p["cooperation_recovery_months"],
-                                         p["strike_cooperation_drop"], struck[t]),
+                                         p["strike_cooperation_drop"], strikes[t]),
             wholesale_stock_kg=wholesale_stock,
             recent_sales_kg=overdose.recent_sales(state.recent_sales_kg, sold,
                                                   p["disruption_months"]),
@@ -402,9 +433,13 @@ def run(
     recorded.update(
         guns_south=guns_south,
         gun_stock_mexico=gun_stock,
-        gun_homicides_mexico=guns.homicides(gun_stock, p["gun_homicide_attributable_share"]),
-        trade_cost_usd=costs.trade_cost_usd(recorded["cooperation"] / c0[:, None],
-                                            p["trade_loss_share"]),
+        gun_homicides_mexico=guns.homicides(
+            gun_stock, p["gun_homicide_attributable_share"],
+            guns.strike_violence(strikes, p["strike_homicide_increase"])),
+        trade_cost_usd=costs.trade_cost_usd(
+            recorded["cooperation"] / c0[:, None], p["trade_loss_share"],
+            p["welfare_per_trade_lost"], drivers.tariff_applied, p["import_demand_elasticity"],
+            drivers.activity[:, _SCANS], p["border_wait_cost_usd_per_year"]),
         policy_cost_usd=costs.policy_cost_usd(
             {i: p[f"cost_{i}"] for i in COST_ITEMS}, drivers.activity,
             {"treatment_expansion": costs.treatment_slots_used(

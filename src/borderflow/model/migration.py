@@ -11,8 +11,12 @@ from borderflow.model.drivers import HISTORY_EVENTS
 
 ORIGINS: tuple[str, ...] = ("mexico", "nca", "other")
 #: Events with an encounter multiplier ``enc_<event>`` (COVID-19 and over-the-counter
-#: naloxone act on deaths only).
-ENCOUNTER_EVENTS = tuple(e for e in HISTORY_EVENTS if e not in ("covid", "otc_naloxone"))
+#: naloxone act on deaths only, the Bicentennial Framework and the 2024 arrests on
+#: cooperation only).
+ENCOUNTER_EVENTS = tuple(e for e in HISTORY_EVENTS if e not in (
+    "covid", "otc_naloxone", "bicentennial", "zambada_arrest"))
+#: Events that are Mexico's own enforcement: their effect scales with cooperation.
+MEXICAN_EVENTS = ("southern_border_program", "joint_declaration")
 _EVENT_COLUMNS = [HISTORY_EVENTS.index(e) for e in ENCOUNTER_EVENTS]
 _CBP_ONE = HISTORY_EVENTS.index("parole_cbp_one")
 _TITLE42 = HISTORY_EVENTS.index("title42")
@@ -23,14 +27,15 @@ PUSH_TREND_END = 2024.0
 
 
 def encounters(p: dict, year: float, history: np.ndarray, asylum_regime: float,
-               mx_migration: float, chi: np.ndarray, waiting: np.ndarray
+               mx_migration: np.ndarray, chi: np.ndarray, waiting: np.ndarray
                ) -> tuple[np.ndarray, np.ndarray]:
     """Encounters per month by origin group, and the deferred pool a month later.
 
     Would-be migrants arrive from the push index plus those released from the pool of
     the deferred (a share ``1 / deferral_months`` of it each month). The regime factor
-    (policy events, asylum regime, Mexican enforcement) turns them into encounters;
-    where it is below 1 it stops the rest, of whom ``deferral_share`` wait and try
+    (policy events, asylum regime, Mexican enforcement; Mexico's own programmes scale
+    with cooperation ``χ``) turns them into encounters; where it is below 1 it stops
+    the rest, of whom ``deferral_share`` wait and try
     again later (a queue in Mexican border cities or at home) and the others give up.
     So a deterrent regime shifts encounters in time as well as cutting them.
 
@@ -43,13 +48,14 @@ def encounters(p: dict, year: float, history: np.ndarray, asylum_regime: float,
         year: decimal year of the month.
         history: share of the month inside each of ``HISTORY_EVENTS``, (events,).
         asylum_regime: multiplier from the asylum-regime lever.
-        mx_migration: share prevented by Mexican enforcement at baseline cooperation.
+        mx_migration: share prevented by added Mexican enforcement at baseline
+            cooperation, (M,).
         chi: cooperation relative to its baseline, (M,).
         waiting: the pool of deferred would-be migrants (persons), (M, 3).
 
     """
     log_policy = sum(
-        history[col] * np.log(p[f"enc_{event}"])
+        history[col] * np.log(p[f"enc_{event}"]) * (chi if event in MEXICAN_EVENTS else 1.0)
         for event, col in zip(ENCOUNTER_EVENTS, _EVENT_COLUMNS, strict=True)
         if history[col] > 0
     )

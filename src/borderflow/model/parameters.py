@@ -581,58 +581,155 @@ SYSTEM_PARAMETERS: tuple[Parameter, ...] = (
        J + "frameworks are rebuilt over years (Merida declared dead July 2021, "
        "Bicentennial Framework October 2021, action plan 2022)",
        "Time constant with which cooperation returns to its target.", (0.1, 1e4)),
-    Parameter("strike_cooperation_drop", "index per strike", "uniform", 0.2, 0.6, M11,
-       J + "a unilateral strike collapses cooperation (anchor "
-       "military_action_trade_disruption: gap)", "Drop in cooperation per full strike."),
+    Parameter("strike_cooperation_drop", "index per strike", "uniform", 0.05, 0.3, M11,
+       J + "a unilateral strike on Mexican soil is a sovereignty crisis; one strike costs "
+       "a tenth to a half of the baseline index (anchor military_action_trade_disruption: "
+       "gap)", "Drop in cooperation per US strike.", (0.0, 1.0)),
     Parameter("engagement_gain", "fraction", "uniform", 0.2, 0.8, M11,
        J + "sustained diplomacy closes part of the gap to full cooperation",
        "Share of the gap to full cooperation closed at full engagement.", (0.0, 1.0)),
+    Parameter("cooperation_event_shift", "index", "uniform", 0.02, 0.10, M11,
+       J + "the dated turns of the record move the cooperation target by a few index "
+       "points each, up with the June 2019 Joint Declaration and the October 2021 "
+       "Bicentennial Framework, down with the July 2024 arrests in El Paso (Mexico said "
+       "it had not been told); policy_calendar, anchor merida_to_bicentennial",
+       "Shift of the cooperation target at each dated turn of the relationship.",
+       (0.0, 0.5)),
     Parameter("trade_loss_share", "fraction of trade", "uniform", 0.02, 0.3, M11,
        "anchors border_inspection_disruption_2022 (~$1 B of US GDP a day during a nine-day "
        "inspection order), border_slowdown_cost_model and "
        "ofo_reassignment_trade_cost_2019; judgement on the scaling",
        "Share of bilateral trade lost per unit of cooperation lost (relative to baseline)."),
+    Parameter("welfare_per_trade_lost", "USD per USD of trade lost", "uniform", 0.1, 1.35,
+       M11, "upper: anchor border_slowdown_cost_model (a third of trade cut for three "
+       "months, ~$51 B of the ~$1.7 B a day of anchor border_trade_per_day, costs $69 B "
+       "of US GDP: 1.35 per USD); lower: judgement, a Harberger welfare triangle is a "
+       "small share of the trade lost",
+       "US GDP or welfare lost per USD of trade lost when cooperation breaks down.",
+       (0.0, 10.0)),
+    Parameter("trade_pressure_response", "index per unit tariff", "uniform", -0.5, 1.5, M11,
+       J + "June 2019: a 5 % tariff threatened on all Mexican imports (rising to 25 %) "
+       "ended ten days later in the Joint Declaration and the National Guard deployment "
+       "(policy_calendar), a large move in cooperation for a small rate; a quarter of "
+       "the prior is negative: pressure can harden the other side",
+       "Move of the cooperation target per unit of tariff rate threatened or applied.",
+       (-10.0, 10.0)),
+    Parameter("import_demand_elasticity", "-", "uniform", 1.5, 4.0, M11,
+       "Fajgelbaum, Goldberg, Kennedy & Khandelwal (QJE 2020) estimate ~2.5 for the "
+       "2018 US tariffs; judgement on the range",
+       "Elasticity of US imports from Mexico to a tariff: lost share 1 − (1 + τ)^−ε "
+       "(welfare cost: the Harberger triangle τ ΔI / 2)."),
+    Parameter("border_wait_cost_usd_per_year", "USD/yr per unit of scan rate added",
+       "loguniform", 3.6e9, 3.6e10, M11,
+       "anchor tx_2022_inspections_us_gdp_loss_per_day ($996 M of US GDP a day while every "
+       "commercial vehicle was inspected, April 2022: ~$360 B a year at a scan rate of "
+       "1); judgement that drive-through scanning costs 1-10 % of that delay",
+       "US GDP lost to border waits per unit of NII scan rate added at every port."),
+    # lever effectiveness: what a government quantity does physically
+    Parameter("control_effectiveness", "fraction", "uniform", 0.3, 0.9, COST,
+       J + "share of the precursor exports covered by new controls that stops: the DEA's "
+       "1995 ephedrine control cut supply sharply (anchor meth_precursor_shock_price_"
+       "recovery_time; Dobkin & Nicosia 2009), China's May 2019 class control ended most "
+       "finished-fentanyl shipments, but indictments of firms abroad reach less",
+       "Share of the covered exports that controls stop.", (0.0, 1.0)),
+    Parameter("mx_port_inspectors", "persons per port", "loguniform", 100.0, 1000.0, COST,
+       J + "customs and naval staff at a major Mexican container port (the Navy took over "
+       "ports and customs in 2020)", "Inspectors already at a Mexican port.",
+       (1.0, 1e6)),
+    Parameter("scan_effectiveness", "effort per unit of scan rate", "loguniform", 5.0, 50.0,
+       COST, "anchor nii_seizure_share (about 90 % of NII-linked seizures came from the 2 % "
+       "of passenger vehicles and 15 % of trucks scanned, FY2020); judgement on the size: "
+       "at a 2 % scan rate NII adds 10-100 % to a port's other inspection",
+       "Inspection effort a port gains per unit of passenger-vehicle scan rate.",
+       (0.0, 1e4)),
+    Parameter("bp_agent_elasticity", "-", "uniform", 0.3, 1.0, COST,
+       J + "diminishing returns of agents between ports (1: effort in proportion)",
+       "Elasticity of between-ports effort to agents.", (0.0, 2.0)),
+    Parameter("raid_active_share", "fraction", "uniform", 0.05, 0.15, COST,
+       "anchor number_of_labs: SEDENA's 1,658 raids (December 2018 - August 2023) of "
+       "which 89 % hit inactive labs; 24 of ~500 labs active in 2022 (5 %)",
+       "Share of raids that find an active lab.", (0.0, 1.0)),
+    Parameter("active_labs", "labs", "loguniform", 50.0, 1000.0, COST,
+       J + "active fentanyl labs in Mexico: a few tonnes a year at ~2 kg a batch (anchor "
+       "lab_batch_output), small and easy to conceal (anchor lab_replacement_time); "
+       "SEDENA counted ~500 labs in 2022 (anchor number_of_labs)",
+       "Active fentanyl labs sharing Mexico's capacity.", (1.0, 1e6)),
+    Parameter("strike_labs_reached", "active labs per strike", "loguniform", 0.5, 5.0, COST,
+       J + "a strike hits one site or a few; most sites raided are inactive (anchor "
+       "number_of_labs, 89 %) and labs are small and easy to conceal (anchor "
+       "lab_replacement_time)", "Active labs a strike destroys.", (0.0, 1e4)),
+    Parameter("strike_relocation_share", "fraction", "uniform", 0.3, 0.9, COST,
+       "anchor lab_replacement_time (labs are set up inexpensively and quickly, torn down "
+       "and moved); judgement on the share",
+       "Share of the capacity in a struck region that relocates to other regions at once.",
+       (0.0, 1.0)),
+    Parameter("strike_homicide_increase", "fraction per strike a year", "uniform", 0.0, 0.03,
+       COST, J + "crackdowns and leadership removals raise homicides (Dell, AER 2015; "
+       "Calderón, Robles, Díaz-Cayeros & Magaloni, JCR 2015); up to 3 % more firearm "
+       "homicides for each strike a year",
+       "Rise of Mexico's firearm homicides per strike a year (12-month memory).",
+       (0.0, 1.0)),
+    Parameter("mx_migration_personnel_scale", "persons", "loguniform", 4e4, 2e5, COST,
+       J + "after the June 2019 Joint Declaration Mexico deployed about 21,000 National "
+       "Guard to its borders; with enc_joint_declaration's 0-40 % fewer encounters, "
+       "21,000 = 1 − e^(−21,000/n₀) gives n₀ of 40,000-200,000",
+       "Personnel whose deployment prevents 63 % of encounters at baseline cooperation."),
+    Parameter("gun_officers_scale", "persons", "loguniform", 5e3, 5e4, COST,
+       J + "outbound inspection stops a few thousand of ~200,000 guns a year with part-time "
+       "officers; 1,000 dedicated officers would stop 2-18 %",
+       "Officers whose southbound inspection stops 63 % of the guns (of at most 95 %)."),
+    Parameter("engagement_usd_scale", "USD/yr", "loguniform", 2e8, 2e9, COST,
+       "anchor us_security_aid_mexico_since_2008 (>$3 B since 2008, ~$200 M a year bought "
+       "working but partial cooperation); judgement on the scale",
+       "Annual security assistance that reaches 63 % of full engagement."),
+    Parameter("prevention_usd_scale", "USD/yr", "loguniform", 1e9, 1e10, COST,
+       J + "national school and community programmes cost billions a year to reach most "
+       "young people", "Annual prevention spending that reaches 63 % of its top effect."),
+    Parameter("prevention_max_share", "fraction", "uniform", 0.05, 0.3, COST,
+       J + "evidence-based programmes cut initiation by a few to tens of percent",
+       "Largest share of initiation prevention can avert.", (0.0, 1.0)),
     # costs (USD per year per unit of the lever's cost driver)
-    Parameter("cost_precursor_control", "USD/yr per share of supply stopped", "loguniform", 1e8,
-       2e9, COST, J + "indictments, sanctions, diplomacy with China",
-       "Annual cost of stopping all precursor supply (scaled by the share stopped)."),
-    Parameter("cost_mexican_port_interdiction", "USD/yr per added effort", "loguniform", 5e7,
-       5e8, COST, "anchor us_security_aid_mexico_since_2008 (>$3 B since 2008, ~$200 M a "
-       "year); judgement", "Annual cost of one more unit of Mexican port effort."),
-    Parameter("cost_lab_takedowns", "USD/yr per monthly share destroyed", "loguniform", 1e9, 2e10,
-       COST, J + "sustained operations (5 %/month costs 1/20 of this)",
-       "Annual cost of destroying all lab capacity each month."),
-    Parameter("cost_poe_inspection", "USD/yr per added effort", "loguniform", 3e8, 3e9, COST,
-       "anchors nii_scan_rate_* and nii_targets (scanning build-out); judgement",
-       "Annual cost of doubling inspection at every port of entry."),
-    Parameter("cost_between_ports_enforcement", "USD/yr per added effort", "loguniform", 1e9,
-       5e9, COST, J + "Border Patrol payroll scale (~19,500 agents)",
-       "Annual cost of doubling enforcement between ports."),
+    Parameter("cost_precursor_control", "USD/yr per unit of coverage of all supply",
+       "loguniform", 1e8, 2e9, COST, J + "indictments, sanctions, diplomacy with China",
+       "Annual cost of controls covering all precursor supply (scaled by coverage)."),
+    Parameter("cost_mexican_port_interdiction", "USD per inspector-year", "loguniform", 2e4,
+       1e5, COST, "anchor us_security_aid_mexico_since_2008 (US support of Mexican "
+       "inspection); judgement on pay, equipment and training",
+       "Annual cost of one more Mexican port inspector."),
+    Parameter("cost_lab_takedowns", "USD per raid", "loguniform", 2e4, 5e5, COST,
+       J + "a military operation of dozens of soldiers for a day or more",
+       "Cost of one lab raid."),
+    Parameter("cost_poe_inspection", "USD/yr per unit of scan rate at every port",
+       "loguniform", 1e9, 1e10, COST, "anchors nii_targets and nii_scan_rate_* (the NII "
+       "build-out toward 40 % of passenger vehicles); judgement",
+       "Annual cost of scanning every passenger vehicle at every port (scaled)."),
+    Parameter("cost_between_ports_enforcement", "USD per agent-year", "uniform", 1.5e5, 2.5e5,
+       COST, J + "Border Patrol pay, benefits and support",
+       "Annual cost of one more Border Patrol agent."),
     Parameter("cost_military_strikes", "USD per strike", "loguniform", 5e7, 1e9, COST,
-       J + "air and special operations", "Cost of one strike month."),
-    Parameter("cost_mexican_migration_enforcement", "USD/yr per share prevented", "loguniform",
-       2e8, 2e9, COST, J + "National Guard deployments, US support",
-       "Annual cost of preventing all encounters (scaled by the share)."),
+       J + "air and special operations", "Cost of one strike."),
+    Parameter("cost_mexican_migration_enforcement", "USD per person-year", "uniform", 1e4,
+       4e4, COST, J + "National Guard pay and logistics, US support",
+       "Annual cost of one more person deployed."),
     Parameter("cost_processing_capacity", "USD per staff-year", "uniform", 80e3, 130e3, COST,
        "anchor processing_coordinators (1,200 civilian positions planned); judgement on "
        "pay and overhead", "Annual cost of one civilian processing staff member."),
     Parameter("cost_asylum_regime", "USD/yr per unit |ln multiplier|", "loguniform", 1e8, 2e9,
        COST, J + "adjudication and detention capacity a regime switch needs",
        "Annual cost of an asylum-regime switch."),
-    Parameter("cost_southbound_inspection", "USD/yr per share stopped", "loguniform", 2e8, 3e9,
-       COST, J + "outbound inspection at every port", "Annual cost of stopping all guns."),
-    Parameter("cost_diplomatic_engagement", "USD/yr at full intensity", "loguniform", 2e7, 3e8,
-       COST, J + "high-level dialogues, programmes (Bicentennial Framework)",
-       "Annual cost of full diplomatic engagement."),
+    Parameter("cost_southbound_inspection", "USD per officer-year", "uniform", 1.5e5, 2.5e5,
+       COST, J + "CBP officer pay, benefits and support",
+       "Annual cost of one officer on outbound inspection."),
+    Parameter("cost_diplomatic_engagement", "USD per USD", "uniform", 1.0, 1.2, COST,
+       J + "the stated assistance plus administration", "Realised over stated cost."),
     Parameter("cost_treatment_expansion", "USD per slot-year", "uniform", 5e3, 15e3, COST,
        J + "methadone ~$6,500 and buprenorphine ~$5,000-15,000 a patient-year (NIDA)",
        "Annual cost of one MOUD treatment slot."),
     Parameter("cost_naloxone", "USD per kit", "uniform", 20.0, 80.0, COST,
        J + "generic injectable ~$20-40, nasal spray ~$45 over the counter",
        "Cost of one naloxone kit distributed."),
-    Parameter("cost_prevention", "USD/yr per share of initiation prevented", "loguniform", 5e8,
-       5e9, COST, J + "school and community programmes at national scale",
-       "Annual cost of preventing all initiation (scaled by the share)."),
+    Parameter("cost_prevention", "USD per USD", "uniform", 1.0, 1.2, COST,
+       J + "the stated spending plus administration", "Realised over stated cost."),
     Parameter("cost_arc_detection", "USD per USD of stated cost", "uniform", 1.0, 1.5, COST,
        J + "public programmes overrun their stated cost; the stated cost comes from the "
        "network's upgrade_cost_usd", "Realised over stated cost of an arc upgrade."),

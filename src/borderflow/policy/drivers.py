@@ -1,19 +1,22 @@
 """Turn a scenario's levers and the dated history into the model's drivers.
 
-The history that every scenario shares comes from the cited ``policy_calendar``:
+The history that every scenario shares comes from the cited data:
 
 - China's class-wide control of fentanyl-related substances took effect on
   2019-05-01, which the model applies to arcs marked ``finished_fentanyl: true``
   (``scheduled``);
 - the dated events of :data:`~borderflow.model.drivers.HISTORY_EVENTS`, each the
-  fraction of a month's days inside its ``[start, end)`` window (``history``).
+  fraction of a month's days inside its ``[start, end)`` window (``history``);
+- the passenger-vehicle NII scan rate at the land ports of entry (``scan_rate``),
+  from ``cbp_nii_scan_rates``: 2 % in FY2020 and FY2021, 8 % in FY2024, linear in
+  between, held before and after.
 
-Levers of the same kind combine by their unit: fractions as ``1 − Π(1 − x)``
-(precursor control, lab takedowns, strikes, Mexican migration enforcement, southbound
-inspection, prevention), effort multipliers and the asylum regime multiply, added
-amounts add (processing staff, treatment slots, naloxone kits), and engagement and an
-arc's set detection take the largest. ``activity`` holds each lever's cost driver in the unit of
-``docs/model-system.md``.
+Levers are read in the unit a government sets (persons, raids, strikes, scan rates,
+USD, kits, slots, a tariff rate, controls' coverage); the model maps each to its
+physical effect through the members' effectiveness parameters. Levers of the same kind
+combine by their unit: coverage as ``1 − Π(1 − x)``, counts and amounts add, scan
+rates and tariffs take the highest, the asylum regime multiplies. ``activity`` holds
+each lever's cost driver in the unit of its ``cost_*`` parameter.
 """
 
 from __future__ import annotations
@@ -26,7 +29,14 @@ import numpy as np
 
 from borderflow import data
 from borderflow.errors import DataError, NetworkError, ScenarioError
-from borderflow.model.drivers import COST_ITEMS, HISTORY_EVENTS, Drivers, model_months
+from borderflow.model.drivers import (
+    COST_ITEMS,
+    HISTORY_EVENTS,
+    SCAN_RATE_REFERENCE,
+    Drivers,
+    decimal_year,
+    model_months,
+)
 from borderflow.network import CompiledNetwork
 from borderflow.policy.levers import (
     ArcClosure,
@@ -44,6 +54,7 @@ from borderflow.policy.levers import (
     Prevention,
     ProcessingCapacity,
     SouthboundInspection,
+    TradePressure,
     TreatmentExpansion,
 )
 from borderflow.policy.scenario import Scenario
@@ -67,13 +78,21 @@ CALENDAR_ROWS: dict[str, tuple[str, str, str | None]] = {
     "asylum_rule_2023": ("2023-05-11", "Circumvention of Lawful Pathways", None),
     "otc_naloxone": ("2023-09-07", "Over-the-counter naloxone", None),
     "asylum_proclamation_2024": ("2024-06-05", "Proclamation 10773", None),
+    "bicentennial": ("2021-10-08", "Bicentennial Framework", None),
+    "zambada_arrest": ("2024-07-25", "Zambada", None),
 }
 
 #: The end of an open window: after every month the model can simulate.
 _OPEN = np.datetime64("9999-12-31", "D")
 
-#: Upper bound of the combined southbound gun inspection (docs/model-system.md).
-MAX_GUN_INSPECTION = 0.95
+#: Southwest border agents the between-ports sectors share: 16,717 stationed at the
+#: US-Mexico border in April 2017 (anchor bp_agents_2017, WOLA / DHS OIG).
+BORDER_PATROL_AGENTS = 16_717.0
+
+#: Mexico's own lab raids a month in the status quo: SEDENA's 1,658 raids from December
+#: 2018 to August 2023, 57 months (anchor number_of_labs; synthetic-drug labs, most of
+#: them inactive), spread over the lab regions by capacity share and held over the run.
+BASELINE_RAIDS_PER_MONTH = 1658.0 / 57.0
 
 
 @cache
@@ -127,6 +146,33 @@ def history(months: np.ndarray) -> np.ndarray:
     return out
 
 
+@cache
+def _scan_points() -> tuple[np.ndarray, np.ndarray]:
+    """Fiscal-year midpoints (decimal years) and passenger-vehicle NII scan rates."""
+    table = data.load("cbp_nii_scan_rates")
+    rows = table[(table["metric"] == "large-scale NII scan rate")
+                 & table["vehicle_type"].astype(str).str.startswith("passenger")
+                 & table["period"].astype(str).str.fullmatch(r"FY\d{4}")]
+    if len(rows) < 2:
+        raise DataError("cbp_nii_scan_rates: needs passenger-vehicle scan rates of two "
+                        "fiscal years")
+    # a fiscal year runs October to September: its middle is April 1 of its year
+    years = np.array([int(str(p)[2:]) + 0.25 for p in rows["period"]])
+    rates = np.array([data.parse_value(str(v))[0] / 100.0 for v in rows["value"]])
+    order = np.argsort(years)
+    return years[order], rates[order]
+
+
+def scan_rate_history(months: np.ndarray) -> np.ndarray:
+    """Passenger-vehicle NII scan rate at the southwest land ports by month, (T,).
+
+    Linear between the fiscal years of ``cbp_nii_scan_rates`` (FY2020 2 %, FY2021
+    "<2" read as 2 %, FY2024 8 %), held at the first before and the last after.
+    """
+    years, rates = _scan_points()
+    return np.interp(decimal_year(months), years, rates)
+
+
 def _active(months: np.ndarray, start: str, end: str | None) -> np.ndarray:
     """Boolean mask of the months a lever acts in (end inclusive)."""
     mask = months >= np.datetime64(start, "M")
@@ -162,19 +208,13 @@ def _crossings(net: CompiledNetwork, crossing_type: str) -> np.ndarray:
     )
 
 
-def _added(multiplier: np.ndarray) -> np.ndarray:
-    """Mean over nodes of the added effort ``max(0, multiplier − 1)``, shape (T,)."""
-    if multiplier.shape[1] == 0:
-        return np.zeros(multiplier.shape[0])
-    return np.maximum(multiplier - 1.0, 0.0).mean(axis=1)
-
-
-def _effort_on_arcs(
-    net: CompiledNetwork, out: np.ndarray, nodes: np.ndarray, multiplier: np.ndarray
-) -> None:
-    """Apply per-node multipliers (T, nodes) to every arc entering each node, in place."""
+def _on_arcs(net: CompiledNetwork, nodes: np.ndarray, by_node: np.ndarray,
+             fill: float) -> np.ndarray:
+    """Per-node values (T, nodes) on the arcs entering each node, ``fill`` elsewhere."""
+    out = np.full((by_node.shape[0], net.n_arcs), fill)
     for k, node in enumerate(nodes):
-        out[:, net.arc_head == node] *= multiplier[:, k : k + 1]
+        out[:, net.arc_head == node] = by_node[:, k : k + 1]
+    return out
 
 
 def build(
@@ -189,22 +229,26 @@ def build(
     finished = np.array([bool(a.get("finished_fentanyl", False)) for a in net.arc_attrs])
     scheduled = np.outer(months >= CHINA_CLASS_SCHEDULING, finished).astype(float)
 
-    # Per-node multipliers and "kept" shares (1 − fraction), combined lever by lever.
-    port_mx = np.ones((t_n, len(ports)))
-    poe_us = np.ones((t_n, len(poes)))
-    sector_us = np.ones((t_n, len(sectors)))
-    keep_open = np.ones((t_n, len(sources)))
-    not_taken = np.ones((t_n, len(labs)))
-    not_struck = np.ones((t_n, len(labs)))
-    # Per-month series.
-    mx_kept = np.ones(t_n)
+    history_scan = scan_rate_history(months)
+    # per node, combined lever by lever
+    inspectors = np.zeros((t_n, len(ports)))
+    scan = np.tile(history_scan[:, None], (1, len(poes)))
+    scan_set = np.full((t_n, len(poes)), -1.0)  # a lever's scan rate, -1 where none
+    agents = np.zeros((t_n, len(sectors)))
+    uncovered = np.ones((t_n, len(sources)))
+    raids = np.zeros((t_n, len(labs)))
+    strikes = np.zeros((t_n, len(labs)))
+    # per month
+    personnel = np.zeros(t_n)
     staff = np.zeros(t_n)
     asylum = np.ones(t_n)
-    guns_through = np.ones(t_n)
+    officers = np.zeros(t_n)
     engagement = np.zeros(t_n)
+    tariff = np.zeros(t_n)
+    levied = np.zeros(t_n)
     slots = np.zeros(t_n)
     kits = np.zeros(t_n)
-    initiating = np.ones(t_n)
+    prevention = np.zeros(t_n)
     detection = np.tile(net.detection, (t_n, 1))
     upgraded = np.full((t_n, net.n_arcs), -1.0)  # set detection, -1 where none
     closed = np.zeros((t_n, net.n_arcs))
@@ -229,66 +273,63 @@ def build(
         x = lever.intensity
         if isinstance(lever, PrecursorControl):
             cols = _pick(scenario, i, "source", lever.source, sources, net, "precursor_source")
-            keep_open[np.ix_(on, cols)] *= 1.0 - x
+            uncovered[np.ix_(on, cols)] *= 1.0 - x
         elif isinstance(lever, LabTakedowns):
             cols = _pick(scenario, i, "regions", lever.regions, labs, net, "lab_region")
-            not_taken[np.ix_(on, cols)] *= 1.0 - x
+            raids[np.ix_(on, cols)] += x
         elif isinstance(lever, MilitaryStrikes):
             cols = _pick(scenario, i, "regions", lever.regions, labs, net, "lab_region")
             since = months.astype(np.int64) - np.datetime64(lever.start, "M").astype(np.int64)
-            every = lever.repeat_every_months
-            hit = on & ((since == 0) if every is None else (since % every == 0))
-            not_struck[np.ix_(hit, cols)] *= 1.0 - x
+            # strike j falls in month floor(12 j / rate): ceil(rate (k + 1) / 12) by month k
+            upto = np.ceil(x * (since + 1) / 12.0 - 1e-9) - np.ceil(x * since / 12.0 - 1e-9)
+            strikes[np.ix_(on, cols)] += np.where(since >= 0, upto, 0.0)[on, None]
         elif isinstance(lever, MexicanPortInterdiction):
             cols = _pick(scenario, i, "ports", lever.ports, ports, net, "port")
-            port_mx[np.ix_(on, cols)] *= x
+            inspectors[np.ix_(on, cols)] += x
         elif isinstance(lever, PortOfEntryInspection):
             cols = _pick(scenario, i, "crossings", lever.crossings, poes, net, "port_of_entry")
-            poe_us[np.ix_(on, cols)] *= x
+            scan_set[np.ix_(on, cols)] = np.maximum(scan_set[np.ix_(on, cols)], x)
         elif isinstance(lever, BetweenPortsEnforcement):
             cols = _pick(scenario, i, "crossings", lever.crossings, sectors, net, "between_ports")
-            sector_us[np.ix_(on, cols)] *= x
+            agents[np.ix_(on, cols)] += x / len(cols)
         elif isinstance(lever, MexicanMigrationEnforcement):
-            mx_kept[on] *= 1.0 - x
+            personnel[on] += x
         elif isinstance(lever, ProcessingCapacity):
             staff[on] += x
         elif isinstance(lever, AsylumRegime):
             asylum[on] *= x
         elif isinstance(lever, SouthboundInspection):
-            guns_through[on] *= 1.0 - x
+            officers[on] += x
         elif isinstance(lever, DiplomaticEngagement):
-            engagement[on] = np.maximum(engagement[on], x)
+            engagement[on] += x
+        elif isinstance(lever, TradePressure):
+            tariff[on] = np.maximum(tariff[on], x)
+            if lever.applied:
+                levied[on] = np.maximum(levied[on], x)
         elif isinstance(lever, TreatmentExpansion):
             slots[on] += x
         elif isinstance(lever, NaloxoneDistribution):
             kits[on] += x
         else:
             assert isinstance(lever, Prevention)
-            initiating[on] *= 1.0 - x
+            prevention[on] += x
 
-    effort = np.ones((t_n, net.n_arcs))
-    _effort_on_arcs(net, effort, poes, poe_us)
-    _effort_on_arcs(net, effort, sectors, sector_us)
-    effort_mx = np.ones((t_n, net.n_arcs))
-    _effort_on_arcs(net, effort_mx, ports, port_mx)
-    control, takedown, strike = 1.0 - keep_open, 1.0 - not_taken, 1.0 - not_struck
-    mx_migration = 1.0 - mx_kept
-    gun_inspection = np.minimum(1.0 - guns_through, MAX_GUN_INSPECTION)
-    engagement = np.minimum(engagement, 1.0)
-    prevention = 1.0 - initiating
-
+    scan = np.where(scan_set >= 0.0, scan_set, scan)
+    coverage = 1.0 - uncovered
+    per_sector = BORDER_PATROL_AGENTS / max(len(sectors), 1)
     items = {
-        "precursor_control": control @ net.shares(sources, "supply_share"),
-        "mexican_port_interdiction": _added(port_mx),
-        "lab_takedowns": takedown @ net.shares(labs, "capacity_share"),
-        "poe_inspection": _added(poe_us),
-        "between_ports_enforcement": _added(sector_us),
-        # strikes per year at this month's rate: the cost parameter is USD per strike
-        "military_strikes": 12.0 * (strike > 0).any(axis=1),
-        "mexican_migration_enforcement": mx_migration,
+        "precursor_control": coverage @ net.shares(sources, "supply_share"),
+        "mexican_port_interdiction": inspectors.sum(axis=1),
+        "lab_takedowns": 12.0 * raids.sum(axis=1),  # raids a year
+        # scan rate added over the history, mean over ports (the cost is per unit at all)
+        "poe_inspection": (np.maximum(scan - history_scan[:, None], 0.0).mean(axis=1)
+                           if len(poes) else np.zeros(t_n)),
+        "between_ports_enforcement": agents.sum(axis=1),
+        "military_strikes": 12.0 * strikes.sum(axis=1),  # strikes a year at this month's rate
+        "mexican_migration_enforcement": personnel,
         "processing_capacity": staff,
         "asylum_regime": np.abs(np.log(asylum)),
-        "southbound_inspection": gun_inspection,
+        "southbound_inspection": officers,
         "diplomatic_engagement": engagement,
         "treatment_expansion": slots,
         "naloxone": kits,
@@ -298,22 +339,25 @@ def build(
     activity = np.column_stack([items[name] for name in COST_ITEMS]).astype(float)
     return Drivers(
         months=months,
-        effort=effort,
-        effort_mx=effort_mx,
-        control=control,
-        takedown=takedown,
-        strike=strike,
+        scan_rate=_on_arcs(net, poes, scan, SCAN_RATE_REFERENCE),
+        agents=_on_arcs(net, sectors, agents / per_sector, 0.0),
+        inspectors=_on_arcs(net, ports, inspectors, 0.0),
+        coverage=coverage,
+        raids=raids + BASELINE_RAIDS_PER_MONTH * net.shares(labs, "capacity_share")[None, :],
+        strikes=strikes,
         scheduled=scheduled,
         detection=np.where(upgraded >= 0.0, upgraded, detection),
         closed=closed,
-        mx_migration=mx_migration,
+        mx_personnel=personnel,
         processing_staff=staff,
         asylum_regime=asylum,
-        gun_inspection=gun_inspection,
-        engagement=engagement,
+        gun_officers=officers,
+        engagement_usd=engagement,
+        tariff=tariff,
+        tariff_applied=levied,
         treatment_slots=slots,
         naloxone_kits=kits,
-        prevention=prevention,
+        prevention_usd=prevention,
         history=history(months),
         activity=activity,
     )

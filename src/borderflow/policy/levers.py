@@ -49,98 +49,110 @@ class _Lever(BaseModel):
 
 
 class PrecursorControl(_Lever):
-    """Indictments, scheduling or sanctions against a precursor source (mechanism 2).
+    """Controls on a precursor source: listings, indictments, sanctions (mechanism 2).
 
-    ``intensity``: fraction of the source's supply stopped, in [0, 1]; the model
-    replaces part of it from other sources after a lag.
+    ``intensity``: share of the source's precursor exports to Mexico the new controls
+    cover, in [0, 1]. The share of covered trade that actually stops is the member's
+    ``control_effectiveness`` (a prior, not an input); the model replaces part of the
+    stopped supply from other sources after a lag, at a cost.
     """
 
     lever: Literal["precursor_control"]
     source: str = Field(description="precursor_source node id, or 'all'")
-    intensity: float = Field(ge=0.0, le=1.0, description="fraction of supply stopped")
+    intensity: float = Field(ge=0.0, le=1.0,
+                             description="share of the source's exports covered by controls")
 
 
-class _Inspection(_Lever):
-    """An inspection effort multiplier on a set of arcs.
-
-    ``intensity``: inspection effort relative to the status quo (1 = unchanged, 2 =
-    twice as many independent inspections: detection ``d`` becomes ``1 − (1 − d)²``).
-    """
-
-    intensity: float = Field(ge=0.0, le=100.0, description="x status-quo inspection effort")
-
-
-class MexicanPortInterdiction(_Inspection):
+class MexicanPortInterdiction(_Lever):
     """Mexico inspects precursor shipments at its entry points (mechanism 3).
 
-    A Mexican-side effort (``Drivers.effort_mx``): the model scales the added effort by
-    cooperation (mechanism 11). Several such levers multiply.
+    ``intensity``: customs and naval inspectors added at each named port, persons. The
+    port's inspection effort becomes ``1 + added / mx_port_inspectors`` (the member's
+    staff already there), and the model scales Mexico's whole effort by cooperation
+    (mechanism 11). Several such levers add up.
     """
 
     lever: Literal["mexican_port_interdiction"]
     ports: Targets = Field(default="all", description="port node ids, or 'all'")
+    intensity: float = Field(ge=0.0, le=100_000.0,
+                             description="inspectors added per port, persons")
 
 
-class PortOfEntryInspection(_Inspection):
-    """More inspection at US ports of entry (mechanism 6)."""
+class PortOfEntryInspection(_Lever):
+    """Scanning of passenger vehicles at US land ports of entry (mechanism 6).
+
+    ``intensity``: share of passenger vehicles scanned by large-scale non-intrusive
+    inspection (NII) at each named port, in [0, 1], from ``start`` (the history is 2 %
+    in FY2020-21 and 8 % in FY2024, ``cbp_nii_scan_rates``). The port's inspection
+    effort is ``(1 + η s) / (1 + η s_2024)`` with the member's scan effectiveness
+    ``η``; waits at the ports cost trade. Of several on one port, the highest applies.
+    """
 
     lever: Literal["poe_inspection"]
     crossings: Targets = Field(
         default="all", description="port_of_entry crossing node ids, or 'all'"
     )
+    intensity: float = Field(ge=0.0, le=1.0,
+                             description="share of passenger vehicles scanned (NII)")
 
 
-class BetweenPortsEnforcement(_Inspection):
-    """More Border Patrol enforcement between ports of entry (mechanism 6)."""
+class BetweenPortsEnforcement(_Lever):
+    """More Border Patrol agents between ports of entry (mechanism 6).
+
+    ``intensity``: Border Patrol agents added, persons, shared equally among the
+    named sectors. A sector's effort is ``(1 + added / base)^β``: ``base`` its share of
+    the 16,717 agents stationed at the southwest border (April 2017, anchor
+    bp_agents_2017) and ``β`` the member's ``bp_agent_elasticity``. Several add up.
+    """
 
     lever: Literal["between_ports_enforcement"]
     crossings: Targets = Field(
         default="all", description="between_ports crossing node ids, or 'all'"
     )
+    intensity: float = Field(ge=0.0, le=100_000.0, description="agents added, persons")
 
 
 class LabTakedowns(_Lever):
-    """Mexican lab takedowns (mechanism 4).
+    """Mexican lab raids (mechanism 4).
 
-    ``intensity``: fraction of the region's lab capacity (and precursor stock)
-    destroyed each month at baseline cooperation, in [0, 1]; the model scales it by
-    cooperation (mechanism 11) and capacity is rebuilt toward its target. Several
-    levers combine as ``1 − Π(1 − x)``.
+    ``intensity``: raids a month added in each named region. A raid finds an active
+    lab with probability ``raid_active_share`` (SEDENA: 89 % of 1,658 raids hit
+    inactive labs) and an active lab is one of ``active_labs`` sharing the region's
+    capacity; the model scales raids by cooperation (mechanism 11) and labs are
+    rebuilt toward their target. Several levers add up.
     """
 
     lever: Literal["lab_takedowns"]
     regions: Targets = Field(default="all", description="lab_region node ids, or 'all'")
-    intensity: float = Field(ge=0.0, le=1.0, description="fraction destroyed per month")
+    intensity: float = Field(ge=0.0, le=10_000.0, description="raids added per month and region")
 
 
 class MilitaryStrikes(_Lever):
-    """Military strikes on labs: physical destruction at once (mechanism 4).
+    """US military strikes on labs (mechanism 4; its diplomatic side is mechanism 11).
 
-    ``intensity``: fraction of the region's lab capacity (and stock) destroyed in each
-    strike month, in [0, 1]. One strike at ``start``, repeated every
-    ``repeat_every_months`` until ``end`` when that is given. Its diplomatic side
-    (cooperation, trade) is mechanism 11. Several strike levers in the same month
-    combine as ``1 − Π(1 − x)``.
+    ``intensity``: strikes a year on each named region, spread evenly over the months
+    from ``start`` (2 a year: one in the first month, one in the seventh). A strike
+    destroys the ``strike_labs_reached`` active labs it finds, of the region's share
+    of ``active_labs``; labs relocate to other regions, cooperation falls by
+    ``strike_cooperation_drop`` per strike and violence rises. Several add up.
     """
 
     lever: Literal["military_strikes"]
     regions: Targets = Field(default="all", description="lab_region node ids, or 'all'")
-    intensity: float = Field(ge=0.0, le=1.0, description="fraction destroyed per strike")
-    repeat_every_months: int | None = Field(default=None, ge=1, le=600)
+    intensity: float = Field(ge=0.0, le=365.0, description="strikes per year and region")
 
 
 class MexicanMigrationEnforcement(_Lever):
-    """Mexico stops migrants before they reach the US border (mechanism 9).
+    """Mexico deploys personnel to stop migrants before the US border (mechanism 9).
 
-    ``intensity``: fraction of the month's encounters prevented at baseline
-    cooperation, in [0, 1]; the model scales it by cooperation (mechanism 11).
-    Several such levers combine as ``1 − Π(1 − x)``.
+    ``intensity``: National Guard and migration agents deployed, persons. The share of
+    encounters prevented at baseline cooperation is ``1 − exp(−n / n₀)`` with the
+    member's ``mx_migration_personnel_scale`` ``n₀`` (anchored on the June 2019
+    deployment); the model scales it by cooperation. Several levers add up.
     """
 
     lever: Literal["mexican_migration_enforcement"]
-    intensity: float = Field(
-        ge=0.0, le=1.0, description="fraction of encounters prevented at baseline cooperation"
-    )
+    intensity: float = Field(ge=0.0, le=500_000.0, description="personnel deployed, persons")
 
 
 class ProcessingCapacity(_Lever):
@@ -160,7 +172,9 @@ class AsylumRegime(_Lever):
     """A switch of US asylum policy that scales encounters (mechanism 9).
 
     ``intensity``: multiplier on encounters, in (0, 5]; 1 = status quo, e.g. 0.7 a
-    restrictive regime, 1.3 an open one. Several levers multiply.
+    restrictive regime, 1.3 an open one (judgement: a rule is not a quantity; the
+    calendar's regimes, e.g. Proclamation 10773, are fitted as such multipliers).
+    Several levers multiply.
     """
 
     lever: Literal["asylum_regime"]
@@ -168,33 +182,52 @@ class AsylumRegime(_Lever):
 
 
 class SouthboundInspection(_Lever):
-    """Inspection of southbound traffic for guns smuggled to Mexico (mechanism 10).
+    """Officers inspecting southbound traffic for guns smuggled to Mexico (mechanism 10).
 
-    ``intensity``: fraction of the southbound gun flow stopped, in [0, 0.95]. Several
-    levers combine as ``1 − Π(1 − x)``, capped at 0.95.
+    ``intensity``: CBP officers assigned to outbound inspection, persons. The share of
+    the southbound gun flow stopped is ``0.95 (1 − exp(−n / n₀))`` with the member's
+    ``gun_officers_scale`` ``n₀``. Several levers add up.
     """
 
     lever: Literal["southbound_inspection"]
-    intensity: float = Field(ge=0.0, le=0.95, description="fraction of southbound guns stopped")
+    intensity: float = Field(ge=0.0, le=100_000.0, description="officers assigned, persons")
 
 
 class DiplomaticEngagement(_Lever):
-    """Diplomatic engagement with Mexico that raises cooperation (mechanism 11).
+    """Security assistance and engagement with Mexico that raise cooperation (mechanism 11).
 
-    ``intensity``: engagement intensity in [0, 1]; the cooperation target rises from
-    its baseline ``c0`` by ``(1 − c0) g_e`` times it. Several levers take the largest,
-    capped at 1.
+    ``intensity``: USD a year of security assistance and engagement programmes. The
+    engagement level is ``1 − exp(−usd / u₀)`` with the member's
+    ``engagement_usd_scale`` ``u₀`` (Mérida-era funding); the cooperation target rises
+    from its baseline ``c₀`` by ``(1 − c₀) g_e`` times it. Several levers add up.
     """
 
     lever: Literal["diplomatic_engagement"]
-    intensity: float = Field(ge=0.0, le=1.0, description="engagement intensity, 0-1")
+    intensity: float = Field(ge=0.0, le=1e11, description="USD per year")
+
+
+class TradePressure(_Lever):
+    """Tariffs threatened or applied on imports from Mexico to win cooperation (mechanism 11).
+
+    ``intensity``: the tariff rate, a share of the imports' value, in [0, 1], from
+    ``start`` to ``end``. It moves the cooperation target by the member's
+    ``trade_pressure_response`` per unit of tariff, a prior anchored on June 2019 (a
+    5 % tariff threatened, the Joint Declaration and National Guard deployment ten
+    days later) that is negative for some members: pressure can lower cooperation.
+    ``applied: true`` levies it, which costs trade (welfare loss); a threat costs none.
+    Of several, the highest rate applies.
+    """
+
+    lever: Literal["trade_pressure"]
+    intensity: float = Field(ge=0.0, le=1.0, description="tariff rate, share of import value")
+    applied: bool = Field(default=False, description="levied (true) or only threatened")
 
 
 class TreatmentExpansion(_Lever):
     """More treatment capacity for opioid use disorder (MOUD) (mechanism 8).
 
     ``intensity``: MOUD slots added, persons in treatment at once, in [0, 5 000 000].
-    Several levers add up.
+    Several levers add up; only the slots people fill are charged.
     """
 
     lever: Literal["treatment_expansion"]
@@ -217,14 +250,15 @@ class NaloxoneDistribution(_Lever):
 
 
 class Prevention(_Lever):
-    """Prevention that lowers initiation of illicit opioid misuse (mechanism 8).
+    """Prevention programmes that lower initiation of illicit opioid misuse (mechanism 8).
 
-    ``intensity``: fraction by which initiation is reduced, in [0, 1]. Several levers
-    combine as ``1 − Π(1 − x)``.
+    ``intensity``: USD a year spent on evidence-based prevention programmes. The share
+    of initiation prevented is ``p_max (1 − exp(−usd / u₀))`` with the member's
+    ``prevention_max_share`` and ``prevention_usd_scale``. Several levers add up.
     """
 
     lever: Literal["prevention"]
-    intensity: float = Field(ge=0.0, le=1.0, description="fraction of initiation prevented")
+    intensity: float = Field(ge=0.0, le=1e11, description="USD per year")
 
 
 class _ArcLever(_Lever):
@@ -280,6 +314,7 @@ Lever = Annotated[
     | AsylumRegime
     | SouthboundInspection
     | DiplomaticEngagement
+    | TradePressure
     | TreatmentExpansion
     | NaloxoneDistribution
     | Prevention
@@ -300,6 +335,7 @@ LEVER_KINDS: tuple[str, ...] = (
     "asylum_regime",
     "southbound_inspection",
     "diplomatic_engagement",
+    "trade_pressure",
     "treatment_expansion",
     "naloxone_distribution",
     "prevention",

@@ -3,7 +3,12 @@
 Every failure is a :class:`~borderflow.errors.ScenarioError` whose one-line message
 names the file, the field, what is allowed and what was given, e.g.::
 
-    my.yaml: levers[0].intensity: must be <= 1 (fraction of supply stopped), got 1.5
+    my.yaml: levers[0].intensity: must be <= 1 (share of the source's exports covered
+    by controls), got 1.5
+
+Scenario files state ``schema: 2``: levers in the units a government sets. A file
+without it was written for the old units (fractions of supply or capacity, effort
+multipliers) and is refused, so that no old file is silently reinterpreted.
 """
 
 from __future__ import annotations
@@ -45,11 +50,25 @@ class StaticPlan(BaseModel):
         return self.optimum / self.baseline - 1.0 if self.baseline > 0 else 0.0
 
 
+#: The scenario format this version reads.
+SCHEMA = 2
+
+_OLD_UNITS = (
+    "levers are now read in the units a government sets (controls' coverage of a "
+    "source's exports, inspectors, raids a month, strikes a year, a scan rate, agents, "
+    "personnel, officers, USD a year, kits, slots, a tariff rate) instead of fractions "
+    "of supply or capacity and effort multipliers; convert each lever's intensity "
+    "(`borderflow scenarios` lists every unit) and add `schema: 2`"
+)
+
+
 class Scenario(BaseModel):
     """A policy scenario: levers with start months and intensities, and overrides."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
+    schema_version: Literal[2] = Field(default=SCHEMA, alias="schema",
+                                       description="the scenario format, 2")
     name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_\-]+$")
     description: str = ""
     levers: list[Lever] = Field(default_factory=list)
@@ -119,6 +138,13 @@ def scenario_from_dict(data: Any, origin: str = "<scenario>") -> Scenario:
             f"{origin}: a scenario must be a mapping with name, levers, ...; "
             f"got {type(data).__name__}"
         )
+    if "schema" not in data and "schema_version" not in data:
+        raise ScenarioError(f"{origin}: schema: missing; this file is for the old units: "
+                            + _OLD_UNITS)
+    version = data.get("schema", data.get("schema_version"))
+    if version != SCHEMA or isinstance(version, bool):
+        raise ScenarioError(f"{origin}: schema: must be {SCHEMA}, got {version!r}; "
+                            + _OLD_UNITS)
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:

@@ -1,8 +1,8 @@
 """Guns going south (M4), the stock they build in Mexico and the homicides it brings.
 
-Southbound inspection stops a share ``i`` of the guns; ``G (1 − i) / 12`` reach Mexico
-each month. They also speed the rebuilding of labs
-(:func:`borderflow.model.steps.labs.rebuild_factor`).
+Officers on southbound inspection stop a share ``i`` of the guns; ``G (1 − i) / 12``
+reach Mexico each month. Homicides come from the stock and rise after US strikes. The
+guns also speed the rebuilding of labs (:func:`borderflow.model.steps.labs.rebuild_factor`).
 """
 
 from __future__ import annotations
@@ -14,14 +14,22 @@ import numpy as np
 FIREARM_HOMICIDES_PER_YEAR = 25_000.0
 
 
-def share_left(gun_inspection: np.ndarray) -> np.ndarray:
-    """Share of southbound guns not stopped, by month, (T,).
+#: Largest share of the southbound gun flow inspection can stop (judgement: guns also
+#: travel in parts, by mail and through corrupt officials).
+MAX_STOPPED = 0.95
+
+
+def share_left(officers: np.ndarray, gun_officers_scale: np.ndarray) -> np.ndarray:
+    """Share of southbound guns not stopped, (M, T).
+
+    ``1 − 0.95 (1 − exp(−n / n₀))`` with ``n`` officers on outbound inspection.
 
     Args:
-        gun_inspection: share stopped by southbound inspection, by month, (T,).
+        officers: officers added on southbound inspection, persons, by month, (T,).
+        gun_officers_scale: ``n₀``, officers that reach 63 % of the largest share, (M,).
 
     """
-    return 1.0 - gun_inspection
+    return 1.0 + MAX_STOPPED * np.expm1(-officers[None, :] / gun_officers_scale[:, None])
 
 
 def guns_south(guns_south_per_year: np.ndarray, share_left: np.ndarray) -> np.ndarray:
@@ -29,10 +37,10 @@ def guns_south(guns_south_per_year: np.ndarray, share_left: np.ndarray) -> np.nd
 
     Args:
         guns_south_per_year: the status quo's flow, guns per year, (M,).
-        share_left: share not stopped, by month, (T,).
+        share_left: share not stopped, by month, (M, T).
 
     """
-    return (guns_south_per_year / 12.0)[:, None] * share_left[None, :]
+    return (guns_south_per_year / 12.0)[:, None] * share_left
 
 
 def stock(guns_south: np.ndarray, gun_stock_years: np.ndarray) -> np.ndarray:
@@ -56,7 +64,28 @@ def stock(guns_south: np.ndarray, gun_stock_years: np.ndarray) -> np.ndarray:
     return out
 
 
-def homicides(stock: np.ndarray, attributable_share: np.ndarray) -> np.ndarray:
+def strike_violence(strikes: np.ndarray, strike_homicide_increase: np.ndarray) -> np.ndarray:
+    """Multiplier of firearm homicides after US strikes, (M, T).
+
+    ``1 + v r`` with ``r`` the strikes of the last year, a memory that fades with a
+    12-month time constant (``r(t) = r(t − 1) e^{−1/12} + n(t)``).
+
+    Args:
+        strikes: strikes in each month, summed over regions, (T,).
+        strike_homicide_increase: ``v``, rise of homicides per strike a year, (M,).
+
+    """
+    keep = np.exp(-1.0 / 12.0)
+    recent = np.empty(len(strikes))
+    level = 0.0
+    for t, n in enumerate(strikes):
+        level = level * keep + n
+        recent[t] = level
+    return 1.0 + strike_homicide_increase[:, None] * recent[None, :]
+
+
+def homicides(stock: np.ndarray, attributable_share: np.ndarray,
+              violence: np.ndarray | float = 1.0) -> np.ndarray:
     """Homicides in Mexico attributable to the US-sourced gun stock, per month, (M, T).
 
     Mexico's firearm homicides (:data:`FIREARM_HOMICIDES_PER_YEAR`) times the share
@@ -68,7 +97,10 @@ def homicides(stock: np.ndarray, attributable_share: np.ndarray) -> np.ndarray:
             steady state.
         attributable_share: share of firearm homicides attributable to the stock at
             its steady state, (M,).
+        violence: multiplier of all firearm homicides after strikes
+            (:func:`strike_violence`), (M, T) or 1: its excess over 1 adds homicides
+            attributable to the strikes.
 
     """
-    return (FIREARM_HOMICIDES_PER_YEAR / 12.0 * attributable_share[:, None]
-            * stock / stock[:, :1])
+    return FIREARM_HOMICIDES_PER_YEAR / 12.0 * (
+        attributable_share[:, None] * stock / stock[:, :1] + (violence - 1.0))

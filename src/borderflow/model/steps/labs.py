@@ -17,8 +17,8 @@ def destroyed_share(takedown: np.ndarray, strike: np.ndarray,
     """Share ``k_l`` of each lab region's capacity and stock destroyed, (M, labs).
 
     Args:
-        takedown: share destroyed by Mexican takedowns at baseline cooperation, (labs,).
-        strike: share destroyed by US strikes, (labs,).
+        takedown: share destroyed by Mexican raids at baseline cooperation, (M, labs).
+        strike: share destroyed by US strikes, (M, labs).
         cooperation_ratio: ``χ``, cooperation relative to its baseline, (M,).
 
     """
@@ -32,11 +32,34 @@ def mexican_share(takedown: np.ndarray, cooperation_ratio: np.ndarray) -> np.nda
     own (a seizure in Mexico's count) and the rest, ``k − k_MX``, the strikes'.
 
     Args:
-        takedown: share destroyed by Mexican takedowns at baseline cooperation, (labs,).
+        takedown: share destroyed by Mexican raids at baseline cooperation, (M, labs).
         cooperation_ratio: ``χ``, cooperation relative to its baseline, (M,).
 
     """
     return np.minimum(1.0, takedown * cooperation_ratio[:, None])
+
+
+def relocate(capacity_kg: np.ndarray, struck_kg: np.ndarray, strike: np.ndarray,
+             strike_relocation_share: np.ndarray) -> np.ndarray:
+    """Capacity after strikes once part of what they hit has moved elsewhere, (M, labs).
+
+    Cooks and equipment that survive a strike set up again at once in the regions
+    left alone: a share ``ρ`` of the capacity strikes hit reappears, spread over
+    regions in proportion to their capacity not struck this month. (Capacity, not
+    fentanyl: the precursor stock a strike destroys stays destroyed.)
+
+    Args:
+        capacity_kg: capacity after destruction, kg/month, (M, labs).
+        struck_kg: capacity strikes destroyed this month, kg/month, (M, labs).
+        strike: share of each region struck this month, (M, labs).
+        strike_relocation_share: ``ρ``, (M,).
+
+    """
+    moved = strike_relocation_share * struck_kg.sum(axis=1)
+    weight = capacity_kg * (1.0 - strike)
+    total = weight.sum(axis=1, keepdims=True)
+    share = np.where(total > 0, weight / np.where(total > 0, total, 1.0), 0.0)
+    return capacity_kg + moved[:, None] * share
 
 
 def synthesise(precursor_kg: np.ndarray, stock_kg: np.ndarray, capacity_kg: np.ndarray,
@@ -73,13 +96,13 @@ def rebuild_factor(gun_share_left: np.ndarray, resilience_gun_elasticity: np.nda
     speed rebuilding.
 
     Args:
-        gun_share_left: share of southbound guns not stopped, per month, (T,).
+        gun_share_left: share of southbound guns not stopped, per month, (M, T).
         resilience_gun_elasticity: ``ε``, (M,).
         lab_rebuild_months: ``τ``, the rebuilding time constant at the status quo's
             gun flow, months, (M,).
 
     """
-    return np.exp(-gun_share_left[None, :] ** resilience_gun_elasticity[:, None]
+    return np.exp(-gun_share_left ** resilience_gun_elasticity[:, None]
                   / lab_rebuild_months[:, None])
 
 

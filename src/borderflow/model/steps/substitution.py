@@ -16,52 +16,56 @@ import numpy as np
 
 def source_weights(supply_share: np.ndarray, control: np.ndarray
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Blocked share and each source's weights, for every month (driver-determined).
+    """Blocked share and each source's weights, for every member and month.
 
     Args:
         supply_share: each source's share ``σ_s`` of supply, summing to 1, (sources,).
-        control: share of each source's supply stopped, in [0, 1], (T, sources).
+        control: share of each source's supply stopped, in [0, 1], (M, T, sources).
 
-    Returns ``(blocked, open_weight, substitute_weight)``: ``B`` per month (T,), the
-    open shares ``σ_s (1 − c_s)`` (T, sources) and the weights of the substitute
-    supply, summing to 1 each month (T, sources).
+    Returns ``(blocked, open_weight, substitute_weight)``: ``B`` (M, T), the open
+    shares ``σ_s (1 − c_s)`` (M, T, sources) and the weights of the substitute supply,
+    summing to 1 (M, T, sources); where every source is fully stopped, the supply
+    shares.
 
     """
-    blocked = np.array([float(supply_share @ ctrl) for ctrl in control])
-    open_weight = supply_share[None, :] * (1.0 - control)
-    substitute = np.array([w / w.sum() if w.sum() > 0 else supply_share for w in open_weight])
-    return blocked, open_weight, substitute.reshape(open_weight.shape)
+    blocked = control @ supply_share
+    open_weight = supply_share * (1.0 - control)
+    total = open_weight.sum(axis=-1, keepdims=True)
+    substitute = np.where(total > 0, open_weight / np.where(total > 0, total, 1.0),
+                          supply_share)
+    return blocked, open_weight, substitute
 
 
-def supply_kg(total_kg: np.ndarray, substitution: np.ndarray, blocked: float,
+def supply_kg(total_kg: np.ndarray, substitution: np.ndarray, blocked: np.ndarray,
               open_weight: np.ndarray, substitute_weight: np.ndarray) -> np.ndarray:
     """Precursor supply shipped from each source this month, kg, (M, sources).
 
     Args:
         total_kg: supply ordered from all sources, kg per month, (M,).
         substitution: the substitution level ``z``, (M,).
-        blocked: share of supply blocked this month ``B``.
-        open_weight: open shares of the month, (sources,).
-        substitute_weight: weights of the substitute supply, (sources,).
+        blocked: share of supply blocked this month ``B``, (M,).
+        open_weight: open shares of the month, (M, sources).
+        substitute_weight: weights of the substitute supply, (M, sources).
 
     """
     z_eff = np.minimum(substitution, blocked)
-    return total_kg[:, None] * (open_weight[None, :] + z_eff[:, None] * substitute_weight[None, :])
+    return total_kg[:, None] * (open_weight + z_eff[:, None] * substitute_weight)
 
 
-def substituted_kg(total_kg: np.ndarray, substitution: np.ndarray, blocked: float
+def substituted_kg(total_kg: np.ndarray, substitution: np.ndarray, blocked: np.ndarray
                    ) -> np.ndarray:
     """Supply shipped by substitutes this month, kg, (M,): ``X min(z, B)``."""
     return total_kg * np.minimum(substitution, blocked)
 
 
-def substitution_level(substitution: np.ndarray, blocked: float, substitution_share: np.ndarray,
-                       substitution_months: np.ndarray) -> np.ndarray:
+def substitution_level(substitution: np.ndarray, blocked: np.ndarray,
+                       substitution_share: np.ndarray, substitution_months: np.ndarray
+                       ) -> np.ndarray:
     """Next month's substitution level ``z``, (M,).
 
     Args:
         substitution: this month's level, (M,).
-        blocked: share of supply blocked this month ``B``.
+        blocked: share of supply blocked this month ``B``, (M,).
         substitution_share: ``ρ``, the share of blocked supply replaced in the long run, (M,).
         substitution_months: time constant of the catching up, months, (M,).
 

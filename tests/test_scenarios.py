@@ -11,16 +11,17 @@ from borderflow.policy import load_scenario, scenario_from_dict, shipped_names
 from borderflow.policy.drivers import build
 from borderflow.policy.levers import LEVER_KINDS
 
-#: New lever kind -> (Drivers field, default, an intensity to test).
+#: Lever kind with a monthly driver -> (Drivers field, default, an intensity to test).
 NEW_LEVERS = {
-    "mexican_migration_enforcement": ("mx_migration", 0.0, 0.3),
+    "mexican_migration_enforcement": ("mx_personnel", 0.0, 20_000.0),
     "processing_capacity": ("processing_staff", 0.0, 2500.0),
     "asylum_regime": ("asylum_regime", 1.0, 0.7),
-    "southbound_inspection": ("gun_inspection", 0.0, 0.3),
-    "diplomatic_engagement": ("engagement", 0.0, 0.5),
+    "southbound_inspection": ("gun_officers", 0.0, 1000.0),
+    "diplomatic_engagement": ("engagement_usd", 0.0, 5e8),
+    "trade_pressure": ("tariff", 0.0, 0.1),
     "treatment_expansion": ("treatment_slots", 0.0, 500_000.0),
     "naloxone_distribution": ("naloxone_kits", 0.0, 5e6),
-    "prevention": ("prevention", 0.0, 0.2),
+    "prevention": ("prevention_usd", 0.0, 2e9),
 }
 
 
@@ -36,51 +37,57 @@ def _error(tmp_path, text):
 
 
 LEVER = "levers:\n  - lever: {kind}\n    start: {start}\n    intensity: {x}\n"
+S2 = "schema: 2\n"
 
 
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
-        ("name: x\n" + LEVER.format(kind="precursor_control", start="2025-01", x=1.5)
+        (S2 + "name: x\n" + LEVER.format(kind="precursor_control", start="2025-01", x=1.5)
          + "    source: china\n",
          "levers[0].intensity: input should be less than or equal to 1, got 1.5"),
-        ("name: x\n" + LEVER.format(kind="poe_inspection", start="2025-01", x=-1),
+        (S2 + "name: x\n" + LEVER.format(kind="poe_inspection", start="2025-01", x=-1),
          "levers[0].intensity: input should be greater than or equal to 0, got -1"),
-        ("name: x\n" + LEVER.format(kind="drone_patrols", start="2025-01", x=1),
+        (S2 + "name: x\n" + LEVER.format(kind="drone_patrols", start="2025-01", x=1),
          "levers[0].lever: unknown lever; allowed: precursor_control, "
          "mexican_port_interdiction, lab_takedowns, poe_inspection, "
          "between_ports_enforcement, military_strikes, mexican_migration_enforcement, "
          "processing_capacity, asylum_regime, southbound_inspection, "
-         "diplomatic_engagement, treatment_expansion, naloxone_distribution, prevention, "
+         "diplomatic_engagement, trade_pressure, treatment_expansion, naloxone_distribution, "
+         "prevention, "
          "arc_detection, arc_closure, got 'drone_patrols'"),
-        ("name: x\n" + LEVER.format(kind="southbound_inspection", start="2025-01", x=0.99),
-         "levers[0].intensity: input should be less than or equal to 0.95, got 0.99"),
-        ("name: x\n" + LEVER.format(kind="asylum_regime", start="2025-01", x=0),
+        (S2 + "name: x\n" + LEVER.format(kind="poe_inspection", start="2025-01", x=1.5),
+         "levers[0].intensity: input should be less than or equal to 1, got 1.5"),
+        ("name: x\n" + LEVER.format(kind="poe_inspection", start="2025-01", x=2),
+         "schema: missing; this file is for the old units: levers are now read in the "
+         "units a government sets"),
+        ("schema: 1\nname: x\nlevers: []\n", "schema: must be 2, got 1; levers are now"),
+        (S2 + "name: x\n" + LEVER.format(kind="asylum_regime", start="2025-01", x=0),
          "levers[0].intensity: input should be greater than 0, got 0"),
-        ("name: x\n" + LEVER.format(kind="asylum_regime", start="2025-01", x=6),
+        (S2 + "name: x\n" + LEVER.format(kind="asylum_regime", start="2025-01", x=6),
          "levers[0].intensity: input should be less than or equal to 5, got 6"),
-        ("name: x\n" + LEVER.format(kind="processing_capacity", start="2025-01", x=200000),
+        (S2 + "name: x\n" + LEVER.format(kind="processing_capacity", start="2025-01", x=200000),
          "levers[0].intensity: input should be less than or equal to 100000, got 200000"),
-        ("name: x\n" + LEVER.format(kind="treatment_expansion", start="2025-01", x=-5),
+        (S2 + "name: x\n" + LEVER.format(kind="treatment_expansion", start="2025-01", x=-5),
          "levers[0].intensity: input should be greater than or equal to 0, got -5"),
-        ("name: x\n" + LEVER.format(kind="prevention", start="2025-01", x=0.2)
+        (S2 + "name: x\n" + LEVER.format(kind="prevention", start="2025-01", x=0.2)
          + "    regions: all\n",
          "levers[0].regions: is not a known field, got 'all'"),
-        ("name: x\n" + LEVER.format(kind="lab_takedowns", start="2025-13", x=0.1),
+        (S2 + "name: x\n" + LEVER.format(kind="lab_takedowns", start="2025-13", x=0.1),
          "levers[0].start: must be a month written YYYY-MM, e.g. 2025-01, got '2025-13'"),
-        ("name: x\n" + LEVER.format(kind="lab_takedowns", start="2040-01", x=0.1),
+        (S2 + "name: x\n" + LEVER.format(kind="lab_takedowns", start="2040-01", x=0.1),
          "levers[0].start: must be a month between 2010-01 and 2035-12, got '2040-01'"),
-        ("name: x\nlevers: []\nparameters:\n  lab_rebuild_months: -2\n",
+        (S2 + "name: x\nlevers: []\nparameters:\n  lab_rebuild_months: -2\n",
          "parameters: parameter 'lab_rebuild_months' must be in [0.01, 10000] months, got -2"),
-        ("name: x\nlevers: []\nparameters:\n  warp_speed: 2\n",
+        (S2 + "name: x\nlevers: []\nparameters:\n  warp_speed: 2\n",
          "parameters: unknown parameter 'warp_speed'; allowed: "),
-        ("name: x\nlevers: []\ncolour: blue\n", "colour: is not a known field, got 'blue'"),
-        ("levers: []\n", "name: is required"),
-        ("name: x\nlevers:\n  - start: 2025-01\n    intensity: 1\n",
+        (S2 + "name: x\nlevers: []\ncolour: blue\n", "colour: is not a known field, got 'blue'"),
+        (S2 + "levers: []\n", "name: is required"),
+        (S2 + "name: x\nlevers:\n  - start: 2025-01\n    intensity: 1\n",
          "levers[0]: each lever needs a 'lever' field, one of precursor_control"),
-        ("name: x\nlevers: [\n", "not valid YAML at line"),
+        (S2 + "name: x\nlevers: [\n", "not valid YAML at line"),
         ("- just\n- a list\n", "a scenario must be a mapping with name, levers, ...; got list"),
-        ("name: x\nlevers:\n  - lever: lab_takedowns\n    start: 2026-01\n    end: 2025-01\n"
+        (S2 + "name: x\nlevers:\n  - lever: lab_takedowns\n    start: 2026-01\n    end: 2025-01\n"
          "    intensity: 0.1\n",
          "levers[0]: end (2025-01) is before start (2026-01)"),
     ],
@@ -98,14 +105,14 @@ def test_missing_file_and_unknown_name(tmp_path):
 
 def test_unknown_network_target_is_named():
     net = load_network().compile()
-    scen = scenario_from_dict({"name": "x", "levers": [
+    scen = scenario_from_dict({"name": "x", "schema": 2, "levers": [
         {"lever": "precursor_control", "source": "mars", "start": "2025-01", "intensity": 0.5}]})
     with pytest.raises(ScenarioError, match=r"x: levers\[0\]\.source: unknown precursor_source "
                        r"'mars'; allowed: china, india, all"):
         build(scen, net)
-    scen = scenario_from_dict({"name": "y", "levers": [
+    scen = scenario_from_dict({"name": "y", "schema": 2, "levers": [
         {"lever": "poe_inspection", "crossings": ["tucson_sector"], "start": "2025-01",
-         "intensity": 2}]})
+         "intensity": 0.4}]})
     with pytest.raises(ScenarioError, match=r"unknown port_of_entry 'tucson_sector'"):
         build(scen, net)
 
@@ -127,11 +134,15 @@ def test_shipped_library():
         assert scen.levers[0].start == "2025-01"
         assert "judgement" in scen.description
     assert load_scenario("asylum_regime").levers[0].intensity == 0.7
-    assert load_scenario("southbound_inspection").levers[0].intensity == 0.3
-    assert load_scenario("diplomatic_engagement").levers[0].intensity == 0.5
+    assert load_scenario("southbound_inspection").levers[0].intensity == 1000
+    assert load_scenario("diplomatic_engagement").levers[0].intensity == 5e8
     assert load_scenario("treatment_expansion").levers[0].intensity == 500_000
     assert load_scenario("naloxone_distribution").levers[0].intensity == 5_000_000
-    assert load_scenario("prevention").levers[0].intensity == 0.2
+    assert load_scenario("prevention").levers[0].intensity == 2e9
+    assert load_scenario("trade_pressure").levers[0].applied
+    # every shipped file states the schema, and none is an old-unit file in disguise
+    for name in names:
+        assert load_scenario(name).schema_version == 2
 
 
 @pytest.mark.parametrize("name", shipped_names())
@@ -139,7 +150,8 @@ def test_drivers_of_each_shipped_scenario(name):
     net = load_network().compile()
     d = build(load_scenario(name), net)
     t_n = len(d.months)
-    assert d.effort.shape == d.effort_mx.shape == d.scheduled.shape == (t_n, net.n_arcs)
+    assert (d.scan_rate.shape == d.agents.shape == d.inspectors.shape == d.scheduled.shape
+            == (t_n, net.n_arcs))
     assert d.history.shape == (t_n, len(HISTORY_EVENTS))
     assert d.activity.shape == (t_n, len(COST_ITEMS))
     assert np.isfinite(d.activity).all()
@@ -172,16 +184,23 @@ def test_china_scheduling_date_matches_the_cited_calendar():
 def test_history_is_in_every_scenario_and_levers_start_when_they_say():
     net = load_network().compile()
     mail = net.arc_index("china", "jfk_mail_facility")
-    scen = scenario_from_dict({"name": "x", "levers": [
-        {"lever": "poe_inspection", "start": "2025-01", "end": "2025-03", "intensity": 3}]})
+    scen = scenario_from_dict({"name": "x", "schema": 2, "levers": [
+        {"lever": "poe_inspection", "start": "2025-01", "end": "2025-03", "intensity": 0.3}]})
     drivers = build(scen, net)
     months = drivers.months.astype(str)
     assert drivers.scheduled[months == "2019-04", mail][0] == 0
     assert drivers.scheduled[months == "2019-05", mail][0] == 1
     sy = net.arc_index("tijuana", "san_ysidro")
-    effort = dict(zip(months, drivers.effort[:, sy], strict=True))
-    assert (effort["2024-12"], effort["2025-01"], effort["2025-03"], effort["2025-04"]) == (
-        1.0, 3.0, 3.0, 1.0)
+    scan = dict(zip(months, drivers.scan_rate[:, sy], strict=True))
+    assert (scan["2024-12"], scan["2025-01"], scan["2025-03"], scan["2025-04"]) == (
+        0.08, 0.3, 0.3, 0.08)
+    # the history of scanning (cbp_nii_scan_rates): 2 % to FY2021, 8 % from FY2024,
+    # linear between the fiscal years' midpoints (April)
+    assert scan["2015-06"] == scan["2021-03"] == pytest.approx(0.02)
+    assert scan["2022-10"] == pytest.approx(0.02 + 0.06 * (2022 + 9.5 / 12 - 2021.25) / 3)
+    # arcs into other kinds of node sit at the reference rate (an effort of 1)
+    assert drivers.scan_rate[:, net.arc_index("china", "jfk_mail_facility")].tolist() == [
+        0.08] * len(months)
 
 
 def _net():
@@ -189,7 +208,8 @@ def _net():
 
 
 def _build(*levers, name="x"):
-    return build(scenario_from_dict({"name": name, "levers": list(levers)}), _net())
+    return build(scenario_from_dict({"name": name, "schema": 2, "levers": list(levers)}),
+                 _net())
 
 
 def _at(drivers, month):
@@ -197,21 +217,52 @@ def _at(drivers, month):
 
 
 def test_lever_kinds_cover_every_cost_item():
-    assert len(LEVER_KINDS) == len(COST_ITEMS) == 16
-    renamed = {"naloxone_distribution": "naloxone"}
-    assert [renamed.get(k, k) for k in LEVER_KINDS] == sorted(
-        [renamed.get(k, k) for k in LEVER_KINDS], key=COST_ITEMS.index)
+    from borderflow.policy.levers import COST_PARAMETER
+
+    budgeted = [k for k in LEVER_KINDS if COST_PARAMETER[k] is not None]
+    assert len(LEVER_KINDS) == 17 and len(budgeted) == len(COST_ITEMS) == 16
+    assert [COST_PARAMETER[k] for k in budgeted] == [f"cost_{i}" for i in COST_ITEMS]
     assert set(NEW_LEVERS) <= set(LEVER_KINDS)
 
 
+def test_every_lever_has_a_unit_and_its_effectiveness_priors_exist():
+    from borderflow.api import levers
+    from borderflow.model.parameters import BY_NAME
+
+    catalogue = levers()
+    assert list(catalogue) == list(LEVER_KINDS)
+    for kind, info in catalogue.items():
+        unit = str(info["unit"])
+        assert unit and "fraction" not in unit and "capacity" not in unit, kind
+        assert "supply stopped" not in unit and "destroyed" not in unit, kind
+        for prior in info["effectiveness"]:
+            p = BY_NAME[prior["parameter"]]
+            assert (prior["low"], prior["high"], prior["unit"]) == (p.low, p.high, p.unit)
+            assert prior["source"]
+    # levers that act through an effectiveness parameter say so
+    for kind in ("precursor_control", "lab_takedowns", "military_strikes", "poe_inspection",
+                 "between_ports_enforcement", "mexican_port_interdiction",
+                 "mexican_migration_enforcement", "southbound_inspection",
+                 "diplomatic_engagement", "prevention", "trade_pressure"):
+        assert catalogue[kind]["effectiveness"], kind
+
+
 def test_status_quo_defaults():
-    d = build(load_scenario("status_quo"), _net())
+    from borderflow.policy.drivers import BASELINE_RAIDS_PER_MONTH, scan_rate_history
+
+    net = _net()
+    d = build(load_scenario("status_quo"), net)
     for field, default, _ in NEW_LEVERS.values():
         assert (getattr(d, field) == default).all(), field
-    assert (d.effort == 1).all() and (d.effort_mx == 1).all()
-    assert (d.control == 0).all() and (d.takedown == 0).all() and (d.strike == 0).all()
+    assert (d.agents == 0).all() and (d.inspectors == 0).all() and (d.tariff_applied == 0).all()
+    assert (d.coverage == 0).all() and (d.strikes == 0).all()
+    # Mexico's own raids (SEDENA: 1,658 in 57 months) by capacity share, every month
+    shares = net.shares(net.nodes_of_kind("lab_region"), "capacity_share")
+    np.testing.assert_allclose(d.raids, np.tile(1658 / 57 * shares, (len(d.months), 1)))
+    assert BASELINE_RAIDS_PER_MONTH == pytest.approx(29.09, abs=0.01)
+    poe = net.arc_index("tijuana", "san_ysidro")
+    np.testing.assert_array_equal(d.scan_rate[:, poe], scan_rate_history(d.months))
     assert (d.activity == 0).all()
-    assert not hasattr(d, "destroyed")
 
 
 @pytest.mark.parametrize("kind", sorted(NEW_LEVERS))
@@ -233,15 +284,15 @@ def test_new_lever_sets_its_field_in_active_months_only(kind):
 @pytest.mark.parametrize(
     ("kind", "a", "b", "expected"),
     [
-        ("mexican_migration_enforcement", 0.2, 0.5, 1 - 0.8 * 0.5),
-        ("southbound_inspection", 0.3, 0.5, 1 - 0.7 * 0.5),
-        ("southbound_inspection", 0.9, 0.9, 0.95),  # capped at the documented 0.95
-        ("prevention", 0.2, 0.25, 1 - 0.8 * 0.75),
+        ("mexican_migration_enforcement", 10_000, 15_000, 25_000),
+        ("southbound_inspection", 300, 500, 800),
+        ("prevention", 1e9, 2.5e9, 3.5e9),
         ("processing_capacity", 1000, 2500, 3500),
         ("treatment_expansion", 100_000, 400_000, 500_000),
         ("naloxone_distribution", 1e6, 2e6, 3e6),
         ("asylum_regime", 0.7, 1.3, 0.91),
-        ("diplomatic_engagement", 0.4, 0.7, 0.7),
+        ("diplomatic_engagement", 2e8, 3e8, 5e8),
+        ("trade_pressure", 0.25, 0.1, 0.25),  # the highest rate applies
     ],
 )
 def test_levers_of_one_kind_combine(kind, a, b, expected):
@@ -255,39 +306,67 @@ def test_levers_of_one_kind_combine(kind, a, b, expected):
 
 
 def test_supply_levers_fill_their_own_fields():
+    from borderflow.policy.drivers import BASELINE_RAIDS_PER_MONTH
+
     net = _net()
     d = _build(
         {"lever": "mexican_port_interdiction", "ports": ["manzanillo"], "start": "2025-01",
-         "intensity": 2},
-        {"lever": "mexican_port_interdiction", "start": "2025-01", "intensity": 1.5},
+         "intensity": 200},
+        {"lever": "mexican_port_interdiction", "start": "2025-01", "intensity": 150},
         {"lever": "lab_takedowns", "regions": ["sinaloa"], "start": "2025-01",
-         "intensity": 0.1},
-        {"lever": "lab_takedowns", "start": "2025-01", "intensity": 0.05},
+         "intensity": 10},
+        {"lever": "lab_takedowns", "start": "2025-01", "intensity": 5},
         {"lever": "military_strikes", "regions": ["jalisco"], "start": "2025-01",
-         "end": "2025-12", "intensity": 0.6, "repeat_every_months": 6},
+         "end": "2025-12", "intensity": 2},
         {"lever": "military_strikes", "regions": ["jalisco"], "start": "2025-07",
-         "intensity": 0.5},
+         "intensity": 12},
+        {"lever": "between_ports_enforcement", "crossings": ["tucson_sector", "yuma_sector"],
+         "start": "2025-01", "intensity": 1000},
+        {"lever": "precursor_control", "source": "china", "start": "2025-01", "intensity": 0.5},
+        {"lever": "precursor_control", "source": "all", "start": "2026-01", "intensity": 0.2},
+        {"lever": "trade_pressure", "start": "2025-01", "end": "2025-06", "intensity": 0.25},
+        {"lever": "trade_pressure", "start": "2025-04", "end": "2025-12", "intensity": 0.1,
+         "applied": True},
     )
     t = _at(d, "2025-01")
     into_manzanillo = net.arc_head == net.node_index("manzanillo")
     into_lazaro = net.arc_head == net.node_index("lazaro_cardenas")
     assert into_manzanillo.any() and into_lazaro.any()
-    # Mexican port interdiction is Mexican-side effort, not US effort
-    assert (d.effort == 1).all()
-    assert np.allclose(d.effort_mx[t, into_manzanillo], 3.0)
-    assert np.allclose(d.effort_mx[t, into_lazaro], 1.5)
-    assert (d.effort_mx[_at(d, "2024-12")] == 1).all()
+    # inspectors add up at each port; nothing before the start
+    assert np.allclose(d.inspectors[t, into_manzanillo], 350)
+    assert np.allclose(d.inspectors[t, into_lazaro], 150)
+    assert (d.inspectors[_at(d, "2024-12")] == 0).all()
     labs = [net.node_ids[n] for n in net.nodes_of_kind("lab_region")]
     sin, jal = labs.index("sinaloa"), labs.index("jalisco")
-    assert d.takedown[t, sin] == pytest.approx(1 - 0.9 * 0.95)
-    assert d.takedown[t, jal] == pytest.approx(0.05)
-    assert (d.takedown[_at(d, "2024-12")] == 0).all()
-    # strikes in their strike months only; two in one month combine as 1 − Π(1 − x)
-    assert d.strike[t, jal] == pytest.approx(0.6)
-    assert d.strike[_at(d, "2025-07"), jal] == pytest.approx(1 - 0.4 * 0.5)
-    assert d.strike[_at(d, "2025-02"), jal] == 0
-    assert d.strike[_at(d, "2026-01"), jal] == 0
-    assert (d.strike[:, sin] == 0).all()
+    base = BASELINE_RAIDS_PER_MONTH * net.shares(net.nodes_of_kind("lab_region"),
+                                                 "capacity_share")
+    assert d.raids[t, sin] == pytest.approx(base[sin] + 15)
+    assert d.raids[t, jal] == pytest.approx(base[jal] + 5)
+    np.testing.assert_allclose(d.raids[_at(d, "2024-12")], base)
+    # 2 strikes a year fall in the first and seventh months; 12 a year, one a month
+    per_month = {m: d.strikes[_at(d, m), jal] for m in
+                 ("2025-01", "2025-02", "2025-06", "2025-07", "2025-08", "2026-01")}
+    assert per_month == {"2025-01": 1, "2025-02": 0, "2025-06": 0, "2025-07": 2,
+                         "2025-08": 1, "2026-01": 1}
+    assert (d.strikes[:, sin] == 0).all()
+    assert d.strikes[:, jal].sum() == 1 + 1 + (2035 - 2025) * 12 + 6
+    # agents are shared by the named sectors, relative to each sector's own
+    from borderflow.policy.drivers import BORDER_PATROL_AGENTS
+
+    n_sectors = sum(net.crossing_type[n] == "between_ports"
+                    for n in net.nodes_of_kind("crossing"))
+    tucson = net.arc_head == net.node_index("tucson_sector")
+    assert np.allclose(d.agents[t, tucson], 500 / (BORDER_PATROL_AGENTS / n_sectors))
+    assert d.agents[t].max() == d.agents[t, tucson].max()
+    # coverage combines as 1 − Π(1 − x); threatened and levied tariffs are kept apart
+    sources = [net.node_ids[n] for n in net.nodes_of_kind("precursor_source")]
+    china = sources.index("china")
+    assert d.coverage[t, china] == pytest.approx(0.5)
+    assert d.coverage[_at(d, "2026-01"), china] == pytest.approx(1 - 0.5 * 0.8)
+    assert d.coverage[_at(d, "2026-01"), sources.index("india")] == pytest.approx(0.2)
+    assert (d.tariff[_at(d, "2025-05")], d.tariff_applied[_at(d, "2025-05")]) == (0.25, 0.1)
+    assert (d.tariff[_at(d, "2025-02")], d.tariff_applied[_at(d, "2025-02")]) == (0.25, 0.0)
+    assert (d.tariff[_at(d, "2026-01")], d.tariff_applied[_at(d, "2026-01")]) == (0.0, 0.0)
 
 
 def _history_at(d, event, month):
@@ -340,6 +419,8 @@ def test_history_windows_come_from_the_calendar():
         "asylum_rule_2023": ("2023-05-11", None),
         "otc_naloxone": ("2023-09-07", None),
         "asylum_proclamation_2024": ("2024-06-05", None),
+        "bicentennial": ("2021-10-08", None),
+        "zambada_arrest": ("2024-07-25", None),
     }
     got = {
         event: (str(start), None if end is None else str(end))
@@ -385,22 +466,23 @@ def test_activity_columns_of_a_multi_lever_scenario():
         {"lever": "precursor_control", "source": "china", "start": "2025-01",
          "intensity": 0.25},
         {"lever": "mexican_port_interdiction", "ports": ["manzanillo"], "start": "2025-01",
-         "intensity": 2.5},
+         "intensity": 250},
         {"lever": "lab_takedowns", "regions": ["sinaloa"], "start": "2025-01",
-         "intensity": 0.05},
+         "intensity": 5},
         {"lever": "poe_inspection", "crossings": ["san_ysidro", "otay_mesa"],
-         "start": "2025-01", "intensity": 2},
-        {"lever": "between_ports_enforcement", "start": "2025-01", "intensity": 1.5},
+         "start": "2025-01", "intensity": 0.3},
+        {"lever": "between_ports_enforcement", "start": "2025-01", "intensity": 1500},
         {"lever": "military_strikes", "regions": ["jalisco"], "start": "2025-01",
-         "intensity": 0.6},
-        {"lever": "mexican_migration_enforcement", "start": "2025-01", "intensity": 0.2},
+         "intensity": 1},
+        {"lever": "mexican_migration_enforcement", "start": "2025-01", "intensity": 20_000},
         {"lever": "processing_capacity", "start": "2025-01", "intensity": 5000},
         {"lever": "asylum_regime", "start": "2025-01", "intensity": 0.7},
-        {"lever": "southbound_inspection", "start": "2025-01", "intensity": 0.3},
-        {"lever": "diplomatic_engagement", "start": "2025-01", "intensity": 0.5},
+        {"lever": "southbound_inspection", "start": "2025-01", "intensity": 1000},
+        {"lever": "diplomatic_engagement", "start": "2025-01", "intensity": 5e8},
+        {"lever": "trade_pressure", "start": "2025-01", "intensity": 0.1, "applied": True},
         {"lever": "treatment_expansion", "start": "2025-01", "intensity": 500_000},
         {"lever": "naloxone_distribution", "start": "2025-01", "intensity": 5e6},
-        {"lever": "prevention", "start": "2025-01", "intensity": 0.2},
+        {"lever": "prevention", "start": "2025-01", "intensity": 2e9},
         {"lever": "arc_detection", "start": "2025-01", "from": "tijuana", "to": "san_ysidro",
          "detection": 0.2, "cost_usd_per_year": 3e7},
         {"lever": "arc_closure", "start": "2025-01", "from": "tijuana", "to": "otay_mesa",
@@ -410,23 +492,22 @@ def test_activity_columns_of_a_multi_lever_scenario():
     ]
     d = _build(*levers)
     assert d.activity.shape == (len(d.months), len(COST_ITEMS))
-    n_ports = len(net.nodes_of_kind("port"))
     n_poe = sum(net.crossing_type[n] == "port_of_entry" for n in net.nodes_of_kind("crossing"))
     expected = {
         "precursor_control": 0.97 * 0.25,  # supply_share china 0.97, india 0.03
-        "mexican_port_interdiction": 1.5 / n_ports,
-        "lab_takedowns": 0.60 * 0.05,  # capacity_share sinaloa 0.60
-        "poe_inspection": 2 * 1.0 / n_poe,
-        "between_ports_enforcement": 0.5,
+        "mexican_port_interdiction": 250.0,  # inspectors added
+        "lab_takedowns": 60.0,  # raids added a year
+        "poe_inspection": 2 * (0.3 - 0.08) / n_poe,  # scan rate over FY2024's, mean
+        "between_ports_enforcement": 1500.0,
         "military_strikes": 12.0,
-        "mexican_migration_enforcement": 0.2,
+        "mexican_migration_enforcement": 20_000.0,
         "processing_capacity": 5000.0,
         "asylum_regime": abs(np.log(0.7)),
-        "southbound_inspection": 0.3,
-        "diplomatic_engagement": 0.5,
+        "southbound_inspection": 1000.0,
+        "diplomatic_engagement": 5e8,
         "treatment_expansion": 500_000.0,
         "naloxone": 5e6,
-        "prevention": 0.2,
+        "prevention": 2e9,
         "arc_detection": 3e7,
         "arc_closure": 3e8,
     }
@@ -438,7 +519,7 @@ def test_activity_columns_of_a_multi_lever_scenario():
     # a single strike: no strike cost after its month; the other levers keep going
     later = d.activity[_at(d, "2025-02")]
     assert later[COST_ITEMS.index("military_strikes")] == 0
-    assert later[COST_ITEMS.index("prevention")] == pytest.approx(0.2)
+    assert later[COST_ITEMS.index("prevention")] == pytest.approx(2e9)
 
 
 def test_asylum_regime_activity_is_symmetric_in_log():
@@ -474,7 +555,7 @@ def test_arc_levers_set_detection_close_arcs_and_carry_their_cost():
 
 
 def test_an_arc_lever_on_a_missing_arc_names_it(tmp_path):
-    body = ("name: x\nlevers:\n  - lever: arc_closure\n    start: 2026-01\n"
+    body = ("schema: 2\nname: x\nlevers:\n  - lever: arc_closure\n    start: 2026-01\n"
             "    from: tijuana\n    to: laredo_poe\n")
     path = tmp_path / "plan.yaml"
     path.write_text(body)
@@ -487,7 +568,8 @@ def test_an_arc_lever_on_a_missing_arc_names_it(tmp_path):
 def test_a_closed_arc_carries_nothing_and_its_flow_reroutes():
     closure = {"lever": "arc_closure", "start": "2026-01", "from": "tijuana", "to": "san_ysidro"}
     base = simulate("status_quo", members=3, parameters="prior")
-    shut = simulate({"name": "shut", "levers": [closure]}, members=3, parameters="prior")
+    shut = simulate({"name": "shut", "schema": 2, "levers": [closure]}, members=3,
+                    parameters="prior")
     arc = "tijuana->san_ysidro"
     flows = shut["flow_kg"].sel(arc=arc)
     assert float(flows.sel(month="2025-12").min()) > 0

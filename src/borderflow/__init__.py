@@ -8,6 +8,7 @@ The public API is small:
   model to the cited history and say how well and how sensitively;
 - :func:`explain` attributes a year's change in deaths to the model's mechanisms;
 - :func:`optimize_interdiction` finds where an interdiction budget should go;
+- :func:`levers` lists every lever: its unit, range and effectiveness and cost priors;
 - :func:`load_network`, :func:`load_scenario` read and validate the input files;
 - :mod:`borderflow.data` holds the cited history (``borderflow.data.load(name)``).
 
@@ -36,6 +37,7 @@ _LAZY = {
     "explain": "borderflow.api",
     "sensitivity": "borderflow.api",
     "optimize_interdiction": "borderflow.api",
+    "levers": "borderflow.api",
     "load_network": "borderflow.network",
     "load_scenario": "borderflow.policy",
 }
@@ -52,6 +54,7 @@ __all__ = [
     "data",
     "explain",
     "fit_report",
+    "levers",
     "load_network",
     "load_scenario",
     "optimize_interdiction",

@@ -61,6 +61,13 @@ def _parameter_source(kind: ParametersLike) -> Posterior | None:
     )
 
 
+def levers() -> dict[str, dict[str, object]]:
+    """Every lever kind: its unit, range, effect, effectiveness and cost priors."""
+    from borderflow.policy.levers import catalogue
+
+    return catalogue()
+
+
 def simulate(
     scenario: ScenarioLike = "status_quo",
     members: int | Sequence[int] = 500,

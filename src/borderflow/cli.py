@@ -378,19 +378,56 @@ def data_show(
 
 
 @app.command()
-def scenarios() -> None:
-    """List the shipped scenarios and their levers."""
+def scenarios(
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="write the levers and scenarios as JSON "
+                                  "to this file")
+    ] = None,
+) -> None:
+    """List the levers (unit, range, effectiveness priors) and the shipped scenarios."""
+    from borderflow.api import levers as catalogue
     from borderflow.policy import load_scenario, shipped_names
+    from borderflow.policy.levers import unit
 
-    table = Table(title="shipped scenarios", title_justify="left")
-    table.add_column("name", style="bold")
-    table.add_column("levers")
-    table.add_column("description", overflow="fold")
+    kinds = catalogue()
+    console = _console()
+
+    def num(x: object) -> str:
+        """A lever quantity or a prior bound: 3 significant figures, k / M / B."""
+        value = float(x)  # type: ignore[arg-type]
+        return compact(value) if abs(value) >= 1e3 else f"{value:.3g}"
+
+    table = Table(title="levers: set in a government's units, mapped to their effect "
+                  "through uncertain effectiveness", title_justify="left")
+    table.add_column("lever", style="bold")
+    table.add_column("unit")
+    table.add_column("range")
+    table.add_column("effectiveness priors", overflow="fold")
+    for kind, info in kinds.items():
+        lo, hi = info["range"]  # type: ignore[misc]
+        span = "" if lo is None else f"{num(lo)}-{num(hi)}"
+        table.add_row(kind, str(info["unit"]), span, ", ".join(
+            f"{e['parameter']} {num(e['low'])} to {num(e['high'])} {e['unit']}"
+            for e in info["effectiveness"]) or "(none: read as given)")  # type: ignore[attr-defined]
+    console.print(table)
+    shipped = Table(title="shipped scenarios", title_justify="left")
+    shipped.add_column("name", style="bold")
+    shipped.add_column("levers", overflow="fold")
+    shipped.add_column("description", overflow="fold")
+    doc: dict[str, object] = {"schema": 2, "levers": kinds, "scenarios": {}}
     for name in shipped_names():
         scen = load_scenario(name)
-        levers = ", ".join(lev.lever for lev in scen.levers) or "(none)"
-        table.add_row(name, levers, scen.description)
-    _console().print(table)
+        rows = [lev.model_dump(by_alias=True, exclude_none=True) for lev in scen.levers]
+        for row in rows:
+            row["unit"] = unit(str(row["lever"]))
+        doc["scenarios"][name] = {"description": scen.description, "levers": rows}  # type: ignore[index]
+        shipped.add_row(name, "; ".join(
+            f"{r['lever']} {num(r['intensity'])} ({r['unit']})" if "intensity" in r
+            else str(r["lever"]) for r in rows) or "(none)", scen.description)
+    console.print(shipped)
+    if json_out is not None:
+        _write_text(json_out, json.dumps(doc, indent=2))
+        console.print(f"wrote {json_out}")
 
 
 @app.command()

@@ -55,11 +55,19 @@ HISTORY_EVENTS = (
     "asylum_rule_2023",
     "otc_naloxone",
     "asylum_proclamation_2024",
+    "bicentennial",
+    "zambada_arrest",
 )
 # Events with an encounter multiplier enc_<event> (M2: covid and over-the-counter
-# naloxone have none, their m_e = 1).
-NO_ENCOUNTER_EFFECT = frozenset({"covid", "otc_naloxone"})
+# naloxone act on deaths only, the Bicentennial Framework and the July 2024 arrests on
+# cooperation only; their m_e = 1).
+NO_ENCOUNTER_EFFECT = frozenset({"covid", "otc_naloxone", "bicentennial", "zambada_arrest"})
 ENCOUNTER_EVENTS = tuple(e for e in HISTORY_EVENTS if e not in NO_ENCOUNTER_EFFECT)
+# M2: Mexico's own enforcement programmes; their encounter effect scales with χ (M1).
+MEXICAN_EVENTS = frozenset({"southern_border_program", "joint_declaration"})
+# M10: the dated turns of US–Mexico cooperation and their sign (each moves the target
+# by cooperation_event_shift); a copy of borderflow.model.drivers.COOPERATION_TURNS.
+COOPERATION_TURNS = {"joint_declaration": 1.0, "bicentennial": 1.0, "zambada_arrest": -1.0}
 COVID = HISTORY_EVENTS.index("covid")
 OTC_NALOXONE = HISTORY_EVENTS.index("otc_naloxone")
 PAROLE_CBP_ONE = HISTORY_EVENTS.index("parole_cbp_one")
@@ -117,6 +125,18 @@ HEROIN_PRICE_CAP = 10.0  # heroin price ratio limit (M6; judgement, above the me
 
 US_POPULATION_12PLUS = 260e6  # persons aged 12+, 2010 Census (308.7 M less ~49 M aged 0-11)
 TRADE_USD_PER_YEAR = 798.8e9  # US–Mexico goods trade 2023 (context_facts), M11
+IMPORTS_USD_PER_YEAR = 475.6e9  # US goods imports from Mexico 2023 (same source), M11
+# M3: passenger-vehicle NII scan rate at the southwest land ports that the nominal port
+# detection refers to, FY2024 8 % (cbp_nii_scan_rates, GAO; SCAN_RATE_REFERENCE of
+# borderflow.model.drivers).
+SCAN_RATE_REFERENCE = 0.08
+# M4: largest share of southbound guns inspection can stop (judgement: parts, mail,
+# corrupt officials; MAX_STOPPED of the guns step).
+MAX_GUNS_STOPPED = 0.95
+# M4: memory of strikes for the violence they bring, months (a 12-month time constant).
+STRIKE_MEMORY_MONTHS = 12.0
+# M5: floor of a lab region's capacity share when counting the active labs in it.
+MIN_LAB_SHARE = 1e-12
 FIREARM_HOMICIDES = 25_000.0  # Mexico's firearm homicides a year, INEGI 2019-2020 (M4)
 BP_HOURS_PER_STAFF = 160.0  # hours a month one processing staff member adds, M2
 
@@ -217,7 +237,27 @@ PARAMETER_NAMES = (
     "cooperation_recovery_months",
     "strike_cooperation_drop",
     "engagement_gain",
+    "cooperation_event_shift",
+    "trade_pressure_response",
     "trade_loss_share",
+    "welfare_per_trade_lost",
+    "import_demand_elasticity",
+    "border_wait_cost_usd_per_year",
+    # levers' effectiveness: a government's quantities mapped to physical effects
+    "control_effectiveness",
+    "mx_port_inspectors",
+    "scan_effectiveness",
+    "bp_agent_elasticity",
+    "raid_active_share",
+    "active_labs",
+    "strike_labs_reached",
+    "strike_relocation_share",
+    "strike_homicide_increase",
+    "mx_migration_personnel_scale",
+    "gun_officers_scale",
+    "engagement_usd_scale",
+    "prevention_usd_scale",
+    "prevention_max_share",
     # costs
     *(f"cost_{item}" for item in COST_ITEMS),
 )
@@ -566,6 +606,28 @@ def _route(
     return _Routes(P=P, V=V, R=R, omega=omega)
 
 
+def _after_destruction(K: dict[str, float], k: dict[str, float], k_mx: dict[str, float],
+                       struck: dict[str, float], relocating: float) -> dict[str, float]:
+    """M5: capacity available after this month's destruction, kg/month, by lab region.
+
+    Each region keeps ``K_l (1 − k_l)``. Of the capacity the strikes hit,
+    ``K_l (k_l − k_MX,l)``, a share ``relocating`` sets up again at once in the regions
+    left alone, spread in proportion to their capacity kept and not struck this month,
+    ``K_l (1 − k_l)(1 − struck_l)``; nothing moves if no region has any. (Capacity
+    only: the precursor stock a strike destroys stays destroyed.)
+    """
+    kept = {lab: K[lab] * (1.0 - k[lab]) for lab in K}
+    moved = 0.0
+    for lab in K:
+        moved += K[lab] * (k[lab] - k_mx[lab])
+    moved *= relocating
+    weight = {lab: kept[lab] * (1.0 - struck[lab]) for lab in K}
+    weight_total = sum(weight.values())
+    if not weight_total > 0.0:
+        return kept
+    return {lab: kept[lab] + moved * weight[lab] / weight_total for lab in K}
+
+
 def _import_cost(flow: list[float], seized: list[float], cost: list[float], v: list[float],
                  delivered: float, other: float) -> float:
     """M6: the traffickers' spending per kg delivered (USD/kg).
@@ -604,22 +666,25 @@ def _targets(net: _Net, routes: _Routes, D: float, h: float) -> tuple[dict[str, 
 class _Series:
     """The drivers as plain Python lists, indexed ``[t]`` or ``[t][column]``."""
 
-    effort: list[list[float]]  # (T, arcs) US side
-    effort_mx: list[list[float]]  # (T, arcs) Mexican side
-    control: list[list[float]]  # (T, sources)
-    takedown: list[list[float]]  # (T, labs)
-    strike: list[list[float]]  # (T, labs)
+    scan_rate: list[list[float]]  # (T, arcs) NII scan rate at the port an arc enters
+    agents: list[list[float]]  # (T, arcs) BP agents added, relative to the sector's own
+    inspectors: list[list[float]]  # (T, arcs) inspectors added at a Mexican port, persons
+    coverage: list[list[float]]  # (T, sources) share of exports controls cover
+    raids: list[list[float]]  # (T, labs) Mexican raids in the month
+    strikes: list[list[float]]  # (T, labs) US strikes in the month
     scheduled: list[list[float]]  # (T, arcs)
     detection: list[list[float]]  # (T, arcs) nominal detection δ_a(t)
     closed: list[list[float]]  # (T, arcs) 0/1
-    mx_migration: list[float]
+    mx_personnel: list[float]  # persons
     processing_staff: list[float]
     asylum_regime: list[float]
-    gun_inspection: list[float]
-    engagement: list[float]
+    gun_officers: list[float]  # persons
+    engagement_usd: list[float]  # USD a year
+    tariff: list[float]  # rate threatened or applied
+    tariff_applied: list[float]  # rate levied
     treatment_slots: list[float]
     naloxone_kits: list[float]
-    prevention: list[float]
+    prevention_usd: list[float]  # USD a year
     history: list[list[float]]  # (T, HISTORY_EVENTS)
     activity: list[list[float]]  # (T, COST_ITEMS)
 
@@ -701,6 +766,8 @@ def _simulate_member(
     B_g = [p[f"encounters_{g}_2015"] for g in ORIGINS]
     b_g = [p[f"push_trend_{g}"] for g in ORIGINS]
     m_event = [1.0 if e in NO_ENCOUNTER_EFFECT else p[f"enc_{e}"] for e in HISTORY_EVENTS]
+    mexican_event = [e in MEXICAN_EVENTS for e in HISTORY_EVENTS]
+    turn = [COOPERATION_TURNS.get(e, 0.0) for e in HISTORY_EVENTS]
     s0 = p["ports_share"]
     m_ports = p["ports_share_cbp_one"]
     m_ports_t42 = p["ports_share_title42"]
@@ -720,12 +787,40 @@ def _simulate_member(
     tau_c = p["cooperation_recovery_months"]
     drop_s = p["strike_cooperation_drop"]
     g_e = p["engagement_gain"]
+    shift_c = p["cooperation_event_shift"]
+    r_tariff = p["trade_pressure_response"]
     phi_tr = p["trade_loss_share"]
+    w_tr = p["welfare_per_trade_lost"]
+    eps_imp = p["import_demand_elasticity"]
+    W_wait = p["border_wait_cost_usd_per_year"]
     cost_item = [p[f"cost_{item}"] for item in COST_ITEMS]
+    # Levers' effectiveness: what a government's quantity does physically.
+    e_ctrl = p["control_effectiveness"]
+    n_port = p["mx_port_inspectors"]
+    eta = p["scan_effectiveness"]
+    beta_BP = p["bp_agent_elasticity"]
+    a_raid = p["raid_active_share"]
+    N_labs = p["active_labs"]
+    a_strike = p["strike_labs_reached"]
+    rho_move = p["strike_relocation_share"]
+    v_strike = p["strike_homicide_increase"]
+    n_mig = p["mx_migration_personnel_scale"]
+    n_gun = p["gun_officers_scale"]
+    u_eng = p["engagement_usd_scale"]
+    u_prev = p["prevention_usd_scale"]
+    p_prev = p["prevention_max_share"]
 
     n_arcs = len(net.tail)
     labs, sources, markets = net.labs, net.sources, net.markets
     learn = 1.0 - math.exp(-1.0 / tau_r)  # step 9 factor
+    keep_strikes = math.exp(-1.0 / STRIKE_MEMORY_MONTHS)  # M4 violence memory factor
+
+    def destroyed_by(hits: float, labs_per_hit: float, lab: str) -> float:
+        # M5: the region holds N s_l of the N active labs; each hit destroys a of them at
+        # random, so n hits leave (1 − a / (N s_l))^n of its capacity (at most all).
+        labs_there = N_labs * max(net.lab_share[lab], MIN_LAB_SHARE)
+        each = min(1.0, labs_per_hit / labs_there)
+        return 1.0 - (1.0 - each) ** hits
     keep_S = math.exp(-1.0 / tau_S)  # step 11 factor
     keep_c = math.exp(-1.0 / tau_c)  # M10 factor
 
@@ -773,6 +868,7 @@ def _simulate_member(
     recent_sales = 0.0
     cum_purity_shock, cum_lethal_shock = 0.0, 0.0
     covid_months = 0.0  # months of the COVID-19 period before this one (M7)
+    recent_strikes = 0.0  # strikes of the last year, exponentially remembered (M4)
 
     # Initial capacity (model.md) at t = 0: steps 2–6 with K^a_l = 1 for every lab,
     # r̂ = d0 and month 0's costs, for month 0's market pull (computed in the loop).
@@ -791,10 +887,14 @@ def _simulate_member(
         chi = c / c0
 
         # M2: migration and Border Patrol workload.
+        # Mexico's own programmes (Southern Border Program, the 2019 deployment) act
+        # with cooperation: their log multiplier is scaled by χ.
         event_factor = 1.0
         for e, m_e in enumerate(m_event):
-            event_factor *= m_e ** hist[e]
-        common = event_factor * dr.asylum_regime[t] * max(0.0, 1.0 - dr.mx_migration[t] * chi)
+            event_factor *= m_e ** (hist[e] * chi if mexican_event[e] else hist[e])
+        # personnel deployed prevent 1 − e^(−n/n₀) of encounters at baseline cooperation
+        mx_prevented = -math.expm1(-dr.mx_personnel[t] / n_mig)
+        common = event_factor * dr.asylum_regime[t] * max(0.0, 1.0 - mx_prevented * chi)
         trend_years = min(year, 2024.0) - 2015.0  # push trends hold after 2023
         by_origin = []
         for g in range(3):
@@ -814,13 +914,19 @@ def _simulate_member(
         e_P = 1.0 - omega_P * min(1.0, max(0.0, (workload - w_star) / (1.0 - w_star)))
 
         # M3: detection, US-side effort times cooperation-scaled Mexican-side effort.
+        # US side: NII scanning at a port of entry, (1 + η s) / (1 + η s_ref), and
+        # agents between ports, (1 + n)^β (both 1 where nothing changes). Mexican side:
+        # 1 + added inspectors / staff already at the port.
         d0 = nominal_detection(t)
         d = []
         for a in range(n_arcs):
+            us = ((1.0 + eta * dr.scan_rate[t][a]) / (1.0 + eta * SCAN_RATE_REFERENCE)
+                  * (1.0 + dr.agents[t][a]) ** beta_BP)
+            mx = 1.0 + dr.inspectors[t][a] / n_port
             if net.kind[net.head[a]] in MEXICAN_HEADS:  # Mexico's own enforcement
-                E_a = max(0.0, dr.effort[t][a] * dr.effort_mx[t][a] * chi)
+                E_a = max(0.0, us * mx * chi)
             else:
-                E_a = max(0.0, dr.effort[t][a] * dr.effort_mx[t][a])
+                E_a = max(0.0, us * mx)
             if gate[a] == "B":
                 E_a *= e_B
             elif gate[a] == "P":
@@ -828,28 +934,37 @@ def _simulate_member(
             # a closed arc stops everything sent along it
             d.append(1.0 if dr.closed[t][a] else 1.0 - (1.0 - d0[a]) ** E_a)
 
-        # M4: guns south, homicides, lab rebuilding time constant.
-        gun_stop = dr.gun_inspection[t]
+        # M4: guns south, homicides, lab rebuilding time constant. Officers on outbound
+        # inspection stop 0.95 (1 − e^(−n/n₀)) of the guns.
+        gun_stop = MAX_GUNS_STOPPED * -math.expm1(-dr.gun_officers[t] / n_gun)
         guns = G0 / 12.0 * (1.0 - gun_stop)
         if t == 0:  # the stock starts at the steady state of the first month's flow
             gun_stock = gun_stock_0 = guns / (1.0 - keep_guns)
-        homicides = FIREARM_HOMICIDES / 12.0 * attributable * gun_stock / gun_stock_0
+        # US strikes raise all firearm homicides by v per strike of the last year (a
+        # memory fading with a 12-month time constant, this month's strikes included);
+        # the rise adds to the homicides attributable to the US-sourced stock.
+        strikes_now = sum(dr.strikes[t])
+        recent_strikes = recent_strikes * keep_strikes + strikes_now
+        homicides = FIREARM_HOMICIDES / 12.0 * (attributable * gun_stock / gun_stock_0
+                                                + v_strike * recent_strikes)
         tau_eff = tau_L * (1.0 - gun_stop) ** (-psi)
 
-        # M5 (replaces step 1): destruction by takedowns (cooperation-scaled) and strikes.
-        # Takedowns act first: what they destroy is Mexico's seizure, the rest the strikes'.
-        K_avail, S_after, lab_seized, k_month = {}, {}, {}, {}
+        # M5 (replaces step 1): destruction by raids (cooperation-scaled) and strikes.
+        # Raids act first: what they destroy is Mexico's seizure, the rest the strikes'.
+        S_after, lab_seized, k_month, k_mexico, struck = {}, {}, {}, {}, {}
         mexico, struck_kg = 0.0, 0.0
         for i, lab in enumerate(labs):
-            k_mx = min(1.0, dr.takedown[t][i] * chi)
-            k = 1.0 - (1.0 - k_mx) * (1.0 - dr.strike[t][i])
-            k_month[lab] = k
-            if K is not None:
-                K_avail[lab] = K[lab] * (1.0 - k)
+            raided = destroyed_by(dr.raids[t][i], a_raid, lab)
+            struck[lab] = destroyed_by(dr.strikes[t][i], a_strike, lab)
+            k_mx = min(1.0, raided * chi)
+            k = 1.0 - (1.0 - k_mx) * (1.0 - struck[lab])
+            k_month[lab], k_mexico[lab] = k, k_mx
             lab_seized[lab] = S[lab] * k
             mexico += S[lab] * k_mx
-            struck_kg += S[lab] * (1.0 - k_mx) * dr.strike[t][i]
+            struck_kg += S[lab] * (1.0 - k_mx) * struck[lab]
             S_after[lab] = S[lab] * (1.0 - k)
+        K_avail = {} if K is None else _after_destruction(K, k_month, k_mexico, struck,
+                                                          rho_move)
 
         # M7 inputs: potency this month (DEA observations; random walks after 2024).
         if shocks is not None:
@@ -882,16 +997,18 @@ def _simulate_member(
         if K is None:
             first = _route(net, {lab: 1.0 for lab in labs}, r_hat, cost_t, theta, v, y)
             K, _ = _targets(net, first, pull, h)
-            K_avail = {lab: K[lab] * (1.0 - k_month[lab]) for lab in labs}
+            K_avail = _after_destruction(K, k_month, k_mexico, struck, rho_move)
 
         # M6: routing (steps 2–5); then step 6 for the pull.
         routes = _route(net, K_avail, r_hat, cost_t, theta, v, y)
         K_target, X = _targets(net, routes, pull, h)
 
         # Step 7: supply and substitution.
-        B = sum(net.sigma[s] * dr.control[t][i] for i, s in enumerate(sources))
+        # controls stop the share of the covered exports the member's effectiveness says
+        stopped = [dr.coverage[t][i] * e_ctrl for i in range(len(sources))]
+        B = sum(net.sigma[s] * stopped[i] for i, s in enumerate(sources))
         Z_eff = min(Z, B)
-        open_share = {s: net.sigma[s] * (1.0 - dr.control[t][i]) for i, s in enumerate(sources)}
+        open_share = {s: net.sigma[s] * (1.0 - stopped[i]) for i, s in enumerate(sources)}
         open_total = sum(open_share.values())
         if open_total == 0.0:
             b = {s: net.sigma[s] for s in sources}
@@ -991,7 +1108,9 @@ def _simulate_member(
         # M8: population, competing risks per state; deaths split into the fentanyl
         # (T40.4) and heroin parts, both leaving the population.
         seek = eps_T * (1.0 + k_w * unmet)
-        to_mis, = _competing_exits(n_no, [iota * (1.0 - dr.prevention[t])])
+        # prevention spending averts p_max (1 − e^(−usd/u₀)) of initiation
+        prevented = p_prev * -math.expm1(-dr.prevention_usd[t] / u_prev)
+        to_mis, = _competing_exits(n_no, [iota * (1.0 - prevented)])
         # prescription OUD -> illicit market, declining from 2012 with prescribing
         rx_per_month = rx_flow * math.exp(-rx_decline * max(0.0, year - 2012.0)) / 12.0
         from_rx = min(rx_per_month, n_no - to_mis)
@@ -1028,13 +1147,27 @@ def _simulate_member(
         grow = math.exp(rate / 12.0)
         f = f * grow / (1.0 - f + f * grow)
 
-        # M10: cooperation relaxes toward its target and drops with strikes.
-        strike_share = sum(net.lab_share[lab] * dr.strike[t][i] for i, lab in enumerate(labs))
-        c_target = c0 + (1.0 - c0) * g_e * dr.engagement[t]
-        c = min(1.0, max(0.0, c_target + (c - c_target) * keep_c - drop_s * strike_share))
+        # M10: cooperation relaxes toward its target and drops by δ per strike. The
+        # target: the baseline moved by the dated turns in force (±s each), by trade
+        # pressure (r per unit of tariff) and by engagement, (1 − c0) γ (1 − e^(−usd/u₀)),
+        # kept in [0, 1].
+        turns = 0.0
+        for e, sign in enumerate(turn):
+            turns += sign * hist[e]
+        engagement = -math.expm1(-dr.engagement_usd[t] / u_eng)
+        c_target = min(1.0, max(0.0, c0 + shift_c * turns + r_tariff * dr.tariff[t]
+                                + (1.0 - c0) * g_e * engagement))
+        c = min(1.0, max(0.0, c_target + (c - c_target) * keep_c - drop_s * strikes_now))
 
-        # M11: costs, USD per month.
-        trade_cost = TRADE_USD_PER_YEAR / 12.0 * phi_tr * max(0.0, 1.0 - chi)
+        # M11: costs, USD per month. Trade, as US GDP or welfare lost: w per USD of the
+        # trade lost to a breakdown of cooperation; the Harberger triangle τ ΔI / 2 of a
+        # levied tariff, ΔI = I (1 − (1 + τ)^(−ε)); border waits W Δs for the scan rate
+        # added above the history (the poe_inspection cost driver).
+        tau_levied = dr.tariff_applied[t]
+        imports_lost = -IMPORTS_USD_PER_YEAR * math.expm1(-eps_imp * math.log1p(tau_levied))
+        scan_added = dr.activity[t][COST_ITEMS.index("poe_inspection")]
+        trade_cost = (w_tr * TRADE_USD_PER_YEAR * phi_tr * max(0.0, 1.0 - chi)
+                      + 0.5 * tau_levied * imports_lost + W_wait * scan_added) / 12.0
         # treatment is charged for the added slots filled at the end of the month
         slots_used = min(dr.treatment_slots[t],
                          max(0.0, n_tr - (treatment_capacity(t) - dr.treatment_slots[t])))
@@ -1120,14 +1253,19 @@ def simulate_reference(
         net: a ``CompiledNetwork`` (only its data is read: node ids, kinds, attributes,
             crossing types, the arc list with ``cost_usd_per_kg`` in USD/kg, nominal
             ``detection`` probabilities and ``arc_attrs``).
-        drivers: a ``Drivers`` with T months: ``effort``, ``effort_mx`` (T, arcs)
-            multipliers, ``control`` (T, sources) fraction, ``takedown``, ``strike``
-            (T, labs) fractions, ``scheduled`` and ``closed`` (T, arcs) 0/1,
+        drivers: a ``Drivers`` with T months, levers in the units a government sets:
+            ``scan_rate`` (T, arcs; NII scan rate at the port of entry an arc enters,
+            ``SCAN_RATE_REFERENCE`` elsewhere), ``agents`` (T, arcs; Border Patrol
+            agents added relative to the sector's own), ``inspectors`` (T, arcs;
+            persons added at the Mexican port an arc enters), ``coverage`` (T,
+            sources; share of exports controls cover), ``raids`` and ``strikes`` (T,
+            labs; counts in the month), ``scheduled`` and ``closed`` (T, arcs) 0/1,
             ``detection`` (T, arcs) nominal detection probabilities, the (T,) series
-            ``mx_migration``, ``processing_staff`` (persons), ``asylum_regime``,
-            ``gun_inspection``, ``engagement``, ``treatment_slots`` (persons),
-            ``naloxone_kits`` (kits/year), ``prevention``, and ``history`` (T, 12),
-            ``activity`` (T, 16) in the column orders of docs/model-system.md.
+            ``mx_personnel``, ``processing_staff``, ``gun_officers`` (persons),
+            ``asylum_regime``, ``engagement_usd``, ``prevention_usd`` (USD/year),
+            ``tariff`` and ``tariff_applied`` (rates), ``treatment_slots`` (persons),
+            ``naloxone_kits`` (kits/year), and ``history`` (T, 14), ``activity`` (T,
+            16) in the column orders of docs/model-system.md.
         params: ``{name: array of shape (M,)}`` in each parameter's unit (see
             ``borderflow.model.parameters``); every name of ``PARAMETER_NAMES``.
         members: row indices into the ``params`` arrays to run (default: all rows).
@@ -1171,22 +1309,25 @@ def simulate_reference(
     T = len(years)
     n_arcs, n_labs = len(data.tail), len(data.labs)
     series = _Series(
-        effort=_rows(drivers, "effort", T, n_arcs),
-        effort_mx=_rows(drivers, "effort_mx", T, n_arcs),
-        control=_rows(drivers, "control", T, len(data.sources)),
-        takedown=_rows(drivers, "takedown", T, n_labs),
-        strike=_rows(drivers, "strike", T, n_labs),
+        scan_rate=_rows(drivers, "scan_rate", T, n_arcs),
+        agents=_rows(drivers, "agents", T, n_arcs),
+        inspectors=_rows(drivers, "inspectors", T, n_arcs),
+        coverage=_rows(drivers, "coverage", T, len(data.sources)),
+        raids=_rows(drivers, "raids", T, n_labs),
+        strikes=_rows(drivers, "strikes", T, n_labs),
         scheduled=_rows(drivers, "scheduled", T, n_arcs),
         detection=_rows(drivers, "detection", T, n_arcs),
         closed=_rows(drivers, "closed", T, n_arcs),
-        mx_migration=_rows(drivers, "mx_migration", T, None),
+        mx_personnel=_rows(drivers, "mx_personnel", T, None),
         processing_staff=_rows(drivers, "processing_staff", T, None),
         asylum_regime=_rows(drivers, "asylum_regime", T, None),
-        gun_inspection=_rows(drivers, "gun_inspection", T, None),
-        engagement=_rows(drivers, "engagement", T, None),
+        gun_officers=_rows(drivers, "gun_officers", T, None),
+        engagement_usd=_rows(drivers, "engagement_usd", T, None),
+        tariff=_rows(drivers, "tariff", T, None),
+        tariff_applied=_rows(drivers, "tariff_applied", T, None),
         treatment_slots=_rows(drivers, "treatment_slots", T, None),
         naloxone_kits=_rows(drivers, "naloxone_kits", T, None),
-        prevention=_rows(drivers, "prevention", T, None),
+        prevention_usd=_rows(drivers, "prevention_usd", T, None),
         history=_rows(drivers, "history", T, len(HISTORY_EVENTS)),
         activity=_rows(drivers, "activity", T, len(COST_ITEMS)),
     )

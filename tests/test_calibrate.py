@@ -137,7 +137,9 @@ def test_every_module_holding_equations_is_hashed():
     root = Path(borderflow.__file__).parent
     modules = {p.relative_to(root).as_posix() for p in (root / "model").rglob("*.py")}
     not_equations = {"model/__init__.py", "model/checks.py"}
-    assert modules - not_equations == set(MODEL_FILES)
+    # the drivers builder holds the shared history (calendar, scan rates, Mexico's raids)
+    assert modules - not_equations == set(MODEL_FILES) - {"policy/drivers.py"}
+    assert "policy/drivers.py" in MODEL_FILES
 
 
 def test_every_fitted_parameter_touches_a_series():

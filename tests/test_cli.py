@@ -116,12 +116,36 @@ def test_explain_writes_the_attribution(tmp_path, capsys):
 
 def test_bad_scenario_file_via_cli(tmp_path, capsys):
     path = tmp_path / "bad.yaml"
-    path.write_text("name: bad\nlevers:\n  - lever: lab_takedowns\n    start: 2025-01\n"
-                    "    intensity: 2\n")
+    path.write_text("schema: 2\nname: bad\nlevers:\n  - lever: poe_inspection\n"
+                    "    start: 2025-01\n    intensity: 2\n")
     code, _, err = run_cli(capsys, "run", str(path), "--members", "2")
     assert code == 2
     assert err.strip() == (f"error: {path}: levers[0].intensity: input should be less than "
                            "or equal to 1, got 2")
+    # a file in the old units (no schema: 2) is refused, not reinterpreted
+    path.write_text("name: old\nlevers:\n  - lever: poe_inspection\n    start: 2025-01\n"
+                    "    intensity: 2.0\n")
+    code, _, err = run_cli(capsys, "run", str(path), "--members", "2")
+    assert code == 2 and "Traceback" not in err
+    assert err.strip().startswith(f"error: {path}: schema: missing; this file is for the old "
+                                  "units")
+
+
+def test_scenarios_json_gives_every_lever_its_unit_and_priors(tmp_path, capsys):
+    from borderflow.policy.levers import LEVER_KINDS
+
+    path = tmp_path / "scenarios.json"
+    code, out, _ = run_cli(capsys, "scenarios", "--json", str(path))
+    assert code == 0 and "share of passenger vehicles scanned" in out
+    doc = json.loads(path.read_text())
+    assert list(doc["levers"]) == list(LEVER_KINDS)
+    strikes = doc["levers"]["military_strikes"]
+    assert strikes["unit"] == "strikes per year and region"
+    assert {"strike_labs_reached", "active_labs"} <= {
+        e["parameter"] for e in strikes["effectiveness"]}
+    assert doc["scenarios"]["trade_pressure"]["levers"][0]["unit"] == (
+        "tariff rate, share of import value")
+    assert doc["levers"]["trade_pressure"]["cost"] is None
 
 
 def test_data_commands(capsys):

@@ -19,27 +19,39 @@ from borderflow.policy.drivers import build
 from borderflow.policy.levers import LEVER_KINDS
 from borderflow.reference import simulate_reference
 
-#: Every lever kind, most of them switching on and off inside the run.
+#: Every lever kind, most of them switching on and off inside the run, in the units a
+#: government sets (schema 2).
 RICH_LEVERS = [
+    # share of the source's exports covered by controls
     {"lever": "precursor_control", "source": "china", "start": "2021-01", "intensity": 0.6},
     {"lever": "precursor_control", "source": "all", "start": "2030-01", "end": "2031-06",
      "intensity": 1.0},
-    {"lever": "mexican_port_interdiction", "start": "2019-06", "intensity": 3.0},
-    {"lever": "lab_takedowns", "start": "2020-01", "end": "2027-12", "intensity": 0.2},
-    {"lever": "poe_inspection", "start": "2018-01", "intensity": 2.5,
+    # inspectors added per Mexican port
+    {"lever": "mexican_port_interdiction", "start": "2019-06", "intensity": 400.0},
+    # raids added a month per region
+    {"lever": "lab_takedowns", "start": "2020-01", "end": "2027-12", "intensity": 20.0},
+    # passenger-vehicle NII scan rate (FY2024: 8 %)
+    {"lever": "poe_inspection", "start": "2018-01", "intensity": 0.4,
      "crossings": ["san_ysidro", "nogales_az"]},
-    {"lever": "between_ports_enforcement", "start": "2026-01", "intensity": 4.0},
-    {"lever": "military_strikes", "start": "2025-03", "end": "2026-12", "intensity": 0.9,
-     "repeat_every_months": 4, "regions": ["sinaloa"]},
-    {"lever": "military_strikes", "start": "2032-03", "intensity": 1.0},
-    {"lever": "mexican_migration_enforcement", "start": "2017-01", "intensity": 0.4},
+    # Border Patrol agents added over all sectors
+    {"lever": "between_ports_enforcement", "start": "2026-01", "intensity": 15_000.0},
+    # strikes a year per region: three a year on Sinaloa, then one a month everywhere
+    {"lever": "military_strikes", "start": "2025-03", "end": "2026-12", "intensity": 3.0,
+     "regions": ["sinaloa"]},
+    {"lever": "military_strikes", "start": "2032-03", "intensity": 12.0},
+    {"lever": "mexican_migration_enforcement", "start": "2017-01", "intensity": 30_000.0},
     {"lever": "processing_capacity", "start": "2022-01", "intensity": 20_000.0},
     {"lever": "asylum_regime", "start": "2024-01", "end": "2029-12", "intensity": 0.6},
-    {"lever": "southbound_inspection", "start": "2016-01", "intensity": 0.5},
-    {"lever": "diplomatic_engagement", "start": "2015-01", "end": "2028-12", "intensity": 0.8},
+    {"lever": "southbound_inspection", "start": "2016-01", "intensity": 5_000.0},
+    {"lever": "diplomatic_engagement", "start": "2015-01", "end": "2028-12",
+     "intensity": 5e8},  # USD a year
+    # a tariff threatened for half a year, then one levied for two years
+    {"lever": "trade_pressure", "start": "2020-01", "end": "2020-06", "intensity": 0.05},
+    {"lever": "trade_pressure", "start": "2027-01", "end": "2028-12", "intensity": 0.10,
+     "applied": True},
     {"lever": "treatment_expansion", "start": "2019-01", "intensity": 5e5},
     {"lever": "naloxone_distribution", "start": "2020-07", "intensity": 1e7},
-    {"lever": "prevention", "start": "2023-01", "intensity": 0.3},
+    {"lever": "prevention", "start": "2023-01", "intensity": 3e9},  # USD a year
     {"lever": "arc_detection", "from": "tijuana", "to": "otay_mesa", "start": "2021-04",
      "detection": 0.5, "cost_usd_per_year": 1e8},
     {"lever": "arc_closure", "from": "tijuana", "to": "san_ysidro", "start": "2027-01",
@@ -56,7 +68,8 @@ IMPLEMENTATIONS = {
 
 @pytest.fixture(scope="module")
 def rich(net):
-    return build(scenario_from_dict({"name": "rich", "levers": RICH_LEVERS}), net)
+    return build(scenario_from_dict({"name": "rich", "schema": 2, "levers": RICH_LEVERS}),
+                 net)
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +97,7 @@ def test_every_implementation_meets_the_invariants(net, rich, members, implement
                 "consumption_kg", "heroin_kg", "unmet_share", "lethal_dose_share",
                 "naloxone_reversal_share"):
         assert out[key].max() > 0, key
-    assert out["cooperation"].min() == 0.0  # the strike on every region floors it
+    assert out["cooperation"].min() == 0.0  # the strikes on every region floor it
 
 
 def test_runs_without_the_per_arc_arrays_are_checked_too(net, rich, members):

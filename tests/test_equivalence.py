@@ -12,15 +12,19 @@ from borderflow.policy.drivers import build
 from borderflow.policy.levers import LEVER_KINDS
 from borderflow.reference import simulate_reference
 
+#: Levers in the units a government sets (schema 2): persons, raids a month, strikes a
+#: year, scan rates, USD a year, kits, slots, tariff rates, coverage.
 SCALAR_RANGES = {
-    "mexican_migration_enforcement": (0.0, 1.0),
-    "processing_capacity": (0.0, 50_000.0),
-    "asylum_regime": (0.2, 3.0),
-    "southbound_inspection": (0.0, 0.95),
-    "diplomatic_engagement": (0.0, 1.0),
-    "treatment_expansion": (0.0, 2e6),
-    "naloxone_distribution": (0.0, 5e7),
-    "prevention": (0.0, 1.0),
+    "mexican_migration_enforcement": (0.0, 200_000.0),  # personnel
+    "processing_capacity": (0.0, 50_000.0),  # staff
+    "asylum_regime": (0.2, 3.0),  # multiplier
+    "southbound_inspection": (0.0, 20_000.0),  # officers
+    "diplomatic_engagement": (0.0, 5e9),  # USD a year
+    "treatment_expansion": (0.0, 2e6),  # slots
+    "naloxone_distribution": (0.0, 5e7),  # kits a year
+    "prevention": (0.0, 2e10),  # USD a year
+    "mexican_port_interdiction": (0.0, 2_000.0),  # inspectors per port
+    "between_ports_enforcement": (0.0, 30_000.0),  # agents
 }
 MONTHS = [f"{y}-{m:02d}" for y in range(2012, 2034) for m in (1, 4, 7, 10)]
 
@@ -43,18 +47,21 @@ def levers(draw):
             lever["detection"] = draw(st.floats(0.0, 1.0))
     elif kind == "precursor_control":
         lever["source"] = draw(st.sampled_from(["china", "india", "all"]))
-        lever["intensity"] = draw(st.floats(0.0, 1.0))
+        lever["intensity"] = draw(st.floats(0.0, 1.0))  # coverage of the exports
     elif kind in ("lab_takedowns", "military_strikes"):
         lever["regions"] = draw(st.sampled_from(["all", ["sinaloa"], ["jalisco", "sonora"]]))
-        lever["intensity"] = draw(st.floats(0.0, 1.0))
-        if kind == "military_strikes" and draw(st.booleans()):
-            lever["repeat_every_months"] = draw(st.integers(1, 24))
-    elif kind in SCALAR_RANGES:
-        lever["intensity"] = draw(st.floats(*SCALAR_RANGES[kind]))
+        # raids a month per region; strikes a year per region
+        top = 200.0 if kind == "lab_takedowns" else 24.0
+        lever["intensity"] = draw(st.floats(0.0, top))
+    elif kind == "poe_inspection":
+        lever["intensity"] = draw(st.floats(0.0, 1.0))  # passenger-vehicle scan rate
+        lever["crossings"] = draw(st.sampled_from(["all", ["san_ysidro", "laredo_poe"]]))
+    elif kind == "trade_pressure":
+        lever["intensity"] = draw(st.floats(0.0, 1.0))  # tariff rate
+        lever["applied"] = draw(st.booleans())
     else:
-        lever["intensity"] = draw(st.floats(0.0, 10.0))
-        if kind == "poe_inspection":
-            lever["crossings"] = draw(st.sampled_from(["all", ["san_ysidro", "laredo_poe"]]))
+        assert kind in SCALAR_RANGES, kind
+        lever["intensity"] = draw(st.floats(*SCALAR_RANGES[kind]))
     return lever
 
 
@@ -80,7 +87,7 @@ def assert_equal(a, b, rtol=1e-9):
 def test_engine_equals_reference_on_random_members_and_scenarios(
     net, scenario_levers, members, seed
 ):
-    scen = scenario_from_dict({"name": "random", "levers": scenario_levers})
+    scen = scenario_from_dict({"name": "random", "schema": 2, "levers": scenario_levers})
     drivers = build(scen, net)
     draws = parameters.sample(members, seed=seed)
     shocks = potency.post_window_shocks(members, seed, drivers.months,
@@ -133,6 +140,22 @@ def test_reference_keeps_the_same_event_and_cost_lists():
 
     assert reference.HISTORY_EVENTS == HISTORY_EVENTS
     assert reference.COST_ITEMS == COST_ITEMS
+
+
+def test_reference_keeps_the_same_lever_constants():
+    # the levers' own numbers, copied (not imported) by the reference
+    from borderflow.model import migration
+    from borderflow.model.drivers import COOPERATION_TURNS, SCAN_RATE_REFERENCE
+    from borderflow.model.steps import costs, guns
+    from borderflow.reference import model as reference
+
+    assert reference.COOPERATION_TURNS == COOPERATION_TURNS
+    assert reference.SCAN_RATE_REFERENCE == SCAN_RATE_REFERENCE
+    assert reference.MEXICAN_EVENTS == frozenset(migration.MEXICAN_EVENTS)
+    assert set(reference.ENCOUNTER_EVENTS) == set(migration.ENCOUNTER_EVENTS)
+    assert reference.MAX_GUNS_STOPPED == guns.MAX_STOPPED
+    assert reference.TRADE_USD_PER_YEAR == costs.TRADE_USD_PER_YEAR
+    assert reference.IMPORTS_USD_PER_YEAR == costs.IMPORTS_USD_PER_YEAR
 
 
 def test_reference_keeps_the_same_potency_and_naloxone_inputs():

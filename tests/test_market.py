@@ -48,13 +48,14 @@ def calendar(months: np.ndarray) -> np.ndarray:
 SINK_FREE = {"heroin_supply_scale": 1e6, "lethal_share_elasticity": 0.0,
              "price_elasticity": 0.0, "disruption_hazard_increase": 0.0,
              "withdrawal_treatment_seeking": 0.0, "substitution_share": 0.0,
-             "diffusion_rate_per_year": 0.6, "diffusion_cost_elasticity": 0.0}
+             "diffusion_rate_per_year": 0.6, "diffusion_cost_elasticity": 0.0,
+             "control_effectiveness": 1.0}
 
 
 def test_a_supply_cut_with_an_equal_substitute_averts_no_opioid_death(net, status_quo):
     params = parameters.sample(3, seed=4, overrides=SINK_FREE)
     params["heroin_death_rate_per_year"] = params["fentanyl_death_rate_per_year"].copy()
-    cut = build(scenario_from_dict({"name": "cut", "levers": [
+    cut = build(scenario_from_dict({"name": "cut", "schema": 2, "levers": [
         {"lever": "precursor_control", "source": "all", "start": "2025-01",
          "intensity": 1.0}]}), net)
     runs = {
@@ -85,10 +86,11 @@ def test_a_supply_cut_with_an_equal_substitute_averts_no_opioid_death(net, statu
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_b_halving_the_precursor_supply_raises_prices_and_cuts_consumption(net, status_quo,
                                                                             seed):
-    params = parameters.sample(4, seed=seed, overrides={"substitution_share": 0.0})
-    control = status_quo.control.copy()
-    control[T2025:] = 0.5  # half of every source's supply stopped from 2025-01
-    halved = dataclasses.replace(status_quo, control=control)
+    params = parameters.sample(4, seed=seed, overrides={"substitution_share": 0.0,
+                                                        "control_effectiveness": 1.0})
+    coverage = status_quo.coverage.copy()
+    coverage[T2025:] = 0.5  # half of every source's supply stopped from 2025-01
+    halved = dataclasses.replace(status_quo, coverage=coverage)
     base = engine.run(net, status_quo, params, arc_detail=False)
     cut = engine.run(net, halved, params, arc_detail=False)
     first_half = slice(T2025, T2025 + 6)  # 2025-01 to 2025-06
@@ -216,7 +218,7 @@ def test_d_potency_is_flat_after_2024_without_shocks_and_walks_with_them(net, st
 def test_e_naloxone_reverses_at_most_the_bystander_share(net, status_quo, draws):
     rows = {k: v[:4] for k, v in draws.items()}
     b = rows["naloxone_bystander_share"][:, None]
-    most = build(scenario_from_dict({"name": "most", "levers": [
+    most = build(scenario_from_dict({"name": "most", "schema": 2, "levers": [
         {"lever": "naloxone_distribution", "start": "2025-01", "intensity": 1e8}]}), net)
     kits = status_quo.naloxone_kits.copy()
     kits[T2025:] = 1e12  # beyond any lever's range: every kit anyone could want

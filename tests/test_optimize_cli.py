@@ -99,7 +99,7 @@ def test_a_plan_becomes_a_scenario_that_run_accepts(tmp_path, capsys, objective)
 def test_the_dynamic_model_erodes_a_closure_plan():
     """Closing the busiest port of entry: the static network loses its flow through it,
     the dynamic model reroutes at once, and the loss in deliveries is small."""
-    closure = {"name": "close_san_ysidro", "levers": [
+    closure = {"name": "close_san_ysidro", "schema": 2, "levers": [
         {"lever": "arc_closure", "start": "2025-01", "from": "tijuana", "to": "san_ysidro"}],
         "plan": {"objective": "maxflow", "unit": "kg per month (max flow)", "budget_usd": 3e8,
                  "baseline": 100.0, "optimum": 90.0, "start": "2025-01"}}

@@ -26,6 +26,9 @@ from borderflow.reference import simulate_reference
 LB_PER_KG = 2.20462262
 US_POPULATION = 260e6  # the seven states at the start (docs/model-system.md)
 TRADE_USD_PER_YEAR = 798.8e9
+IMPORTS_USD_PER_YEAR = 475.6e9  # US goods imports from Mexico, 2023
+SCAN_REF = 0.08  # FY2024 passenger-vehicle NII scan rate the nominal detection refers to
+POE_SCANS = COST_ITEMS.index("poe_inspection")
 COVID = HISTORY_EVENTS.index("covid")
 OTC = HISTORY_EVENTS.index("otc_naloxone")
 PAROLE = HISTORY_EVENTS.index("parole_cbp_one")
@@ -85,22 +88,25 @@ def drivers_for(net: ToyNet, months: np.ndarray, **fields: np.ndarray) -> Driver
     n_src = len(net.nodes_of_kind("precursor_source"))
     n_lab = len(net.nodes_of_kind("lab_region"))
     values = {
-        "effort": np.ones((T, net.n_arcs)),
-        "effort_mx": np.ones((T, net.n_arcs)),
-        "control": np.zeros((T, n_src)),
-        "takedown": np.zeros((T, n_lab)),
-        "strike": np.zeros((T, n_lab)),
+        "scan_rate": np.full((T, net.n_arcs), SCAN_REF),
+        "agents": np.zeros((T, net.n_arcs)),
+        "inspectors": np.zeros((T, net.n_arcs)),
+        "coverage": np.zeros((T, n_src)),
+        "raids": np.zeros((T, n_lab)),
+        "strikes": np.zeros((T, n_lab)),
         "scheduled": np.zeros((T, net.n_arcs)),
         "detection": np.tile(net.detection, (T, 1)),
         "closed": np.zeros((T, net.n_arcs)),
-        "mx_migration": np.zeros(T),
+        "mx_personnel": np.zeros(T),
         "processing_staff": np.zeros(T),
         "asylum_regime": np.ones(T),
-        "gun_inspection": np.zeros(T),
-        "engagement": np.zeros(T),
+        "gun_officers": np.zeros(T),
+        "engagement_usd": np.zeros(T),
+        "tariff": np.zeros(T),
+        "tariff_applied": np.zeros(T),
         "treatment_slots": np.zeros(T),
         "naloxone_kits": np.zeros(T),
-        "prevention": np.zeros(T),
+        "prevention_usd": np.zeros(T),
         "history": np.zeros((T, len(HISTORY_EVENTS))),
         "activity": np.zeros((T, len(COST_ITEMS))),
     }
@@ -307,31 +313,45 @@ def rich_drivers(net: ToyNet) -> Drivers:
     months = np.arange(np.datetime64("2016-01"), np.datetime64("2024-01"), dtype="datetime64[M]")
     T = len(months)
     rng = np.random.default_rng(20240601)
-    effort = rng.uniform(0.3, 2.5, size=(T, net.n_arcs))
-    effort[30:33, :] = 0.0  # no inspection at all for a while
-    effort_mx = rng.uniform(0.5, 3.0, size=(T, net.n_arcs))
-    control = np.zeros((T, 2))
-    control[24:, 0] = np.linspace(0.0, 1.0, T - 24)
-    control[60:70, :] = 1.0  # both sources stopped: b_s falls back to σ_s
-    control[70:, 1] = 0.3
-    takedown = np.zeros((T, 2))
-    takedown[18, 0] = 0.5
-    takedown[40, 1] = 1.0  # all of a region's capacity and stock (at baseline cooperation)
-    takedown[41:45, :] = 0.2
-    strike = np.zeros((T, 2))
-    strike[50, 0] = 0.8
-    strike[75, :] = 1.0  # every region: cooperation falls to its floor of 0
+    heads = [h for _, h in net.arc_ids]
+    ctype = dict(zip(net.node_ids, net.crossing_type, strict=True))
+    kind = dict(zip(net.node_ids, net.node_kind, strict=True))
+    into_poe = np.array([ctype[h] == "port_of_entry" for h in heads])
+    into_sector = np.array([ctype[h] == "between_ports" for h in heads])
+    into_port = np.array([kind[h] == "port" for h in heads])
+    # levers in a government's units, on the arcs their nodes are entered by
+    scan_rate = np.where(into_poe, rng.uniform(0.0, 0.6, size=(T, net.n_arcs)), SCAN_REF)
+    agents = np.where(into_sector, rng.uniform(0.0, 2.0, size=(T, net.n_arcs)), 0.0)
+    inspectors = np.where(into_port, rng.uniform(0.0, 800.0, size=(T, net.n_arcs)), 0.0)
+    detection = np.tile(net.detection, (T, 1))
+    detection[30:33, :] = 0.0  # no inspection at all for a while
+    coverage = np.zeros((T, 2))
+    coverage[24:, 0] = np.linspace(0.0, 1.0, T - 24)
+    coverage[60:70, :] = 1.0  # both sources covered
+    coverage[70:, 1] = 0.3
+    raids = np.zeros((T, 2))
+    raids[18, 0] = 30.0
+    raids[40, 1] = 3000.0  # nearly all of a region's capacity and stock
+    raids[41:45, :] = 10.0
+    strikes = np.zeros((T, 2))
+    strikes[50, 0] = 2.0
+    strikes[75, :] = 10.0  # every region: cooperation falls to its floor of 0
     flag = np.array([bool(a.get("finished_fentanyl")) for a in net.arc_attrs])
     scheduled = (months >= np.datetime64("2019-05"))[:, None] & flag[None, :]
     engagement = np.zeros(T)
-    engagement[10:45] = 1.0
+    engagement[10:45] = 2e9  # USD a year
+    tariff = np.zeros(T)
+    tariff[5:12] = 0.05  # threatened
+    tariff[80:90] = 0.25  # levied
     return drivers_for(
-        net, months, effort=effort, effort_mx=effort_mx, control=control,
-        takedown=takedown, strike=strike, scheduled=scheduled.astype(float),
-        mx_migration=rng.uniform(0.0, 1.0, T), processing_staff=rng.uniform(0.0, 2000.0, T),
-        asylum_regime=rng.uniform(0.5, 3.0, T), gun_inspection=rng.uniform(0.0, 0.95, T),
-        engagement=engagement, treatment_slots=rng.uniform(0.0, 3e5, T),
-        naloxone_kits=rng.uniform(0.0, 5e6, T), prevention=rng.uniform(0.0, 0.5, T),
+        net, months, scan_rate=scan_rate, agents=agents, inspectors=inspectors,
+        detection=detection, coverage=coverage, raids=raids, strikes=strikes,
+        scheduled=scheduled.astype(float), mx_personnel=rng.uniform(0.0, 2e5, T),
+        processing_staff=rng.uniform(0.0, 2000.0, T), asylum_regime=rng.uniform(0.5, 3.0, T),
+        gun_officers=rng.uniform(0.0, 3e4, T), engagement_usd=engagement, tariff=tariff,
+        tariff_applied=np.where(np.arange(T) >= 80, tariff, 0.0),
+        treatment_slots=rng.uniform(0.0, 3e5, T), naloxone_kits=rng.uniform(0.0, 5e6, T),
+        prevention_usd=rng.uniform(0.0, 2e10, T),
         history=rng.uniform(0.0, 1.0, (T, len(HISTORY_EVENTS))),
         activity=rng.uniform(0.0, 2.0, (T, len(COST_ITEMS))),
     )
@@ -404,7 +424,7 @@ def test_seizure_attribution_and_gross_pounds(rich_run) -> None:
         z[:, :, mexican].sum(axis=2) + out["lab_seizures_kg"].sum(axis=2),
         rtol=1e-12,
     )
-    struck = drivers.strike.sum(axis=1) > 0
+    struck = drivers.strikes.sum(axis=1) > 0
     assert np.all(out["strike_destroyed_kg"][:, ~struck] == 0.0)
     year = 2016 + (np.arange(drivers.n_months) + 0.5) / 12  # months start 2016-01
     for i in range(4):
@@ -452,7 +472,7 @@ def test_node_listing_order_does_not_matter(rich_run) -> None:
     )
     # jalisco now comes before sinaloa, east before west: swap driver columns to match.
     swapped = dataclasses.replace(
-        drivers, takedown=drivers.takedown[:, ::-1], strike=drivers.strike[:, ::-1]
+        drivers, raids=drivers.raids[:, ::-1], strikes=drivers.strikes[:, ::-1]
     )
     again = simulate_reference(shuffled, swapped, params, members=[1])
     np.testing.assert_allclose(again["flow_kg"], out["flow_kg"][[1]], rtol=1e-12, atol=1e-15)
@@ -491,19 +511,22 @@ def test_two_route_logit_split_matches_closed_form() -> None:
     )
     months = model_months()[:36]
     T = len(months)
-    effort = np.ones((T, 5))
-    effort[:, 1] = 2.5  # more inspection on lab -> x1: perceived risk learns upward
+    scan_rate = np.full((T, 5), SCAN_REF)
+    scan_rate[:, 1] = 0.35  # more scanning at x1: perceived risk learns upward
     scheduled = np.zeros((T, 5))
     scheduled[6:, 2] = 1.0  # cost Δ added on lab -> x2 from month 6
-    drivers = drivers_for(net, months, effort=effort, scheduled=scheduled)
+    drivers = drivers_for(net, months, scan_rate=scan_rate, scheduled=scheduled)
     p = {"logit_scale_usd_per_kg": 2000.0, **same_value(40_000.0),
          "detection_scale": 1.3, "risk_learning_months": 4.0,
-         "china_scheduling_cost_usd_per_kg": 3000.0, **NO_MIGRATION}
+         "china_scheduling_cost_usd_per_kg": 3000.0, "scan_effectiveness": 10.0,
+         **NO_MIGRATION}
     out = simulate_reference(net, drivers, one_member(**p))
 
     theta, v, kappa = 2000.0, 40_000.0, 1.3
     d0 = np.minimum(1.0, kappa * net.detection)
-    d = 1 - (1 - d0) ** effort[0]
+    effort = (1 + 10.0 * scan_rate[0]) / (1 + 10.0 * SCAN_REF)  # 2.5 on lab -> x1, else 1
+    assert effort[1] == pytest.approx(2.5, rel=1e-12)
+    d = 1 - (1 - d0) ** effort
     rho = math.exp(-1 / 4.0)
     flow = out["flow_kg"][0]
     for t in range(T):
@@ -564,13 +587,17 @@ def two_lab_net() -> ToyNet:
 def test_lab_capacity_recovers_exponentially_after_destruction() -> None:
     net = two_lab_net()
     months = model_months()[:40]
-    T, t0, k = len(months), 10, 0.7
-    takedown = np.zeros((T, 2))
-    takedown[t0, 0] = k  # at baseline cooperation, χ = 1
-    drivers = drivers_for(net, months, takedown=takedown)
+    T, t0 = len(months), 10
+    raids = np.zeros((T, 2))
+    raids[t0, 0] = 2.0  # at baseline cooperation, χ = 1
+    drivers = drivers_for(net, months, raids=raids)
+    # lab1 holds N s_1 = 1.5 x 2/3 = 1 active lab; a raid finds half a lab: two raids
+    # leave (1 − 0.5 / 1)^2 = 1/4 of its capacity
+    k = 1 - (1 - 0.5 / (1.5 * 2 / 3)) ** 2
     p = {**static_demand(500.0), "lab_headroom": 0.25,
          "lab_rebuild_months": 3.0, "logit_scale_usd_per_kg": 1500.0,
-         **same_value(20_000.0), "detection_scale": 1.0}
+         **same_value(20_000.0), "detection_scale": 1.0, "raid_active_share": 0.5,
+         "active_labs": 1.5}
     out = simulate_reference(net, drivers, one_member(**p))
 
     # Target capacity in closed form (steps 3–6): D, r̂ and so K*_l are constant.
@@ -605,7 +632,7 @@ def test_lab_capacity_recovers_exponentially_after_destruction() -> None:
     assert out["wholesale_stock_kg"][0, t0] < out["wholesale_stock_kg"][0, t0 - 1] * (1 - 1e-3)
     assert np.all(pull[t0 + 1 : t0 + 4] > 500.0 * (1 + 1e-3))
     assert np.all(target[t0 + 1 : t0 + 4] > K_star * (1 + 1e-3))
-    # Takedowns seize the share k of the stock held at the start of month t0.
+    # Raids seize the share k of the stock held at the start of month t0.
     stock = out["precursor_stock_kg"][0]
     assert out["lab_seizures_kg"][0, t0, 0] == pytest.approx(stock[t0 - 1, 0] * k, rel=1e-12)
     assert out["lab_seizures_kg"][0, t0, 1] == 0.0
@@ -659,9 +686,10 @@ def chain_net(shares: tuple[float, float]) -> ToyNet:
     )
 
 
+# controls stop all the exports they cover (control_effectiveness 1) unless a test says
 SUBSTITUTION = {**static_demand(400.0), "synthesis_yield": 0.6,
                 "substitution_share": 0.7, "substitution_months": 6.0,
-                "detection_scale": 1.0}
+                "detection_scale": 1.0, "control_effectiveness": 1.0}
 
 
 def ordered_supply(shares: np.ndarray, pull: np.ndarray | float = 400.0) -> np.ndarray:
@@ -674,9 +702,9 @@ def test_substitution_after_one_source_is_stopped() -> None:
     net = chain_net((3.0, 2.0))
     months = model_months()[:48]
     T, t0 = len(months), 12
-    control = np.zeros((T, 2))
-    control[t0:, 0] = 1.0
-    out = simulate_reference(net, drivers_for(net, months, control=control),
+    coverage = np.zeros((T, 2))
+    coverage[t0:, 0] = 1.0
+    out = simulate_reference(net, drivers_for(net, months, coverage=coverage),
                              one_member(**SUBSTITUTION))
     sigma = np.array([0.6, 0.4])
     pull = out["market_pull_kg"][0]
@@ -697,10 +725,10 @@ def test_substitution_falls_back_to_supply_shares_and_is_capped_by_B() -> None:
     net = chain_net((1.0, 3.0))
     months = model_months()[:60]
     T, t0, t1 = len(months), 5, 30
-    control = np.zeros((T, 2))
-    control[t0:t1, :] = 1.0  # everything stopped: B = 1, b_s = σ_s
-    control[t1:, 0] = 0.1  # mostly reopened: B = 0.025 < Z, so Z_eff = B
-    out = simulate_reference(net, drivers_for(net, months, control=control),
+    coverage = np.zeros((T, 2))
+    coverage[t0:t1, :] = 1.0  # everything stopped: B = 1, b_s = σ_s
+    coverage[t1:, 0] = 0.1  # mostly reopened: B = 0.025 < Z, so Z_eff = B
+    out = simulate_reference(net, drivers_for(net, months, coverage=coverage),
                              one_member(**SUBSTITUTION))
     sigma = np.array([0.25, 0.75])
     X = ordered_supply(sigma, out["market_pull_kg"][0])
@@ -726,6 +754,23 @@ def test_substitution_falls_back_to_supply_shares_and_is_capped_by_B() -> None:
     np.testing.assert_allclose(x[t1:][capped].sum(axis=1), X[t1:][capped], rtol=1e-12)
 
 
+def test_controls_stop_the_covered_share_their_effectiveness_says() -> None:
+    # Controls covering 80 % of s1's exports, of which half stops: c_1 = 0.4, B = 0.4 σ_1;
+    # nothing is substituted (ρ = 0), so s1 ships X σ_1 (1 − 0.4) and s2 X σ_2.
+    net = chain_net((3.0, 2.0))
+    months = model_months()[:24]
+    T, t0 = len(months), 6
+    coverage = np.zeros((T, 2))
+    coverage[t0:, 0] = 0.8
+    params = one_member(**{**SUBSTITUTION, "control_effectiveness": 0.5,
+                           "substitution_share": 0.0})
+    out = simulate_reference(net, drivers_for(net, months, coverage=coverage), params)
+    sigma = np.array([0.6, 0.4])
+    X = ordered_supply(sigma, out["market_pull_kg"][0])
+    open_share = np.where(np.arange(T)[:, None] >= t0, sigma * np.array([0.6, 1.0]), sigma)
+    np.testing.assert_allclose(out["supply_kg"][0], X[:, None] * open_share, rtol=1e-12)
+
+
 def test_price_demand_and_diffusion_follow_import_cost() -> None:
     # κ is realised each month (transport spending plus seizure losses valued at v, per
     # kg delivered); κ_ref is month 0's. The long-run wholesale price of month t follows
@@ -736,13 +781,13 @@ def test_price_demand_and_diffusion_follow_import_cost() -> None:
     net = chain_net((1.0, 1.0))
     months = model_months()[:96]
     T = len(months)
-    effort = np.ones((T, 4))
-    effort[20:, 3] = 4.0
+    scan_rate = np.full((T, 4), SCAN_REF)
+    scan_rate[20:, 2] = 0.62  # scanning at the port x: effort (1 + 6.2) / 1.8 = 4
     p = {**NO_MIGRATION, "diffusion_cost_elasticity": 1.5, "import_cost_share": 0.3,
          "price_elasticity": -0.6, **same_value(90_000.0),
-         "heroin_supply_scale": 1.1}
+         "heroin_supply_scale": 1.1, "scan_effectiveness": 10.0}
     params = one_member(**p)
-    out = simulate_reference(net, drivers_for(net, months, effort=effort), params)
+    out = simulate_reference(net, drivers_for(net, months, scan_rate=scan_rate), params)
     q = member(params)
 
     delivered = out["delivered_kg"][0].sum(axis=1)
@@ -829,23 +874,88 @@ def test_policy_cost_prices_each_activity(rich_run) -> None:
     assert filled > 0.0
 
 
+def trade_cost(params: dict[str, np.ndarray], cooperation: np.ndarray,
+               drivers: Drivers) -> np.ndarray:
+    """M11, USD per month, (M, T): lost trade below baseline cooperation valued as US GDP,
+    the Harberger triangle of a levied tariff, and border waits for added scanning."""
+    c0 = params["cooperation_baseline"][:, None]
+    disrupted = (params["welfare_per_trade_lost"][:, None] * TRADE_USD_PER_YEAR
+                 * params["trade_loss_share"][:, None]
+                 * np.maximum(0.0, 1.0 - cooperation / c0))
+    tau = drivers.tariff_applied[None, :]
+    lost = IMPORTS_USD_PER_YEAR * (1 - (1 + tau) ** -params["import_demand_elasticity"][:, None])
+    waits = (params["border_wait_cost_usd_per_year"][:, None]
+             * drivers.activity[None, :, POE_SCANS])
+    return (disrupted + tau * lost / 2 + waits) / 12
+
+
 def test_trade_cost_only_below_baseline_cooperation(rich_run) -> None:
     net, drivers, params, out = rich_run
-    c = out["cooperation"]
-    c0 = params["cooperation_baseline"][:, None]
-    phi = params["trade_loss_share"][:, None]
-    expected = TRADE_USD_PER_YEAR / 12 * phi * np.maximum(0.0, 1.0 - c / c0)
-    np.testing.assert_allclose(out["trade_cost_usd"], expected, rtol=1e-12, atol=1e-3)
-    assert np.all(out["trade_cost_usd"][:, :51] == 0.0)  # baseline until the first strike
+    np.testing.assert_allclose(out["trade_cost_usd"], trade_cost(params, out["cooperation"],
+                                                                 drivers), rtol=1e-12)
+    # With strikes and engagement only (no dated turns, no tariff, no added scanning),
+    # trade costs nothing until the first strike, nor while cooperation is above its
+    # baseline.
+    T = drivers.n_months
+    quiet = drivers_for(net, drivers.months, strikes=drivers.strikes,
+                        engagement_usd=drivers.engagement_usd)
+    got = simulate_reference(net, quiet, params)
+    c, c0 = got["cooperation"], params["cooperation_baseline"][:, None]
+    np.testing.assert_allclose(got["trade_cost_usd"], trade_cost(params, c, quiet),
+                               rtol=1e-12, atol=1e-3)
+    first = int(np.argmax(drivers.strikes.sum(axis=1) > 0))
+    assert first == 50
+    assert np.all(got["trade_cost_usd"][:, : first + 1] == 0.0)
     above = c > c0  # engagement raises cooperation: χ > 1 costs nothing
     assert above.any()
-    assert np.all(out["trade_cost_usd"][above] == 0.0)
-    assert np.all(c[:, 76] < c0)  # strikes on every region
-    assert np.all(out["trade_cost_usd"][:, 76] > 0.0)
+    assert np.all(got["trade_cost_usd"][above] == 0.0)
+    assert np.all(c[:, 76] == 0.0)  # twenty strikes on every region floor it
+    assert np.all(got["trade_cost_usd"][:, 76] > 0.0)
+    # A levied tariff costs its Harberger triangle even while cooperation rises with it;
+    # a threatened one costs nothing.
+    tariff = np.where(np.arange(T) >= 20, 0.25, 0.0)
+    for applied in (0.0, 1.0):
+        pressed = drivers_for(net, drivers.months, tariff=tariff,
+                              tariff_applied=applied * tariff)
+        got = simulate_reference(net, pressed, params)
+        expected = trade_cost(params, got["cooperation"], pressed)
+        np.testing.assert_allclose(got["trade_cost_usd"], expected, rtol=1e-12, atol=1e-3)
+        assert (np.all(got["trade_cost_usd"][:, 20:] > 1e8) if applied
+                else np.all(got["trade_cost_usd"][params["trade_pressure_response"] > 0] == 0))
     # Without levers cooperation stays at its baseline and trade costs nothing.
     quiet = simulate_reference(net, drivers_for(net, drivers.months), params)
     np.testing.assert_array_equal(quiet["cooperation"], np.broadcast_to(c0, c.shape))
     assert np.all(quiet["trade_cost_usd"] == 0.0)
+
+
+def test_cooperation_target_follows_turns_engagement_and_tariffs() -> None:
+    # M10 with no strike: c relaxes (exactly) toward the target
+    # clip(c0 + s Σ turns + r τ + (1 − c0) γ (1 − e^(−usd/u₀)), 0, 1), month by month.
+    net = chain_net((1.0, 1.0))
+    months = model_months()[:120]
+    T = len(months)
+    rng = np.random.default_rng(11)
+    history = np.zeros((T, len(HISTORY_EVENTS)))
+    for event in ("joint_declaration", "bicentennial", "zambada_arrest", "covid"):
+        history[:, HISTORY_EVENTS.index(event)] = rng.uniform(0.0, 1.0, T)
+    engagement = np.where(np.arange(T) >= 30, 8e8, 0.0)
+    tariff = np.where((np.arange(T) >= 60) & (np.arange(T) < 90), 0.4, 0.0)
+    drivers = drivers_for(net, months, history=history, engagement_usd=engagement,
+                          tariff=tariff)
+    c0, s, r, g, u0, tau_c = 0.6, 0.08, -0.5, 0.5, 4e8, 10.0
+    params = one_member(**NO_MIGRATION, cooperation_baseline=c0, cooperation_event_shift=s,
+                        trade_pressure_response=r, engagement_gain=g, engagement_usd_scale=u0,
+                        cooperation_recovery_months=tau_c)
+    c = simulate_reference(net, drivers, params)["cooperation"][0]
+    turns = (history[:, HISTORY_EVENTS.index("joint_declaration")]
+             + history[:, HISTORY_EVENTS.index("bicentennial")]
+             - history[:, HISTORY_EVENTS.index("zambada_arrest")])
+    target = np.clip(c0 + s * turns + r * tariff + (1 - c0) * g * (1 - np.exp(-engagement / u0)),
+                     0.0, 1.0)
+    keep = math.exp(-1 / tau_c)
+    assert c[0] == c0
+    np.testing.assert_allclose(c[1:], (target + (c - target) * keep)[:-1], rtol=1e-12)
+    assert c[89] < c[59]  # this member's cooperation hardens under pressure
 
 
 def test_population_follows_competing_risks_each_month() -> None:
@@ -857,17 +967,20 @@ def test_population_follows_competing_risks_each_month() -> None:
     history[27:64, COVID] = 1.0
     history[68, OTC] = 24 / 30  # over-the-counter naloxone from 2023-09-07
     history[69:, OTC] = 1.0
-    prevention = np.where(np.arange(T) >= 12, 0.3, 0.0)
+    prevention_usd = np.where(np.arange(T) >= 12, 2e9, 0.0)
+    # prevention averts p_max (1 − e^(−usd/u₀)) of initiation: 0.3 (1 − e^−2)
+    prevention = 0.3 * (1 - np.exp(-prevention_usd / 1e9))
     kits = np.where(np.arange(T) >= 30, 4e6, 0.0)
     slots = np.where(np.arange(T) >= 40, 1.5e6, 0.0)  # the cap stops binding
-    control = np.zeros((T, 2))
-    control[44:50] = 1.0  # half a year without precursor: shortage, disruption, withdrawal
-    drivers = drivers_for(net, months, history=history, prevention=prevention,
-                          naloxone_kits=kits, treatment_slots=slots, control=control)
+    coverage = np.zeros((T, 2))
+    coverage[44:50] = 1.0  # half a year without precursor: shortage, disruption, withdrawal
+    drivers = drivers_for(net, months, history=history, prevention_usd=prevention_usd,
+                          naloxone_kits=kits, treatment_slots=slots, coverage=coverage)
     params = one_member(**NO_MIGRATION, treatment_capacity_scale=0.3, substitution_share=0.0,
                         covid_hazard_increase=0.4, treatment_seeking_rate_per_year=1.5,
                         withdrawal_treatment_seeking=1.5, disruption_hazard_increase=0.8,
-                        heroin_supply_scale=0.9)
+                        heroin_supply_scale=0.9, control_effectiveness=1.0,
+                        prevention_max_share=0.3, prevention_usd_scale=1e9)
     out = simulate_reference(net, drivers, params)
     p = member(params)
 
@@ -961,8 +1074,8 @@ def test_no_fentanyl_reaching_users_means_no_t404_deaths() -> None:
     net = chain_net((1.0, 1.0))
     months = model_months()[:60]
     T = len(months)
-    params = one_member(**NO_MIGRATION, substitution_share=0.0)
-    stopped = drivers_for(net, months, control=np.ones((T, 2)))
+    params = one_member(**NO_MIGRATION, substitution_share=0.0, control_effectiveness=1.0)
+    stopped = drivers_for(net, months, coverage=np.ones((T, 2)))
     out = simulate_reference(net, stopped, params)
     p = member(params)
     assert np.all(out["supply_kg"] == 0.0) and np.all(out["delivered_kg"] == 0.0)
@@ -988,35 +1101,41 @@ def test_no_fentanyl_reaching_users_means_no_t404_deaths() -> None:
 
 
 def test_cooperation_strike_drop_and_recovery() -> None:
-    net = chain_net((1.0, 1.0))  # one lab: strike share S = strike
+    net = chain_net((1.0, 1.0))  # one lab, holding all N = 1 active labs
     months = model_months()[:60]
     T, t0, t1, t2 = len(months), 10, 30, 40
-    strike = np.zeros((T, 1))
-    strike[t0, 0] = 0.3
-    strike[t1, 0] = 1.0
-    takedown = np.zeros((T, 1))
-    takedown[t2, 0] = 0.5
-    effort_mx = np.ones((T, 4))
-    effort_mx[:, 0] = 3.0  # Mexican-side effort on s1 -> lab, scaled by χ
-    gun = np.full(T, 0.5)
-    drivers = drivers_for(net, months, strike=strike, takedown=takedown,
-                          effort_mx=effort_mx, gun_inspection=gun)
-    c0, drop, tau_c, tau_L, psi = 0.65, 0.9, 20.0, 3.0, 0.4
+    strikes = np.zeros((T, 1))
+    strikes[t0, 0] = 1.0  # a strike reaches 0.3 of the one lab: destroys 0.3
+    strikes[t1, 0] = 5.0  # five: 1 − 0.7^5 destroyed, and cooperation floored
+    raids = np.zeros((T, 1))
+    raids[t2, 0] = 1.0  # a raid finds half a lab: 0.5 destroyed at baseline cooperation
+    inspectors = np.zeros((T, 4))
+    # Mexican-side effort 1 + 200 / 100 = 3 on s1 -> lab (the toy has no port: the
+    # inspectors are put on an arc into a lab region, also Mexico's), scaled by χ
+    inspectors[:, 0] = 200.0
+    officers = np.full(T, 1000.0)
+    drivers = drivers_for(net, months, strikes=strikes, raids=raids,
+                          inspectors=inspectors, gun_officers=officers)
+    c0, drop, tau_c, tau_L, psi, v = 0.65, 0.27, 20.0, 3.0, 0.4, 0.02
     params = one_member(**static_demand(300.0), cooperation_baseline=c0,
                         strike_cooperation_drop=drop, cooperation_recovery_months=tau_c,
                         lab_rebuild_months=tau_L, resilience_gun_elasticity=psi,
-                        detection_scale=1.0)
+                        detection_scale=1.0, active_labs=1.0, strike_labs_reached=0.3,
+                        raid_active_share=0.5, mx_port_inspectors=100.0,
+                        gun_officers_scale=1000.0, strike_homicide_increase=v,
+                        strike_relocation_share=0.6)  # one region: nowhere else to go
     out = simulate_reference(net, drivers, params)
     p = member(params)
+    struck = 1 - 0.7 ** strikes[:, 0]
 
     c = out["cooperation"][0]
     assert np.all(c[: t0 + 1] == c0)  # start-of-month values: the strike acts from t0 + 1
-    assert c[t0 + 1] == pytest.approx(c0 - drop * 0.3, rel=1e-12)
+    assert c[t0 + 1] == pytest.approx(c0 - drop * 1, rel=1e-12)
     n = np.arange(t1 - t0)
     np.testing.assert_allclose(
         c[t0 + 1 : t1 + 1], c0 + (c[t0 + 1] - c0) * np.exp(-n / tau_c), rtol=1e-12
     )
-    assert c0 + (c[t1] - c0) * math.exp(-1 / tau_c) - drop < 0.0
+    assert c0 + (c[t1] - c0) * math.exp(-1 / tau_c) - 5 * drop < 0.0
     assert c[t1 + 1] == 0.0  # bounded at 0
     n = np.arange(T - t1 - 1)
     np.testing.assert_allclose(c[t1 + 1 :], c0 * (1 - np.exp(-n / tau_c)), rtol=1e-12)
@@ -1025,37 +1144,86 @@ def test_cooperation_strike_drop_and_recovery() -> None:
     # Trade cost (M11) follows χ of the month.
     np.testing.assert_allclose(
         out["trade_cost_usd"][0],
-        TRADE_USD_PER_YEAR / 12 * p["trade_loss_share"] * (1 - chi), rtol=1e-12, atol=1e-3
+        p["welfare_per_trade_lost"] * TRADE_USD_PER_YEAR / 12 * p["trade_loss_share"]
+        * (1 - chi), rtol=1e-12, atol=1e-3
     )
     # Mexico's enforcement, baseline and added, is scaled by χ (M3): E = 3 χ.
     d0 = 0.03
     np.testing.assert_allclose(arc_detection(out, 0)[0], 1 - (1 - d0) ** (3 * chi),
                                rtol=1e-12)
-    # Guns (M4) and the lab rebuilding time constant they set.
-    assert np.allclose(out["guns_south"][0], p["guns_south_per_year"] / 12 * 0.5, rtol=1e-12)
+    # Guns (M4): 1,000 officers at n₀ = 1,000 stop 0.95 (1 − e^−1) of them; the lab
+    # rebuilding time constant they set.
+    left = 1 - 0.95 * (1 - math.exp(-1.0))
+    assert np.allclose(out["guns_south"][0], p["guns_south_per_year"] / 12 * left, rtol=1e-12)
     # the gun stock starts at the steady state of the flow and, the flow constant,
-    # stays there; homicides are the attributable share of Mexico's firearm homicides
+    # stays there; homicides are the attributable share of Mexico's firearm homicides,
+    # plus v per strike of the last year (a 12-month memory) of all of them
     keep = math.exp(-1 / (12 * p["gun_stock_years"]))
     np.testing.assert_allclose(out["gun_stock_mexico"][0],
                                out["guns_south"][0] / (1 - keep), rtol=1e-12)
+    recent = np.zeros(T)
+    for t in range(T):
+        recent[t] = (recent[t - 1] * math.exp(-1 / 12) if t else 0.0) + strikes[t, 0]
     np.testing.assert_allclose(out["gun_homicides_mexico"][0],
-                               25_000 / 12 * p["gun_homicide_attributable_share"], rtol=1e-12)
-    tau = tau_L * 0.5 ** -psi
+                               25_000 / 12 * (p["gun_homicide_attributable_share"]
+                                              + v * recent), rtol=1e-12)
+    assert recent[t0 - 1] == 0.0 and recent[t1] > 5.0
+    tau = tau_L * left ** -psi
     Ka, target = out["lab_capacity_kg"][0, :, 0], out["lab_target_kg"][0, :, 0]
     K_star = target[0]
     assert Ka[0] == pytest.approx(K_star, rel=1e-12)  # initial capacity: the first target
-    # M5: the strike destroys its share whatever the cooperation ...
+    # M5: the strike destroys its share whatever the cooperation; with one region the
+    # share ρ of the struck capacity that relocates comes back to it ...
     whole = target[t0 - 1] + (Ka[t0 - 1] - target[t0 - 1]) * math.exp(-1 / tau)
-    assert Ka[t0] == pytest.approx(whole * 0.7, rel=1e-12)
-    assert Ka[t1] == 0.0
-    # ... while takedowns are scaled by χ; between destructions capacity relaxes toward
+    assert Ka[t0] == pytest.approx(whole * (0.7 + 0.6 * 0.3), rel=1e-12)
+    # ... while raids are scaled by χ; between destructions capacity relaxes toward
     # the month's target with M4's time constant (the targets move once the shortfall
-    # draws the wholesale stock down): K^a(t+1) = (K*(t) + (K^a(t) − K*(t)) e^(-1/τ))(1 − k).
-    k = 1 - (1 - np.minimum(1.0, takedown[:, 0] * chi)) * (1 - strike[:, 0])
-    expected = (target[:-1] + (Ka[:-1] - target[:-1]) * math.exp(-1 / tau)) * (1 - k[1:])
+    # draws the wholesale stock down): K^a(t+1) = K(t+1) (1 − k + ρ (k − k_MX)) with
+    # K(t+1) = K*(t) + (K^a(t) − K*(t)) e^(-1/τ).
+    k_mx = np.minimum(1.0, 0.5 * raids[:, 0] * chi)
+    k = 1 - (1 - k_mx) * (1 - struck)
+    kept = 1 - k + 0.6 * (k - k_mx)
+    expected = (target[:-1] + (Ka[:-1] - target[:-1]) * math.exp(-1 / tau)) * kept[1:]
     np.testing.assert_allclose(Ka[1:], expected, rtol=1e-12, atol=1e-12 * K_star)
-    assert chi[t2] < 0.9 and Ka[t2] > 0.0  # the takedown at t2 is weakened by the strike
+    assert chi[t2] < 0.9 and Ka[t2] > 0.0  # the raid at t2 is weakened by the strikes
+    assert k_mx[t2] == pytest.approx(0.5 * chi[t2], rel=1e-12)
     assert mass_balance_residual(out)[0, : t1].max() < 1e-9
+
+
+def test_struck_capacity_relocates_by_capacity_the_strikes_left_alone() -> None:
+    # M5: strikes on lab1 destroy the share b of its capacity; a share ρ of what they
+    # destroyed sets up again at once, spread over the regions in proportion to the
+    # capacity the strikes left alone: K_1 (1 − b) and K_2. The
+    # precursor stock a strike destroys stays destroyed.
+    net = two_lab_net()
+    months = model_months()[:20]
+    T, t0 = len(months), 8
+    strikes = np.zeros((T, 2))
+    strikes[t0, 0] = 2.0
+    strikes[t0 + 2, 1] = 1.0  # lab2 then holds a precursor stock
+    p = {**static_demand(500.0), "lab_headroom": 0.25, "logit_scale_usd_per_kg": 1500.0,
+         **same_value(20_000.0), "detection_scale": 1.0, "active_labs": 30.0,
+         "strike_labs_reached": 4.0, "strike_relocation_share": 0.6}
+    out = simulate_reference(net, drivers_for(net, months, strikes=strikes),
+                             one_member(**p))
+    b = 1 - (1 - 4.0 / (30.0 * 2 / 3)) ** 2  # lab1 holds 20 of the 30 active labs
+    K = out["lab_capacity_kg"][0]
+    before = K[t0 - 1]  # no destruction before: capacity sits at its constant target
+    np.testing.assert_allclose(K[: t0], np.broadcast_to(before, (t0, 2)), rtol=1e-12)
+    moved = 0.6 * b * before[0]
+    weight = np.array([before[0] * (1 - b), before[1]])
+    np.testing.assert_allclose(
+        K[t0], before * np.array([1 - b, 1.0]) + moved * weight / weight.sum(), rtol=1e-12)
+    assert K[t0].sum() < before.sum()  # the rest of what was struck is gone
+    stock = out["precursor_stock_kg"][0]
+    b2 = 1 - (1 - 4.0 / (30.0 / 3))  # lab2 holds 10 of the 30 active labs
+    assert stock[t0 + 1, 1] > 0.0
+    assert out["strike_destroyed_kg"][0, t0 + 2] == pytest.approx(stock[t0 + 1, 1] * b2,
+                                                                  rel=1e-12)
+    assert out["lab_seizures_kg"][0, t0 + 2, 1] == pytest.approx(stock[t0 + 1, 1] * b2,
+                                                                 rel=1e-12)
+    assert out["mexico_seizures_kg"][0, t0] == pytest.approx(
+        (out["seizures_kg"][0, t0, :2]).sum(), rel=1e-12)  # strikes are not Mexico's
 
 
 def two_crossing_net() -> ToyNet:
@@ -1115,22 +1283,35 @@ def test_migration_workload_and_border_detection() -> None:
     history = rng.uniform(0.0, 1.0, (T, len(HISTORY_EVENTS)))
     asylum = np.geomspace(0.05, 60.0, T)  # encounters rise through the whole range of w
     staff = np.where(np.arange(T) >= 60, 3000.0, 0.0)
-    mx = np.where(np.arange(T) >= 90, 0.4, 0.0)
-    effort = np.full((T, 5), 1.5)
+    personnel = np.where(np.arange(T) >= 90, 5e4, 0.0)
+    # US effort 1.5 at the port (scanning) and between ports (agents), 1 elsewhere
+    scan_rate = np.full((T, 5), SCAN_REF)
+    scan_rate[:, 1] = 0.17  # (1 + 10 x 0.17) / (1 + 10 x 0.08) = 1.5
+    agents = np.zeros((T, 5))
+    agents[:, 2] = 1.25  # (1 + 1.25)^0.5 = 1.5
     drivers = drivers_for(net, months, history=history, asylum_regime=asylum,
-                          processing_staff=staff, mx_migration=mx, effort=effort)
+                          processing_staff=staff, mx_personnel=personnel,
+                          scan_rate=scan_rate, agents=agents)
     params = one_member(port_diversion_threshold=0.4, port_diversion_max=0.08,
                         detection_scale=1.0, ports_share=0.25, ports_share_cbp_one=6.0,
-                        ports_share_title42=0.5, deferral_share=0.0)
+                        ports_share_title42=0.5, deferral_share=0.0,
+                        scan_effectiveness=10.0, bp_agent_elasticity=0.5,
+                        mx_migration_personnel_scale=1e5)
     out = simulate_reference(net, drivers, params)
     p = member(params)
+    # the dated turns move cooperation, and with it Mexico's own programmes
+    chi = out["cooperation"][0] / p["cooperation_baseline"]
+    assert np.ptp(chi) > 0.01
 
     year = 2015 + (np.arange(T) + 0.5) / 12
     factor = np.ones(T)
     for e, name in enumerate(HISTORY_EVENTS):
-        if name not in ("covid", "otc_naloxone"):  # no encounter multiplier (M2)
-            factor *= p[f"enc_{name}"] ** history[:, e]
-    factor *= asylum * np.maximum(0.0, 1.0 - mx * 1.0)  # χ = 1: no strike, no engagement
+        if name in ("covid", "otc_naloxone", "bicentennial", "zambada_arrest"):
+            continue  # no encounter multiplier (M2)
+        mexican = name in ("southern_border_program", "joint_declaration")
+        factor *= p[f"enc_{name}"] ** (history[:, e] * (chi if mexican else 1.0))
+    mx = 1 - np.exp(-personnel / 1e5)  # share prevented at baseline cooperation
+    factor *= asylum * np.maximum(0.0, 1.0 - mx * chi)
     E_g = np.stack([
         p[f"encounters_{g}_2015"] * factor
         * np.exp(p[f"push_trend_{g}"] * (np.minimum(year, 2024.0) - 2015))
@@ -1152,9 +1333,10 @@ def test_migration_workload_and_border_detection() -> None:
     d_poe, d_bp = arc_detection(out, 1)[0], arc_detection(out, 2)[0]
     np.testing.assert_allclose(d_poe, 1 - (1 - 0.06) ** (1.5 * e_P), rtol=1e-12)
     np.testing.assert_allclose(d_bp, 1 - (1 - 0.10) ** (1.5 * e_B), rtol=1e-12, atol=1e-15)
-    for arc, d0 in ((0, 0.02), (3, 0.03), (4, 0.02)):  # not into a crossing: unchanged
-        np.testing.assert_allclose(arc_detection(out, arc)[0], 1 - (1 - d0) ** 1.5,
-                                   rtol=1e-12)
+    # not into a crossing: no workload factor; into the lab, Mexico's effort χ
+    np.testing.assert_allclose(arc_detection(out, 0)[0], 1 - (1 - 0.02) ** chi, rtol=1e-12)
+    for arc, d0 in ((3, 0.03), (4, 0.02)):
+        np.testing.assert_allclose(arc_detection(out, arc)[0], d0, rtol=1e-12)
     # Below w* port effort is untouched; above it, it falls, capped at ω_P.
     low, high = w < 0.4, w > 1.0
     assert low.any() and high.any() and ((w > 0.4) & (w < 1.0)).any()

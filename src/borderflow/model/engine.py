@@ -334,7 +334,7 @@ def run(
         # what strikes hit relocates
         k = labs.destroyed_share(raided[:, t], struck[:, t], chi)
         k_mexico = labs.mexican_share(raided[:, t], chi)
-        avail = labs.relocate(state.lab_capacity_kg * (1.0 - k),
+        avail = labs.relocate(state.lab_capacity_kg, state.lab_capacity_kg * (1.0 - k),
                               state.lab_capacity_kg * (k - k_mexico), struck[:, t],
                               p["strike_relocation_share"])
         # M6 prices and demand from the wholesale stock; routes, targets, supply, flows

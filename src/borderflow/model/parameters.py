@@ -671,8 +671,8 @@ SYSTEM_PARAMETERS: tuple[Parameter, ...] = (
        (0.0, 1.0)),
     Parameter("mx_migration_personnel_scale", "persons", "loguniform", 4e4, 2e5, COST,
        J + "after the June 2019 Joint Declaration Mexico deployed about 21,000 National "
-       "Guard to its borders; with enc_joint_declaration's 0-40 % fewer encounters, "
-       "21,000 = 1 − e^(−21,000/n₀) gives n₀ of 40,000-200,000",
+       "Guard to its borders; if they cut encounters by 10-40 % (enc_joint_declaration's "
+       "prior spans 0-40 %), 1 − e^(−21,000/n₀) = 0.1-0.4 gives n₀ of 40,000-200,000",
        "Personnel whose deployment prevents 63 % of encounters at baseline cooperation."),
     Parameter("gun_officers_scale", "persons", "loguniform", 5e3, 5e4, COST,
        J + "outbound inspection stops a few thousand of ~200,000 guns a year with part-time "

@@ -135,7 +135,8 @@ SCAN_RATE_REFERENCE = 0.08
 MAX_GUNS_STOPPED = 0.95
 # M4: memory of strikes for the violence they bring, months (a 12-month time constant).
 STRIKE_MEMORY_MONTHS = 12.0
-# M5: floor of a lab region's capacity share when counting the active labs in it.
+# M5: floor of a lab region's capacity share when counting the active labs in it (a
+# numerical guard against dividing by a share of 0; the engine's effects step uses 1e-12).
 MIN_LAB_SHARE = 1e-12
 FIREARM_HOMICIDES = 25_000.0  # Mexico's firearm homicides a year, INEGI 2019-2020 (M4)
 BP_HOURS_PER_STAFF = 160.0  # hours a month one processing staff member adds, M2
@@ -611,17 +612,18 @@ def _after_destruction(K: dict[str, float], k: dict[str, float], k_mx: dict[str,
     """M5: capacity available after this month's destruction, kg/month, by lab region.
 
     Each region keeps ``K_l (1 − k_l)``. Of the capacity the strikes hit,
-    ``K_l (k_l − k_MX,l)``, a share ``relocating`` sets up again at once in the regions
-    left alone, spread in proportion to their capacity kept and not struck this month,
-    ``K_l (1 − k_l)(1 − struck_l)``; nothing moves if no region has any. (Capacity
-    only: the precursor stock a strike destroys stays destroyed.)
+    ``K_l (k_l − k_MX,l)``, a share ``relocating`` sets up again at once, spread over
+    the regions in proportion to the capacity the strikes left alone,
+    ``K_l (1 − struck_l)`` (docs/model-system.md M5: a region struck in part takes part,
+    at a lower weight); nothing moves if no region has any. (Capacity only:
+    the precursor stock a strike destroys stays destroyed.)
     """
     kept = {lab: K[lab] * (1.0 - k[lab]) for lab in K}
     moved = 0.0
     for lab in K:
         moved += K[lab] * (k[lab] - k_mx[lab])
     moved *= relocating
-    weight = {lab: kept[lab] * (1.0 - struck[lab]) for lab in K}
+    weight = {lab: K[lab] * (1.0 - struck[lab]) for lab in K}
     weight_total = sum(weight.values())
     if not weight_total > 0.0:
         return kept

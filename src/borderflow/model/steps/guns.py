@@ -86,7 +86,7 @@ def strike_violence(strikes: np.ndarray, strike_homicide_increase: np.ndarray) -
 
 def homicides(stock: np.ndarray, attributable_share: np.ndarray,
               violence: np.ndarray | float = 1.0) -> np.ndarray:
-    """Homicides in Mexico attributable to the US-sourced gun stock, per month, (M, T).
+    """Homicides in Mexico attributable to the US-sourced gun stock and strikes, (M, T).
 
     Mexico's firearm homicides (:data:`FIREARM_HOMICIDES_PER_YEAR`) times the share
     attributable to US-sourced guns at the status quo's steady stock, scaled by the

@@ -39,17 +39,18 @@ def mexican_share(takedown: np.ndarray, cooperation_ratio: np.ndarray) -> np.nda
     return np.minimum(1.0, takedown * cooperation_ratio[:, None])
 
 
-def relocate(capacity_kg: np.ndarray, struck_kg: np.ndarray, strike: np.ndarray,
-             strike_relocation_share: np.ndarray) -> np.ndarray:
+def relocate(capacity_kg: np.ndarray, kept_kg: np.ndarray, struck_kg: np.ndarray,
+             strike: np.ndarray, strike_relocation_share: np.ndarray) -> np.ndarray:
     """Capacity after strikes once part of what they hit has moved elsewhere, (M, labs).
 
-    Cooks and equipment that survive a strike set up again at once in the regions
-    left alone: a share ``ρ`` of the capacity strikes hit reappears, spread over
-    regions in proportion to their capacity not struck this month. (Capacity, not
-    fentanyl: the precursor stock a strike destroys stays destroyed.)
+    Cooks and equipment that survive a strike set up again at once where strikes did
+    not reach: a share ``ρ`` of the capacity strikes hit reappears, spread over regions
+    in proportion to their capacity the strikes left alone, ``K_l (1 − strike_l)``.
+    (Capacity, not fentanyl: the precursor stock a strike destroys stays destroyed.)
 
     Args:
-        capacity_kg: capacity after destruction, kg/month, (M, labs).
+        capacity_kg: capacity before this month's destruction, kg/month, (M, labs).
+        kept_kg: capacity after it, kg/month, (M, labs).
         struck_kg: capacity strikes destroyed this month, kg/month, (M, labs).
         strike: share of each region struck this month, (M, labs).
         strike_relocation_share: ``ρ``, (M,).
@@ -59,7 +60,7 @@ def relocate(capacity_kg: np.ndarray, struck_kg: np.ndarray, strike: np.ndarray,
     weight = capacity_kg * (1.0 - strike)
     total = weight.sum(axis=1, keepdims=True)
     share = np.where(total > 0, weight / np.where(total > 0, total, 1.0), 0.0)
-    return capacity_kg + moved[:, None] * share
+    return kept_kg + moved[:, None] * share
 
 
 def synthesise(precursor_kg: np.ndarray, stock_kg: np.ndarray, capacity_kg: np.ndarray,

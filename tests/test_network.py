@@ -483,6 +483,17 @@ CASES: list[tuple[str, Any, str]] = [
         "node 'hub': demand_share is only allowed on market nodes, this node's kind is 'us_hub'",
     ),
     (
+        "country not a code",
+        lambda d: d["nodes"][0].update(country="China"),
+        "node 'cn': country must be an ISO 3166 two-letter code such as CN, got 'China'",
+    ),
+    (
+        "country on the wrong kind",
+        lambda d: d["nodes"][3].update(country="MX"),
+        "node 'lab': country is only allowed on precursor_source nodes, this node's kind is "
+        "'lab_region'",
+    ),
+    (
         "all shares zero",
         lambda d: [n.update(demand_share=0) for n in d["nodes"] if n["kind"] == "market"],
         "every market node has demand_share 0; at least one must be > 0",

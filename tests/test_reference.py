@@ -27,7 +27,7 @@ LB_PER_KG = 2.20462262
 US_POPULATION = 260e6  # the seven states at the start (docs/model-system.md)
 TRADE_USD_PER_YEAR = 798.8e9
 IMPORTS_USD_PER_YEAR = 475.6e9  # US goods imports from Mexico, 2023
-SCAN_REF = 0.08  # FY2024 passenger-vehicle NII scan rate the nominal detection refers to
+SCAN_REF = 0.02  # passenger-vehicle NII scan rate (2020-22) the nominal detection refers to
 POE_SCANS = COST_ITEMS.index("poe_inspection")
 COVID = HISTORY_EVENTS.index("covid")
 OTC = HISTORY_EVENTS.index("otc_naloxone")
@@ -512,7 +512,7 @@ def test_two_route_logit_split_matches_closed_form() -> None:
     months = model_months()[:36]
     T = len(months)
     scan_rate = np.full((T, 5), SCAN_REF)
-    scan_rate[:, 1] = 0.35  # more scanning at x1: perceived risk learns upward
+    scan_rate[:, 1] = 0.2  # more scanning at x1: perceived risk learns upward
     scheduled = np.zeros((T, 5))
     scheduled[6:, 2] = 1.0  # cost Δ added on lab -> x2 from month 6
     drivers = drivers_for(net, months, scan_rate=scan_rate, scheduled=scheduled)
@@ -782,7 +782,7 @@ def test_price_demand_and_diffusion_follow_import_cost() -> None:
     months = model_months()[:96]
     T = len(months)
     scan_rate = np.full((T, 4), SCAN_REF)
-    scan_rate[20:, 2] = 0.62  # scanning at the port x: effort (1 + 6.2) / 1.8 = 4
+    scan_rate[20:, 2] = 0.38  # scanning at the port x: effort (1 + 3.8) / 1.2 = 4
     p = {**NO_MIGRATION, "diffusion_cost_elasticity": 1.5, "import_cost_share": 0.3,
          "price_elasticity": -0.6, **same_value(90_000.0),
          "heroin_supply_scale": 1.1, "scan_effectiveness": 10.0}
@@ -1286,7 +1286,7 @@ def test_migration_workload_and_border_detection() -> None:
     personnel = np.where(np.arange(T) >= 90, 5e4, 0.0)
     # US effort 1.5 at the port (scanning) and between ports (agents), 1 elsewhere
     scan_rate = np.full((T, 5), SCAN_REF)
-    scan_rate[:, 1] = 0.17  # (1 + 10 x 0.17) / (1 + 10 x 0.08) = 1.5
+    scan_rate[:, 1] = 0.08  # (1 + 10 x 0.08) / (1 + 10 x 0.02) = 1.5
     agents = np.zeros((T, 5))
     agents[:, 2] = 1.25  # (1 + 1.25)^0.5 = 1.5
     drivers = drivers_for(net, months, history=history, asylum_regime=asylum,

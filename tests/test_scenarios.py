@@ -173,12 +173,15 @@ def test_every_shipped_scenario_runs(name):
 
 def test_china_scheduling_date_matches_the_cited_calendar():
     from borderflow import data
-    from borderflow.policy.drivers import CHINA_CLASS_SCHEDULING
+    from borderflow.policy.drivers import CHINA_CLASS_SCHEDULING, CHINA_LISTING_2024
 
     calendar = data.load("policy_calendar")
     row = calendar[calendar["event"].str.startswith("China's class-wide control")]
     assert len(row) == 1
     assert np.datetime64(row["start"].iloc[0], "M") == CHINA_CLASS_SCHEDULING
+    row = calendar[calendar["event"].str.startswith("China adds fentanyl precursors 4-AP")]
+    assert len(row) == 1
+    assert np.datetime64(row["start"].iloc[0], "M") == CHINA_LISTING_2024
 
 
 def test_history_is_in_every_scenario_and_levers_start_when_they_say():
@@ -200,7 +203,7 @@ def test_history_is_in_every_scenario_and_levers_start_when_they_say():
     assert scan["2022-10"] == pytest.approx(0.02 + 0.06 * (2022 + 9.5 / 12 - 2021.25) / 3)
     # arcs into other kinds of node sit at the reference rate (an effort of 1)
     assert drivers.scan_rate[:, net.arc_index("china", "jfk_mail_facility")].tolist() == [
-        0.08] * len(months)
+        0.02] * len(months)
 
 
 def _net():
@@ -255,7 +258,14 @@ def test_status_quo_defaults():
     for field, default, _ in NEW_LEVERS.values():
         assert (getattr(d, field) == default).all(), field
     assert (d.agents == 0).all() and (d.inspectors == 0).all() and (d.tariff_applied == 0).all()
-    assert (d.coverage == 0).all() and (d.strikes == 0).all()
+    assert (d.strikes == 0).all()
+    # China's September 2024 listing covers half of its exports, and nothing else
+    from borderflow.policy.drivers import LISTING_2024_COVERAGE
+
+    china = [net.node_ids[n] for n in net.nodes_of_kind("precursor_source")].index("china")
+    listed = d.months >= np.datetime64("2024-09")
+    assert (d.coverage[listed, china] == LISTING_2024_COVERAGE).all()
+    assert (d.coverage[~listed] == 0).all() and (np.delete(d.coverage, china, 1) == 0).all()
     # Mexico's own raids (SEDENA: 1,658 in 57 months) by capacity share, every month
     shares = net.shares(net.nodes_of_kind("lab_region"), "capacity_share")
     np.testing.assert_allclose(d.raids, np.tile(1658 / 57 * shares, (len(d.months), 1)))
@@ -361,8 +371,9 @@ def test_supply_levers_fill_their_own_fields():
     # coverage combines as 1 − Π(1 − x); threatened and levied tariffs are kept apart
     sources = [net.node_ids[n] for n in net.nodes_of_kind("precursor_source")]
     china = sources.index("china")
-    assert d.coverage[t, china] == pytest.approx(0.5)
-    assert d.coverage[_at(d, "2026-01"), china] == pytest.approx(1 - 0.5 * 0.8)
+    # with China's 2024 listing (half its exports) already in force
+    assert d.coverage[t, china] == pytest.approx(1 - 0.5 * 0.5)
+    assert d.coverage[_at(d, "2026-01"), china] == pytest.approx(1 - 0.5 * 0.5 * 0.8)
     assert d.coverage[_at(d, "2026-01"), sources.index("india")] == pytest.approx(0.2)
     assert (d.tariff[_at(d, "2025-05")], d.tariff_applied[_at(d, "2025-05")]) == (0.25, 0.1)
     assert (d.tariff[_at(d, "2025-02")], d.tariff_applied[_at(d, "2025-02")]) == (0.25, 0.0)

@@ -41,8 +41,10 @@ COOPERATION_TURNS: dict[str, float] = {
 }
 
 #: Large-scale NII scan rate of passenger vehicles at southwest land ports the model's
-#: nominal port detection refers to: FY2024, 8 % (cbp_nii_scan_rates, GAO).
-SCAN_RATE_REFERENCE = 0.08
+#: nominal port detection refers to: 2 %, the rate of FY2020-FY2022 (cbp_nii_scan_rates;
+#: anchor nii_scan_rate_fy2022), when officials believed 5-10 % of southwest-border
+#: fentanyl was caught (anchor interdiction_rate_claim, 2022), the network's source.
+SCAN_RATE_REFERENCE = 0.02
 
 #: Levers' cost drivers, one column of ``activity`` each (unit in docs/model-system.md).
 COST_ITEMS: tuple[str, ...] = (
@@ -95,8 +97,9 @@ class Drivers:
             the southwest border's), 0 elsewhere, shape (T, arcs).
         inspectors: inspectors added at the Mexican port each arc enters, persons,
             0 elsewhere, shape (T, arcs).
-        coverage: share of each precursor source's exports covered by new controls, in
-            [0, 1], shape (T, sources) with sources in topological order.
+        coverage: share of each precursor source's exports covered by controls since
+            2024 (China's September 2024 listing and the levers'), in [0, 1], shape
+            (T, sources) with sources in topological order.
         raids: Mexican lab raids a month in each lab region, the status quo's
             (``BASELINE_RAIDS_PER_MONTH`` of :mod:`borderflow.policy.drivers`) plus the
             levers', shape (T, labs) with lab regions in topological order.

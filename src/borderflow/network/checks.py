@@ -66,6 +66,15 @@ def check_node(node: Node, source: str) -> None:
             f"{source}: {where}: crossing_type is only allowed on crossing nodes, "
             f"this node's kind is {node.kind!r}"
         )
+    country = node.attrs.get("country")
+    if country is not None:
+        if node.kind != "precursor_source":
+            raise NetworkError(f"{source}: {where}: country is only allowed on "
+                               f"precursor_source nodes, this node's kind is {node.kind!r}")
+        if not (isinstance(country, str) and len(country) == 2 and country.isalpha()
+                and country.isupper()):
+            raise NetworkError(f"{source}: {where}: country must be an ISO 3166 two-letter "
+                               f"code such as CN, got {country!r}")
     if node.interdiction_cost_usd is not None:
         _non_negative(node.interdiction_cost_usd, "interdiction_cost_usd", where, source)
 

@@ -7,6 +7,9 @@ The history that every scenario shares comes from the cited data:
   (``scheduled``);
 - the dated events of :data:`~borderflow.model.drivers.HISTORY_EVENTS`, each the
   fraction of a month's days inside its ``[start, end)`` window (``history``);
+- China's listing of 4-AP, 1-boc-4-AP and norfentanyl from 2024-09-01, a coverage of
+  :data:`LISTING_2024_COVERAGE` of the exports of the sources with ``country: CN``
+  (``coverage``);
 - the passenger-vehicle NII scan rate at the land ports of entry (``scan_rate``),
   from ``cbp_nii_scan_rates``: 2 % in FY2020 and FY2021, 8 % in FY2024, linear in
   between, held before and after.
@@ -61,6 +64,14 @@ from borderflow.policy.scenario import Scenario
 
 #: policy_calendar: China's class-wide control took effect on 2019-05-01 (a test checks this).
 CHINA_CLASS_SCHEDULING = np.datetime64("2019-05", "M")
+#: policy_calendar: China added the precursors 4-AP, 1-boc-4-AP and norfentanyl to its
+#: control list from 2024-09-01 (a test checks this).
+CHINA_LISTING_2024 = np.datetime64("2024-09", "M")
+#: Share of China's precursor exports the 2024 listing covers (judgement, 0.3-0.7: the
+#: two precursors traffickers turned to after the 2022 NPP/ANPP controls, not their
+#: own precursors nor other routes); the share of it that stops is the members'
+#: ``control_effectiveness``, and substitutes replace it at a cost, as for a lever.
+LISTING_2024_COVERAGE = 0.5
 
 #: Each history event's ``policy_calendar`` row: its start date, a phrase of its
 #: ``event`` text, and where its window ends: ``None`` = the row's own ``end`` (open
@@ -315,7 +326,9 @@ def build(
             prevention[on] += x
 
     scan = np.where(scan_set >= 0.0, scan_set, scan)
-    coverage = 1.0 - uncovered
+    coverage = 1.0 - uncovered  # the levers'
+    chinese = np.array([net.node_attrs[n].get("country") == "CN" for n in sources], dtype=bool)
+    listed = np.outer(months >= CHINA_LISTING_2024, chinese) * LISTING_2024_COVERAGE
     per_sector = BORDER_PATROL_AGENTS / max(len(sectors), 1)
     items = {
         "precursor_control": coverage @ net.shares(sources, "supply_share"),
@@ -342,7 +355,7 @@ def build(
         scan_rate=_on_arcs(net, poes, scan, SCAN_RATE_REFERENCE),
         agents=_on_arcs(net, sectors, agents / per_sector, 0.0),
         inspectors=_on_arcs(net, ports, inspectors, 0.0),
-        coverage=coverage,
+        coverage=1.0 - (1.0 - coverage) * (1.0 - listed),
         raids=raids + BASELINE_RAIDS_PER_MONTH * net.shares(labs, "capacity_share")[None, :],
         strikes=strikes,
         scheduled=scheduled,

@@ -127,9 +127,9 @@ US_POPULATION_12PLUS = 260e6  # persons aged 12+, 2010 Census (308.7 M less ~49 
 TRADE_USD_PER_YEAR = 798.8e9  # US–Mexico goods trade 2023 (context_facts), M11
 IMPORTS_USD_PER_YEAR = 475.6e9  # US goods imports from Mexico 2023 (same source), M11
 # M3: passenger-vehicle NII scan rate at the southwest land ports that the nominal port
-# detection refers to, FY2024 8 % (cbp_nii_scan_rates, GAO; SCAN_RATE_REFERENCE of
-# borderflow.model.drivers).
-SCAN_RATE_REFERENCE = 0.08
+# detection refers to, 2 % (FY2020-FY2022, cbp_nii_scan_rates; when officials believed
+# 5-10 % was caught; SCAN_RATE_REFERENCE of borderflow.model.drivers).
+SCAN_RATE_REFERENCE = 0.02
 # M4: largest share of southbound guns inspection can stop (judgement: parts, mail,
 # corrupt officials; MAX_STOPPED of the guns step).
 MAX_GUNS_STOPPED = 0.95

@@ -64,7 +64,7 @@ def us_effort(scan_rate: np.ndarray, agents: np.ndarray, scan_effectiveness: np.
     """US-side inspection effort multiplier on each arc, (M, arcs).
 
     At a port of entry ``(1 + η s) / (1 + η s_ref)`` with scan rate ``s`` and the
-    reference rate :data:`~borderflow.model.drivers.SCAN_RATE_REFERENCE` (FY2024)
+    reference rate :data:`~borderflow.model.drivers.SCAN_RATE_REFERENCE` (2 %, 2020-22)
     the nominal detection refers to; between ports ``(1 + n)^β`` with ``n`` the agents
     added relative to the sector's own. 1 on every other arc.
 

@@ -46,7 +46,9 @@ def test_run_json_schema(tmp_path, capsys):
     assert 0 < sq["cooperation_2030"]["median"] < 1
     poe = doc["scenarios"]["poe_inspection"]["metrics"]
     assert poe["seizures_lb_vs_status_quo"]["median"] > 0  # more inspection seizes more
-    assert poe["kg_delivered_us_vs_status_quo"]["p95"] <= 0
+    # less is delivered in the typical member (not in every one: people kept alive by the
+    # seizures keep buying, so a member may end the decade buying a little more)
+    assert poe["kg_delivered_us_vs_status_quo"]["median"] < 0
     assert 0 < poe["flow_displaced_share"]["median"] < 1
 
 

@@ -123,15 +123,16 @@ def test_more_port_interdiction_never_raises_delivered(net, draws, intensity, st
     # headroom and never rebuilt; the users held still: fentanyl's share at 1 from
     # 2010, no price response, no overdose deaths and no withdrawal feeding back into the
     # population, so that both runs ask for the same demand; and detection at the border
-    # held still (no Border Patrol processing workload, no history of port scanning or
-    # of cooperation, no raids), so that traffickers' perceived risks are right. The wholesale stock still responds: a
-    # shortfall raises the pull (M6), so deliveries are compared with what was asked.
+    # held still (no Border Patrol processing workload, no history of port scanning,
+    # cooperation or precursor listings, no raids), so that traffickers' perceived risks
+    # are right. The wholesale stock still responds: a shortfall raises the pull (M6), so
+    # deliveries are compared with what was asked.
     over = {"lab_rebuild_months": 1e4, "lab_headroom": 10.0, "fentanyl_share_2010": 1.0,
             "import_cost_share": 0.0, "price_elasticity": 0.0,
             "fentanyl_death_rate_per_year": 0.0, "heroin_death_rate_per_year": 0.0,
             "withdrawal_treatment_seeking": 0.0, "processing_hours": 0.0,
             "raid_active_share": 0.0, "scan_effectiveness": 0.0,
-            "cooperation_event_shift": 0.0}
+            "cooperation_event_shift": 0.0, "control_effectiveness": 0.0}
     base = _run(net, [], rows, over)
     more = _run(net, [{"lever": "mexican_port_interdiction", "start": f"{start}-01",
                        "intensity": intensity, "ports": ports}], rows, over)
@@ -155,9 +156,10 @@ def test_precursor_control_cuts_supply_then_substitutes(net, draws):
     over = {"substitution_share": 0.5, "substitution_months": 6.0,
             "control_effectiveness": 1.0}
     base = _run(net, [], draws, over)
-    ctl = _run(net, [{"lever": "precursor_control", "source": "china", "start": "2025-01",
+    # from 2023, before China's own 2024 listing
+    ctl = _run(net, [{"lever": "precursor_control", "source": "china", "start": "2023-01",
                       "intensity": 1.0}], draws, over)
-    t0 = int(np.flatnonzero(model_months() == np.datetime64("2025-01"))[0])
+    t0 = int(np.flatnonzero(model_months() == np.datetime64("2023-01"))[0])
     china = 0  # first precursor source in topological order
     assert net.node_ids[net.nodes_of_kind("precursor_source")[china]] == "china"
     ratio = lambda t: ctl["supply_kg"][:, t].sum(1) / base["supply_kg"][:, t].sum(1)  # noqa: E731

@@ -78,8 +78,11 @@ def test_strike_cuts_production_drops_cooperation_and_weakens_later_levers(net, 
     ports = lever("mexican_port_interdiction", 800, start="2026-01")
     base = run(net, draws, overrides=strong)
     hit = run(net, draws, [strike], overrides=strong)
-    # production falls at once, cooperation drops and recovers only slowly
-    assert (hit["production_kg"][:, T2025].sum(1) < base["production_kg"][:, T2025].sum(1)).all()
+    # capacity falls at once (production need not: the labs left have headroom, and
+    # where labs hold no precursor stock a strike destroys none), cooperation drops and
+    # recovers only slowly
+    assert (hit["lab_capacity_kg"][:, T2025].sum(1)
+            < base["lab_capacity_kg"][:, T2025].sum(1)).all()
     assert (hit["cooperation"][:, T2025 + 1] < base["cooperation"][:, T2025 + 1] - 0.1).all()
     assert (hit["cooperation"][:, T2025 + 12] < base["cooperation"][:, T2025 + 12]).all()
     assert (hit["trade_cost_usd"][:, T2025 + 1] > 0).all()

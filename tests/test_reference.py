@@ -641,29 +641,39 @@ def test_lab_capacity_recovers_exponentially_after_destruction() -> None:
 
 def same_value(v: float) -> dict[str, float]:
     """Every stage of the supply chain valued alike (one v on every arc)."""
-    return {"precursor_value_usd_per_kg": v, "value_at_risk_usd_per_kg": v}
+    return {"precursor_value_usd_per_kg": v, "value_at_risk_usd_per_kg": v,
+            "us_value_usd_per_kg": v}
 
 
 def test_losses_are_valued_where_they_happen() -> None:
     # each arc's value lost per kg seized is what was accumulated up to it (its tail):
-    # precursor out of sources and Mexican ports, fentanyl from the labs on, and finished
-    # fentanyl shipped from a source at the fentanyl value
+    # precursor out of sources and Mexican ports, fentanyl in Mexico from the labs up to
+    # and across the border (and finished fentanyl shipped from a source), fentanyl in
+    # the US once it has crossed
     from borderflow.model.engine import _arc_value
     from borderflow.model.layout import layout
     from borderflow.network import load_network
 
     net = load_network().compile()
     params = {"precursor_value_usd_per_kg": np.array([500.0, 700.0]),
-              "value_at_risk_usd_per_kg": np.array([20_000.0, 90_000.0])}
+              "value_at_risk_usd_per_kg": np.array([20_000.0, 45_000.0]),
+              "us_value_usd_per_kg": np.array([90_000.0, 250_000.0])}
     values = _arc_value(layout(net), params)
-    finished = 0
+    finished, stages = 0, set()
     for a, tail in enumerate(net.arc_tail):
-        precursor = net.node_kind[tail] in ("precursor_source", "port")
+        kind = net.node_kind[tail]
+        stage = ("precursor_value_usd_per_kg" if kind in ("precursor_source", "port")
+                 else "us_value_usd_per_kg" if kind in ("crossing", "us_hub")
+                 else "value_at_risk_usd_per_kg")
         if net.arc_attrs[a].get("finished_fentanyl", False):
-            precursor, finished = False, finished + 1
-        want = params["precursor_value_usd_per_kg" if precursor else "value_at_risk_usd_per_kg"]
-        np.testing.assert_array_equal(values[:, a], want)
+            stage, finished = "value_at_risk_usd_per_kg", finished + 1
+        stages.add(stage)
+        np.testing.assert_array_equal(values[:, a], params[stage])
     assert finished == 1  # China -> JFK mail: finished fentanyl, not precursor
+    assert len(stages) == 3
+    # the border crossing itself is valued at fentanyl's value in Mexico
+    crossing = net.arc_index("tijuana", "san_ysidro")
+    np.testing.assert_array_equal(values[:, crossing], params["value_at_risk_usd_per_kg"])
     into_port = [a for a, h in enumerate(net.arc_head) if net.node_kind[h] == "port"]
     assert into_port and values[:, into_port].max() < 1_000
 

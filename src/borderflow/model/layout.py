@@ -18,10 +18,11 @@ from borderflow.network import CompiledNetwork
 MEXICO_KINDS = ("port", "lab_region", "staging")
 #: What a seizure on an arc loses: the replacement value accumulated up to the arc, i.e.
 #: at its tail. Precursor leaving a source or a Mexican port (stage 0), fentanyl from the
-#: labs on (1); finished fentanyl shipped from a source (``finished_fentanyl: true``) is
-#: at stage 1. Each stage has its replacement value (``model.parameters.VALUE_STAGES``).
+#: labs up to and across the border (1), fentanyl inside the US, after a crossing (2);
+#: finished fentanyl shipped from a source (``finished_fentanyl: true``) is at stage 1.
+#: Each stage has its replacement value (``model.parameters.VALUE_STAGES``).
 VALUE_STAGE_OF_TAIL = {"precursor_source": 0, "port": 0, "lab_region": 1, "staging": 1,
-                       "crossing": 1, "us_hub": 1}
+                       "crossing": 2, "us_hub": 2}
 
 
 @dataclass(frozen=True)

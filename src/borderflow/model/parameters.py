@@ -86,12 +86,23 @@ PARAMETERS: tuple[Parameter, ...] = (
         bounds=(0.0, 1e7),
     ),
     Parameter(
-        "value_at_risk_usd_per_kg", "USD/kg (pure)", "loguniform", 10_000.0, 100_000.0,
+        "value_at_risk_usd_per_kg", "USD/kg (pure)", "loguniform", 10_000.0, 50_000.0,
         "5 adaptive routing",
-        "anchor mexico_replacement_cost_pure: about USD 10,000 per pure kg in Mexico, up "
-        "to about 100,000 inside the US (Scientific American op-ed; DEA figures)",
-        "What traffickers perceive they lose per pure kg of fentanyl seized (prices "
-        "perceived risk from the labs on; precursor has its own value).",
+        "anchors mexico_replacement_cost_pure (about USD 10,000 per pure kg in Mexico), "
+        "sinaloa_wholesale_kg (USD 35,000 a kilo in Sinaloa, 2020) and "
+        "diluted_kg_price_chain (~USD 3,000 a diluted kilo at ~7 % in Mexico, ~43,000 "
+        "a pure kg)",
+        "Replacement value of a pure kg of fentanyl in Mexico: what traffickers lose per "
+        "pure kg seized from the labs up to and across the border.",
+    ),
+    Parameter(
+        "us_value_usd_per_kg", "USD/kg (pure)", "loguniform", 50_000.0, 300_000.0,
+        "5 adaptive routing",
+        "anchors mexico_replacement_cost_pure (up to about USD 100,000 a pure kg inside "
+        "the US) and diluted_kg_price_chain (~USD 9,000-18,000 a diluted kilo at ~7 % in "
+        "the southwest and northeast US, ~130,000-260,000 a pure kg)",
+        "Replacement value of a pure kg of fentanyl inside the US: what traffickers lose "
+        "per pure kg seized after the crossing.",
     ),
     Parameter(
         "risk_learning_months", "months", "uniform", 1.0, 12.0,
@@ -744,8 +755,9 @@ PARAMETERS = PARAMETERS + SYSTEM_PARAMETERS
 BY_NAME: dict[str, Parameter] = {p.name: p for p in PARAMETERS}
 
 #: The replacement values of the stages a seizure can hit, in the order of
-#: ``model.layout.VALUE_STAGE_OF_TAIL``: precursor, fentanyl.
-VALUE_STAGES: tuple[str, ...] = ("precursor_value_usd_per_kg", "value_at_risk_usd_per_kg")
+#: ``model.layout.VALUE_STAGE_OF_TAIL``: precursor, fentanyl in Mexico, fentanyl in the US.
+VALUE_STAGES: tuple[str, ...] = ("precursor_value_usd_per_kg", "value_at_risk_usd_per_kg",
+                                 "us_value_usd_per_kg")
 NAMES: tuple[str, ...] = tuple(BY_NAME)
 
 

@@ -146,6 +146,7 @@ PARAMETER_NAMES = (
     "logit_scale_usd_per_kg",
     "precursor_value_usd_per_kg",
     "value_at_risk_usd_per_kg",
+    "us_value_usd_per_kg",
     "risk_learning_months",
     "detection_scale",
     "synthesis_yield",
@@ -699,11 +700,20 @@ def _simulate_member(
     # docs/model.md parameters.
     theta = p["logit_scale_usd_per_kg"]
     # Losses valued where they happen, at the value accumulated up to the arc (its
-    # tail): precursor leaving a source or a port; fentanyl from the labs on (and
-    # finished fentanyl shipped from a source).
-    precursor, fentanyl = p["precursor_value_usd_per_kg"], p["value_at_risk_usd_per_kg"]
-    v = [precursor if net.kind[net.tail[a]] in (SOURCE, "port") and not net.finished[a]
-         else fentanyl for a in range(len(net.tail))]
+    # tail): precursor leaving a source or a port; fentanyl in Mexico from the labs up
+    # to and across the border (and finished fentanyl shipped from a source); fentanyl
+    # in the US once it has crossed.
+    precursor, mexico, us = (p["precursor_value_usd_per_kg"], p["value_at_risk_usd_per_kg"],
+                             p["us_value_usd_per_kg"])
+    v = []
+    for a in range(len(net.tail)):
+        tail = net.kind[net.tail[a]]
+        if tail in (SOURCE, "port") and not net.finished[a]:
+            v.append(precursor)
+        elif tail in ("crossing", "us_hub"):
+            v.append(us)
+        else:
+            v.append(mexico)
     tau_r = p["risk_learning_months"]
     kappa_det = p["detection_scale"]
     y = p["synthesis_yield"]

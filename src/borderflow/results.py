@@ -58,9 +58,11 @@ UNITS = {
     "bp_workload": "Border Patrol processing hours over frontline hours (uncapped)",
     "guns_south": "firearms/month trafficked from the US to Mexico",
     "gun_stock_mexico": "US-sourced firearms held by criminal groups in Mexico (start of month)",
-    "gun_homicides_mexico": "homicides/month in Mexico attributable to those guns",
+    "gun_homicides_mexico": "homicides/month in Mexico attributable to those guns and to "
+    "US strikes",
     "cooperation": "US-Mexico cooperation index (0-1) at the start of the month",
-    "trade_cost_usd": "USD/month of bilateral trade lost",
+    "trade_cost_usd": "USD/month of US GDP or welfare lost through trade (lost "
+    "cooperation, border waits, a levied tariff)",
     "policy_cost_usd": "USD/month spent on the scenario's levers",
     "fentanyl_share": "fentanyl's share of the illicit opioid supply (0-1)",
     "exposure": "fentanyl's share of the users' need met (sales over need, 0-1)",
@@ -79,9 +81,10 @@ METRICS = {
     "(positive: fewer deaths)",
     "encounters": "southwest-border encounters",
     "cooperation_2030": "cooperation index (0-1), mean over 2030",
-    "gun_homicides_mexico": "homicides in Mexico attributable to the US-sourced gun stock",
+    "gun_homicides_mexico": "homicides in Mexico attributable to the US-sourced gun stock "
+    "and to US strikes",
     "policy_cost_usd": "USD spent on the levers",
-    "trade_cost_usd": "USD of bilateral trade lost",
+    "trade_cost_usd": "USD of US GDP or welfare lost through trade",
     "cost_per_death_averted_usd": "mean incremental cost (policy + trade, paired) over mean "
     "opioid deaths averted, both discounted at 3 %/yr from the period's start; 90 % "
     "interval from a seeded bootstrap over members; null with a reason where the mean "

@@ -20,6 +20,8 @@ def test_run_json_schema(tmp_path, capsys):
                            "--seed", "3", "--json", str(path))
     assert code == 0
     assert "poe_inspection" in out and "status_quo" in out
+    # the footnote says how far the data reach and that later years are forecasts
+    assert "Data reach 2024" in out and "every later year is a forecast" in out
     doc = json.loads(path.read_text())
     assert set(doc["scenarios"]) == {"status_quo", "poe_inspection"}
     for name, entry in doc["scenarios"].items():

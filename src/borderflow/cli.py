@@ -115,6 +115,15 @@ def run(
         "from 2025, with a bootstrap 90 % interval over members ('∞': some resamples avert "
         "none), '-' where the mean averted is under one."
     )
+    from borderflow.calibration.targets import LAST_YEAR
+
+    console.print(
+        f"Data reach {LAST_YEAR} (calendar year for deaths, fiscal year for CBP seizures "
+        f"and encounters); every later year is a forecast: potency follows random walks "
+        f"from the last DEA observations, and policy stays as it was at the end of "
+        f"{LAST_YEAR} (scan rates, the asylum regime, China's listings) unless a lever "
+        "changes it."
+    )
     if result.plans:
         from borderflow.report.plans import responses
 

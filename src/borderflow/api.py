@@ -247,23 +247,54 @@ def compare(
                       describe(source), plans, flows)
 
 
+def _check_calibrate(particles: int, through: int, out: str | Path | None,
+                     data: str | Path | None) -> None:
+    """Raise the error :func:`calibrate` would raise for its arguments, before any work."""
+    from borderflow.calibration.targets import LAST_YEAR
+
+    last = LAST_YEAR
+    if data is not None:
+        from borderflow.calibration.targets import last_year
+        from borderflow.data.snapshots import inside_package
+
+        if not Path(data).expanduser().is_dir():
+            raise BorderflowError(f"{data}: no such snapshot directory")
+        if out is None:
+            raise BorderflowError(
+                "calibrating with --data needs --out FILE: the package's posterior is "
+                "fitted to the packaged window and is never overwritten")
+        if inside_package(out):
+            raise BorderflowError(
+                f"refusing to write {out}: it is inside the package, whose posterior is "
+                f"fitted to the packaged window (to {LAST_YEAR}); a posterior fitted to "
+                f"{data}{f' through {through}' if through > LAST_YEAR else ''} goes "
+                "elsewhere (--out)")
+        last = max(LAST_YEAR, last_year(data))
+    if not 2012 <= through <= last:
+        raise ParameterError(f"through must be a year in [2012, {last}], got {through}")
+    if particles < 10:
+        raise ParameterError(f"members must be at least 10, got {particles}")
+
+
 def calibrate(particles: int = 2000, through: int = 2024, seed: int = 0,
               out: str | Path | None = None,
-              progress: Callable[[float], None] | None = None) -> Posterior:
+              progress: Callable[[float], None] | None = None,
+              data: str | Path | None = None) -> Posterior:
     """Fit the posterior to the annual targets through ``through`` and write it.
 
     ``out`` defaults to the package's posterior file (what ``parameters="posterior"``
     reads). ``progress`` is called with the tempering temperature (0 to 1) per stage.
+    ``data``: a snapshot directory (``borderflow data update`` / ``import``) whose
+    series replace the packaged ones; ``through`` may then run to the last year they
+    reach, and ``out`` is required and must lie outside the package: the package's
+    posterior is fitted to the packaged window (to 2024) and never overwritten so.
     """
     from borderflow.calibration.calibrate import calibrate as run_smc
     from borderflow.calibration.calibrate import shipped_path
-    from borderflow.calibration.targets import LAST_YEAR
 
-    if not 2012 <= through <= LAST_YEAR:
-        raise ParameterError(f"through must be a year in [2012, {LAST_YEAR}], got {through}")
-    if particles < 10:
-        raise ParameterError(f"members must be at least 10, got {particles}")
-    posterior = run_smc(particles=particles, through=through, seed=seed, progress=progress)
+    _check_calibrate(particles, through, out, data)
+    posterior = run_smc(particles=particles, through=through, seed=seed, progress=progress,
+                        data_dir=data)
     path = Path(out) if out is not None else shipped_path()
     try:
         path.write_text(json.dumps(posterior.to_json()), encoding="utf-8")

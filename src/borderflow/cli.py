@@ -151,18 +151,34 @@ def calibrate(
     seed: Annotated[int, typer.Option(help="sampler seed")] = 0,
     out: Annotated[
         Path | None,
-        typer.Option(help="posterior file to write (default: the package's own)"),
+        typer.Option(help="posterior file to write (default: the package's own; required "
+                     "with --data)"),
+    ] = None,
+    data: Annotated[
+        Path | None,
+        typer.Option("--data", help="snapshot directory (`borderflow data update` / "
+                     "`import`): fit its series where it has them, the packaged ones "
+                     "elsewhere; --through may then reach its last year"),
     ] = None,
 ) -> None:
     """Fit the posterior to the cited history by tempered SMC."""
+    from borderflow.api import _check_calibrate
     from borderflow.api import calibrate as run
 
+    _check_calibrate(members, through, out, data)  # a mistake is one line, before the bar
     posterior = _tempering("calibrating (temperature)", lambda progress: run(
-        particles=members, through=through, seed=seed, out=out, progress=progress))
+        particles=members, through=through, seed=seed, out=out, progress=progress,
+        data=data))
     _console().print(f"posterior: {len(posterior.u)} particles, {len(posterior.fitted)} "
                      f"fitted parameters ({len(posterior.held)} keep their prior, in groups), "
                      f"{len(posterior.temperatures)} tempering stages, data through "
-                     f"{posterior.through}; wrote {out or 'the package posterior'}")
+                     f"{posterior.through}{f' (from {data} where it has them)' if data else ''}"
+                     f"; wrote {out or 'the package posterior'}")
+    if data is not None:
+        from borderflow.calibration.targets import last_year
+
+        if (reach := last_year(data)) > through:
+            _console().print(f"the data in {data} reach {reach}: --through {reach} fits them")
 
 
 @app.command()
@@ -347,17 +363,26 @@ def sensitivity(
     _show(table, json_out, result)
 
 
+_DIR_HELP = ("snapshot directory (default: $XDG_DATA_HOME/borderflow or "
+             "~/.local/share/borderflow)")
+
+
 @data_app.command("list")
-def data_list() -> None:
-    """List the cited series with their sources."""
+def data_list(
+    data_dir: Annotated[Path | None, typer.Option("--dir", help=_DIR_HELP)] = None,
+) -> None:
+    """List the cited series with their sources, and where each comes from."""
     from borderflow import data
+    from borderflow.data import snapshots
 
     table = Table(title="cited series (borderflow.data.load(NAME))", title_justify="left")
-    for col in ("name", "what", "period", "source"):
+    table.add_column("name", no_wrap=True)
+    for col in ("what", "period", "source", "from"):
         table.add_column(col, overflow="fold")
     for name in data.names():
         meta = data.info(name)
-        table.add_row(name, meta["title"], meta["period"], meta["source"])
+        table.add_row(name, meta["title"], meta["period"], meta["source"],
+                      snapshots.provenance(name, data_dir))
     _console().print(table)
 
 
@@ -365,17 +390,21 @@ def data_list() -> None:
 def data_show(
     name: Annotated[str, typer.Argument(help="series name (see `borderflow data list`)")],
     rows: Annotated[int, typer.Option(min=1, help="rows to print")] = 40,
+    data_dir: Annotated[Path | None, typer.Option(
+        "--dir", help="show the snapshot in this directory, if it has one (default: the "
+        "packaged series)")] = None,
 ) -> None:
     """Print a series with its source and URL."""
     from borderflow import data
+    from borderflow.data import snapshots
 
     meta = data.info(name)
-    frame = data.load(name)
+    frame = snapshots.load(name, data_dir)
     console = _console()
     console.print(f"[bold]{name}[/bold]: {meta['title']}")
     console.print(f"unit: {meta['unit']}; period: {meta['period']}")
-    console.print(f"source: {meta['source']}")
-    console.print(f"url: {meta['url'] or '(per row, see the source columns)'}")
+    console.print(f"source: {frame.attrs['source']}")
+    console.print(f"url: {frame.attrs['url'] or '(per row, see the source columns)'}")
     table = Table(show_edge=False)
     for col in frame.columns:
         table.add_column(str(col), overflow="fold")
@@ -384,6 +413,34 @@ def data_show(
     console.print(table)
     if len(frame) > rows:
         console.print(f"... {len(frame) - rows} more rows (use --rows)")
+
+
+@data_app.command("update")
+def data_update(
+    data_dir: Annotated[Path | None, typer.Option("--dir", help=_DIR_HELP)] = None,
+) -> None:
+    """Fetch CDC's provisional T40.4 counts (data.cdc.gov, xkb8-kh2a) into a snapshot."""
+    from borderflow.data import snapshots
+
+    for line in snapshots.describe(snapshots.update(data_dir)):
+        _console().print(line, markup=False, highlight=False)
+
+
+@data_app.command("import")
+def data_import(
+    file: Annotated[Path, typer.Argument(help="the file you downloaded", show_default=False)],
+    series: Annotated[str, typer.Option(
+        help="cbp_drug_seizures_fy (CBP Nationwide Drug Seizures CSV), "
+        "cbp_southwest_encounters_fy (CBP Southwest Land Border Encounters CSV) or "
+        "cdc_overdose_deaths_annual (CDC WONDER export, T40.4, by year or month)",
+        show_default=False)],
+    data_dir: Annotated[Path | None, typer.Option("--dir", help=_DIR_HELP)] = None,
+) -> None:
+    """Check a downloaded CBP or CDC WONDER file and write it as a snapshot."""
+    from borderflow.data import snapshots
+
+    for line in snapshots.describe(snapshots.import_file(file, series, data_dir)):
+        _console().print(line, markup=False, highlight=False)
 
 
 @app.command()

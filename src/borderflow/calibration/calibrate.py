@@ -115,9 +115,13 @@ def _soft_constraints(out: dict[str, np.ndarray], months: np.ndarray) -> np.ndar
     return penalty
 
 
-def log_posterior_function(net: CompiledNetwork, through: int = LAST_YEAR
+def log_posterior_function(net: CompiledNetwork, through: int = LAST_YEAR,
+                           data_dir: str | Path | None = None
                            ) -> Callable[[np.ndarray], np.ndarray]:
-    """The log-likelihood of particles ``u`` given the targets through ``through``."""
+    """The log-likelihood of particles ``u`` given the targets through ``through``.
+
+    ``data_dir``: a snapshot directory whose series replace the packaged ones.
+    """
     months = model_months(START, np.datetime64(f"{through}-12", "M"))
     drivers = build(load_scenario("status_quo"), net, months)
 
@@ -128,7 +132,7 @@ def log_posterior_function(net: CompiledNetwork, through: int = LAST_YEAR
         total = _soft_constraints(out, months)
         for target in TARGETS:
             simulated = annual_totals(out[target.variable], months, target.period)
-            total = total + log_likelihood(target, simulated, through)
+            total = total + log_likelihood(target, simulated, through, data_dir)
         return np.where(np.isfinite(total), total, -np.inf)
 
     return log_likelihood_of
@@ -202,10 +206,14 @@ class Posterior:
 
 def calibrate(particles: int = 600, through: int = LAST_YEAR, seed: int = 0,
               network: CompiledNetwork | None = None,
-              progress: Callable[[float], None] | None = None) -> Posterior:
-    """Fit the posterior of the parameters to the targets through ``through``."""
+              progress: Callable[[float], None] | None = None,
+              data_dir: str | Path | None = None) -> Posterior:
+    """Fit the posterior of the parameters to the targets through ``through``.
+
+    ``data_dir``: a snapshot directory whose series replace the packaged ones.
+    """
     net = network or load_network().compile()
-    log_likelihood_of = log_posterior_function(net, through)
+    log_likelihood_of = log_posterior_function(net, through, data_dir)
     fitted_dims = np.array([NAMES.index(n) for n in FITTED])
     held = screen_held(log_likelihood_of, fitted_dims, seed)
     held_dims = np.array([NAMES.index(n) for n in held], dtype=int)

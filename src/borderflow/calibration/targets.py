@@ -2,19 +2,24 @@
 
 Annual series only: monthly counts are noisier than any mechanism (seizures come as
 lumpy busts). The window ends with 2024 (calendar year for deaths, fiscal year
-October-September for CBP); later years are never fitted.
+October-September for CBP); later years are never fitted from the packaged data. A
+snapshot directory (``borderflow data import`` / ``update``, read by
+:func:`borderflow.data.snapshots.load`) may replace a series with a newer copy: pass it
+as ``data_dir``; without it everything is the packaged data.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
-from borderflow import data
+from borderflow.data import snapshots
 from borderflow.results import fiscal_year_totals
 
 Period = Literal["calendar", "fiscal"]
@@ -43,9 +48,15 @@ class Target:
     observed_cv: float
     description: str
 
-    def observed(self, through: int = LAST_YEAR) -> pd.Series:
-        """The cited annual values, indexed by (calendar or fiscal) year, up to ``through``."""
-        series = _OBSERVED[self.name]()
+    def observed(self, through: int = LAST_YEAR, data_dir: str | Path | None = None
+                 ) -> pd.Series:
+        """The cited annual values, indexed by (calendar or fiscal) year, up to ``through``.
+
+        ``data_dir``: a snapshot directory whose copy of the series is used when it has
+        one (default: the packaged series).
+        """
+        reader = _OBSERVED[self.name]
+        series = reader() if data_dir is None else reader(data_dir)
         years = series.index[(series.index >= self.first_year) & (series.index <= through)]
         return series.loc[years].astype(float)
 
@@ -71,16 +82,24 @@ def annual_totals(monthly: np.ndarray, months: np.ndarray, period: Period) -> xr
     return xr.DataArray(totals, dims=("member", "year"), coords={"year": years})
 
 
-def _encounters(column: str) -> pd.Series:
-    frame = data.load("cbp_southwest_encounters_fy").set_index("fiscal_year")
-    return frame[column].dropna()
+def _annual(name: str, index: str, column: str
+            ) -> Callable[[str | Path | None], pd.Series]:
+    """Reader of one column of series ``name``, indexed by the int column ``index``."""
+    def observed(data_dir: str | Path | None = None) -> pd.Series:
+        frame = snapshots.load(name, data_dir)
+        return frame.set_index(frame[index].astype(int))[column].dropna()
+
+    return observed
 
 
-_OBSERVED = {
-    "synthetic_opioid_deaths": data.annual_synthetic_opioid_deaths,
-    "fentanyl_seizures_lb": data.cbp_fentanyl_seizures_lb,
-    "southwest_encounters_border_patrol": lambda: _encounters("border_patrol"),
-    "southwest_encounters_ports_of_entry": lambda: _encounters("ports_of_entry"),
+_OBSERVED = {  # deaths per calendar year; lb and encounters per fiscal year
+    "synthetic_opioid_deaths": _annual("cdc_overdose_deaths_annual", "year",
+                                       "deaths_synthetic_opioids_t404"),
+    "fentanyl_seizures_lb": _annual("cbp_drug_seizures_fy", "fiscal_year", "fentanyl_lb"),
+    "southwest_encounters_border_patrol": _annual("cbp_southwest_encounters_fy",
+                                                  "fiscal_year", "border_patrol"),
+    "southwest_encounters_ports_of_entry": _annual("cbp_southwest_encounters_fy",
+                                                   "fiscal_year", "ports_of_entry"),
 }
 
 TARGETS: tuple[Target, ...] = (
@@ -96,17 +115,23 @@ TARGETS: tuple[Target, ...] = (
 BY_NAME = {t.name: t for t in TARGETS}
 
 
-def log_likelihood(target: Target, simulated: xr.DataArray, through: int = LAST_YEAR
-                   ) -> np.ndarray:
+def last_year(data_dir: str | Path | None = None) -> int:
+    """The last year any target has data for (packaged: :data:`LAST_YEAR`)."""
+    return max(int(t.observed(9999, data_dir).index.max()) for t in TARGETS)
+
+
+def log_likelihood(target: Target, simulated: xr.DataArray, through: int = LAST_YEAR,
+                   data_dir: str | Path | None = None) -> np.ndarray:
     """Negative-binomial log-likelihood of the cited series, per member, shape (M,).
 
     The model's annual value is the mean ``μ``; the variance is ``μ + (cv μ)²`` (an
     overdispersed count: lumpy busts, reporting changes), i.e. a negative binomial with
-    size ``1 / cv²``.
+    size ``1 / cv²``. ``data_dir``: a snapshot directory to read the series from
+    (default: the packaged series).
     """
     from scipy.special import gammaln
 
-    observed = target.observed(through)
+    observed = target.observed(through, data_dir)
     mu = np.maximum(simulated.sel(year=observed.index.values).values, 1e-9)  # (M, years)
     y = observed.values[None, :]
     size = 1.0 / target.observed_cv**2

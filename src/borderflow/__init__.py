@@ -61,7 +61,7 @@ __all__ = [
     "sensitivity",
     "simulate",
 ]
-__version__ = "0.4.0"
+__version__ = "0.5.0"
 
 
 def __getattr__(name: str) -> Any:

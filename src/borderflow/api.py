@@ -322,6 +322,21 @@ def fit_report(parameters: ParametersLike = "posterior", members: int = 400,
     return document
 
 
+def forecasts(members: int = 1000, seed: int = 0) -> list[dict[str, str]]:
+    """The shipped posterior's forecasts of the years after its window: ledger rows.
+
+    Each calibration series' predictive median and 90 % interval for the
+    :data:`~borderflow.calibration.ledger.HORIZON` years after the data window, with the
+    package version and the model's hash (``forecasts/ledger.csv``).
+    """
+    from borderflow.calibration.ledger import forecast_rows
+
+    posterior = load_posterior()
+    report = fit_report(parameters=posterior, members=members, seed=seed)["series"]
+    return forecast_rows(report, version=__version__, model_hash=posterior.model_hash,
+                         through=posterior.through)
+
+
 def sensitivity(outcome: str = "overdose_deaths", method: str = "sobol", samples: int = 64,
                 seed: int = 0, scenario: ScenarioLike = "status_quo",
                 period: tuple[int, int] = (2025, 2034)) -> dict:

@@ -248,6 +248,38 @@ def backtest(
 
 
 @app.command()
+def ledger(
+    append: Annotated[bool, typer.Option("--append", help="append the shipped posterior's "
+                                         "forecasts to the ledger file")] = False,
+    path: Annotated[Path, typer.Option("--file", help="the ledger file")] = Path(
+        "forecasts/ledger.csv"),
+    members: Annotated[int, typer.Option(min=10, help="ensemble members")] = 1000,
+    seed: Annotated[int, typer.Option(help="seed")] = 0,
+) -> None:
+    """The shipped posterior's forecasts of the three years after its window (the ledger)."""
+    from borderflow.api import forecasts
+    from borderflow.calibration.ledger import append as write
+
+    rows = forecasts(members=members, seed=seed)
+    table = Table(title=f"forecasts of model {rows[0]['model_hash'][:12]} "
+                  f"({rows[0]['data_window']}; predictive median [90 % interval])",
+                  title_justify="left")
+    table.add_column("series")
+    years = sorted({row["year"] for row in rows})
+    for year in years:
+        table.add_column(year, justify="right")
+    for series in dict.fromkeys(row["series"] for row in rows):
+        cells = {row["year"]: row for row in rows if row["series"] == series}
+        table.add_row(series, *(
+            f"{compact(float(cells[y]['median']))} [{compact(float(cells[y]['p05']))}, "
+            f"{compact(float(cells[y]['p95']))}]" for y in years))
+    console = _console()
+    console.print(table)
+    if append:
+        console.print(f"appended {write(path, rows)} rows to {path}")
+
+
+@app.command()
 def explain(
     year: Annotated[int, typer.Option(help="calendar year whose change from the year "
                                       "before is explained")] = 2024,

@@ -84,8 +84,10 @@ class PortOfEntryInspection(_Lever):
     ``intensity``: share of passenger vehicles scanned by large-scale non-intrusive
     inspection (NII) at each named port, in [0, 1], from ``start`` (the history is 2 %
     in FY2020-21 and 8 % in FY2024, ``cbp_nii_scan_rates``). The port's inspection
-    effort is ``(1 + η s) / (1 + η s_2024)`` with the member's scan effectiveness
-    ``η``; waits at the ports cost trade. Of several on one port, the highest applies.
+    effort is ``(1 + η s) / (1 + η s_ref)`` with the member's scan effectiveness ``η``
+    and ``s_ref`` the 2 % of 2020-22 the network's detection refers to; scanning more
+    than the history costs trade through border waits (a rate below it lowers
+    inspection, and no saving is counted). Of several on one port, the highest applies.
     """
 
     lever: Literal["poe_inspection"]

@@ -483,6 +483,18 @@ CASES: list[tuple[str, Any, str]] = [
         "node 'hub': demand_share is only allowed on market nodes, this node's kind is 'us_hub'",
     ),
     (
+        "unknown census region",
+        lambda d: d["nodes"][8].update(census_region="Pacific"),
+        "node 'west': unknown census_region 'Pacific'; allowed: Northeast, Midwest, South, "
+        "West",
+    ),
+    (
+        "census region on the wrong kind",
+        lambda d: d["nodes"][7].update(census_region="West"),
+        "node 'hub': census_region is only allowed on market nodes, this node's kind is "
+        "'us_hub'",
+    ),
+    (
         "country not a code",
         lambda d: d["nodes"][0].update(country="China"),
         "node 'cn': country must be an ISO 3166 two-letter code such as CN, got 'China'",
@@ -949,3 +961,13 @@ def test_default_shares() -> None:
     assert shares == {"china": 0.97, "india": 0.03}
     demand = [n.attrs["demand_share"] for n in net.nodes_of_kind("market")]
     assert sum(demand) == pytest.approx(1.0, abs=1e-3)
+
+
+def test_default_markets_and_ports_carry_their_region_and_field_office():
+    net = load_network().compile()
+    regions = {net.node_ids[m]: net.node_attrs[m].get("census_region")
+               for m in net.nodes_of_kind("market")}
+    assert regions == {"west": "West", "midwest": "Midwest", "south": "South",
+                       "northeast": "Northeast"}
+    poes = [c for c in net.nodes_of_kind("crossing") if net.crossing_type[c] == "port_of_entry"]
+    assert poes and all(net.node_attrs[c].get("field_office") for c in poes)

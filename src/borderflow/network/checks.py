@@ -14,6 +14,7 @@ import networkx as nx
 
 from borderflow.errors import NetworkError
 from borderflow.network.schema import (
+    CENSUS_REGIONS,
     CROSSING_TYPES,
     NODE_KINDS,
     Arc,
@@ -66,6 +67,14 @@ def check_node(node: Node, source: str) -> None:
             f"{source}: {where}: crossing_type is only allowed on crossing nodes, "
             f"this node's kind is {node.kind!r}"
         )
+    region = node.attrs.get("census_region")
+    if region is not None:
+        if node.kind != "market":
+            raise NetworkError(f"{source}: {where}: census_region is only allowed on market "
+                               f"nodes, this node's kind is {node.kind!r}")
+        if region not in CENSUS_REGIONS:
+            raise NetworkError(f"{source}: {where}: unknown census_region {region!r}; "
+                               f"allowed: {', '.join(CENSUS_REGIONS)}")
     country = node.attrs.get("country")
     if country is not None:
         if node.kind != "precursor_source":

@@ -35,6 +35,9 @@ NODE_KINDS: tuple[str, ...] = (
 """Allowed node kinds, in the order a kilogram meets them."""
 
 CROSSING_TYPES: tuple[str, ...] = ("port_of_entry", "between_ports", "international_mail")
+#: The US Census Bureau's four regions, the optional ``census_region`` of a market (CDC
+#: reports T40.4 deaths by them: ``cdc_synthetic_opioid_deaths_by_region``).
+CENSUS_REGIONS: tuple[str, ...] = ("Northeast", "Midwest", "South", "West")
 """Allowed ``crossing_type`` values of a crossing node."""
 
 TOP_LEVEL_FIELDS: tuple[str, ...] = ("name", "description", "nodes", "arcs", "od_weights")

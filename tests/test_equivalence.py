@@ -1,6 +1,7 @@
 """The batched engine equals the independent plain-Python reference (rel. 1e-9)."""
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -114,6 +115,30 @@ def test_engine_equals_reference_on_the_shipped_package(net):
     other = engine.run(net, drivers, parameters.sample([0, 7, 4242], seed=2026),
                        shocks=-shocks)
     assert not np.allclose(other["overdose_deaths"], ref["overdose_deaths"], rtol=1e-6)
+
+
+@pytest.mark.parametrize("window_end", [2019.0, 2022.0])
+def test_engine_equals_reference_with_an_earlier_data_end(net, window_end):
+    # a forecast record's origin: DEA testing and naloxone prescriptions from the data
+    # end on are unknown, push trends stop a year before it, shocks start at it
+    from borderflow.policy import load_scenario
+
+    drivers = build(load_scenario("status_quo"), net)
+    year = decimal_year(drivers.months)
+    draws = parameters.sample([3, 11], seed=7)
+    shocks = potency.post_window_shocks([3, 11], 7, drivers.months, year, window_end)
+    assert (shocks[:, :, year < window_end] == 0).all() and shocks[:, :, year >= window_end].any()
+    out = engine.run(net, drivers, draws, shocks=shocks, window_end=window_end)
+    assert_equal(out, simulate_reference(net, drivers, draws, shocks=shocks,
+                                         window_end=window_end))
+    # the data end has teeth: the months before it are the packaged run's only where no
+    # later observation reaches back through the interpolation
+    full = engine.run(net, drivers, draws, shocks=potency.post_window_shocks(
+        [3, 11], 7, drivers.months, year))
+    first = np.flatnonzero(year >= 2017.5)[0]  # the first DEA pill observation
+    np.testing.assert_array_equal(out["overdose_deaths"][:, :first],
+                                  full["overdose_deaths"][:, :first])
+    assert not np.allclose(out["overdose_deaths"], full["overdose_deaths"])
 
 
 def test_reference_shares_no_code_with_the_engine():

@@ -248,6 +248,51 @@ def backtest(
 
 
 @app.command()
+def record(
+    origins: Annotated[str, typer.Option(help="origin years, FIRST..LAST")] = "2018..2023",
+    particles: Annotated[int, typer.Option(min=10, help="particles per calibration")] = 400,
+    members: Annotated[int, typer.Option(min=10, help="ensemble members per forecast")] = 400,
+    seed: Annotated[int, typer.Option(help="seed")] = 0,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="write the record as JSON to this file")
+    ] = None,
+) -> None:
+    """Calibrate through each origin year and score the next two years' forecasts."""
+    from borderflow.calibration.record import FORECASTERS, forecast_record
+
+    first, sep, last = origins.partition("..")
+    try:
+        years = range(int(first), int(last or first) + 1)
+    except ValueError:
+        raise BorderflowError(f"--origins must be YEAR or FIRST..LAST, got {origins!r}"
+                              ) from None
+    if not sep and last:
+        years = range(int(first), int(first) + 1)
+    if not (2014 <= years.start and years.stop - 1 <= 2023 and len(years) > 0):
+        raise BorderflowError(f"--origins must lie in 2014..2023 (a year must follow "
+                              f"inside the data window), got {origins!r}")
+    console = Console(stderr=True)
+    doc = forecast_record(years, particles=particles, members=members, seed=seed,
+                          progress=lambda text: console.print(text))
+    table = Table(title=f"forecast record, origins {years.start}-{years.stop - 1} "
+                  "(pseudo-out-of-sample; MAPE, 90 % coverage, interval score, sign of the "
+                  "change right)", title_justify="left")
+    for column in ("series", "years ahead", "points", *FORECASTERS):
+        table.add_column(column, justify="left" if column == "series" else "right")
+    for series, by_h in doc["scores"].items():
+        for h, row in by_h.items():
+            cells = []
+            for name in FORECASTERS:
+                r = row.get(name)
+                cells.append("-" if r is None else (
+                    f"{r['mape']:.2f} / {r['coverage_90']:.2f} / "
+                    f"{compact(r['interval_score_90'])} / "
+                    + ("-" if r["sign_right"] is None else f"{r['sign_right']:.2f}")))
+            table.add_row(series, h, str(row["model"]["points"]), *cells)
+    _show(table, json_out, doc)
+
+
+@app.command()
 def ledger(
     append: Annotated[bool, typer.Option("--append", help="append the shipped posterior's "
                                          "forecasts to the ledger file")] = False,

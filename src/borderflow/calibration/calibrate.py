@@ -40,6 +40,7 @@ from borderflow.errors import BorderflowError
 from borderflow.model import engine
 from borderflow.model.drivers import START, model_months
 from borderflow.model.parameters import FITTED, NAMES, PARAMETERS, member_uniforms
+from borderflow.model.steps import potency
 from borderflow.network import CompiledNetwork, load_network
 from borderflow.policy import load_scenario
 from borderflow.policy.drivers import build
@@ -116,18 +117,22 @@ def _soft_constraints(out: dict[str, np.ndarray], months: np.ndarray) -> np.ndar
 
 
 def log_posterior_function(net: CompiledNetwork, through: int = LAST_YEAR,
-                           data_dir: str | Path | None = None
+                           data_dir: str | Path | None = None,
+                           window_end: float | None = None
                            ) -> Callable[[np.ndarray], np.ndarray]:
     """The log-likelihood of particles ``u`` given the targets through ``through``.
 
     ``data_dir``: a snapshot directory whose series replace the packaged ones.
+    ``window_end``: the decimal year the model's observed inputs end (default: the
+    packaged window's end; a forecast record passes its origin's).
     """
+    window = potency.WINDOW_END if window_end is None else window_end
     months = model_months(START, np.datetime64(f"{through}-12", "M"))
     drivers = build(load_scenario("status_quo"), net, months)
 
     def log_likelihood_of(u: np.ndarray) -> np.ndarray:
         params = parameters_from_unit(u)
-        out = engine.run_chunked(net, drivers, params, arc_detail=False)
+        out = engine.run_chunked(net, drivers, params, arc_detail=False, window_end=window)
         out["seizures_lb"] = out["seizures_lb_ports_of_entry"] + out["seizures_lb_between_ports"]
         total = _soft_constraints(out, months)
         for target in TARGETS:
@@ -207,13 +212,16 @@ class Posterior:
 def calibrate(particles: int = 600, through: int = LAST_YEAR, seed: int = 0,
               network: CompiledNetwork | None = None,
               progress: Callable[[float], None] | None = None,
-              data_dir: str | Path | None = None) -> Posterior:
+              data_dir: str | Path | None = None,
+              window_end: float | None = None) -> Posterior:
     """Fit the posterior of the parameters to the targets through ``through``.
 
     ``data_dir``: a snapshot directory whose series replace the packaged ones.
+    ``window_end``: the decimal year the model's observed inputs end (default: the
+    packaged window's end; a forecast record passes ``through + 1``).
     """
     net = network or load_network().compile()
-    log_likelihood_of = log_posterior_function(net, through, data_dir)
+    log_likelihood_of = log_posterior_function(net, through, data_dir, window_end)
     fitted_dims = np.array([NAMES.index(n) for n in FITTED])
     held = screen_held(log_likelihood_of, fitted_dims, seed)
     held_dims = np.array([NAMES.index(n) for n in held], dtype=int)

@@ -220,6 +220,7 @@ def run(
     arc_detail: bool = True,
     shocks: np.ndarray | None = None,
     hold: Mapping[str, int] | None = None,
+    window_end: float = potency.WINDOW_END,
 ) -> dict[str, np.ndarray]:
     """Step every member through every month (docs/model.md and docs/model-system.md).
 
@@ -234,6 +235,10 @@ def run(
             potency inputs stay at their last observation after the window.
         hold: terms of :data:`HOLDABLE` held at their mean over the twelve months before
             a month index (the explain analysis); None for none.
+        window_end: decimal year the data end (default: the packaged window's): DEA
+            testing and naloxone prescriptions from it on are unknown, the push trends
+            stop a year before it, and ``shocks`` should start at it (a forecast
+            record's origin).
 
     Returns:
         Arrays of shape (M, T, …) named as in :data:`OUTPUT_DIMS`; flows in pure
@@ -256,14 +261,15 @@ def run(
     purity, lethal_pill, pill_mass = potency.observed_inputs(
         year, {name: p[name] for name, _ in potency.PURITY_POINTS},
         p["lethal_pill_share_logit_error"], p["pill_mass_share_scale"],
-        p["purity_volatility_per_sqrt_year"], p["lethal_share_volatility_per_sqrt_year"], shocks)
+        p["purity_volatility_per_sqrt_year"], p["lethal_share_volatility_per_sqrt_year"], shocks,
+        window_end)
     lethal = potency.lethal_dose_share(purity, lethal_pill, pill_mass,
                                        p["powder_lethal_purity"], p["dose_dispersion"])
     potency_factor = potency.hazard_factor(lethal, p["lethal_share_elasticity"])
-    gross = potency.gross_per_pure(purity, pill_mass, year)
+    gross = potency.gross_per_pure(purity, pill_mass, year, window_end)
     reversed_share = overdose.reversal_share(
         overdose.naloxone_kits(year, drivers.history[:, _OTC], drivers.naloxone_kits,
-                               p["naloxone_kits_per_rx"], p["naloxone_otc_gain"]),
+                               p["naloxone_kits_per_rx"], p["naloxone_otc_gain"], window_end),
         p["naloxone_bystander_share"], p["naloxone_half_kits"])
     covid = overdose.covid_factor(drivers.history[:, _COVID], p["covid_hazard_increase"],
                                   p["covid_adaptation_months"])
@@ -314,7 +320,8 @@ def run(
         hist, chi = drivers.history[t], state.cooperation / c0  # M1: Mexican efficacy
         # M2 migration and Border Patrol workload
         by_origin, waiting = migration.encounters(p, year[t], hist, drivers.asylum_regime[t],
-                                                  mx_migration[:, t], chi, state.waiting)
+                                                  mx_migration[:, t], chi, state.waiting,
+                                                  window_end - 1.0)
         total = by_origin.sum(axis=1)
         at_ports = migration.ports_share(p, hist) * total
         workload = migration.workload(total - at_ports, p, drivers.processing_staff[t])
@@ -458,6 +465,7 @@ def run_chunked(
     workers: int | None = None,
     shocks: np.ndarray | None = None,
     hold: Mapping[str, int] | None = None,
+    window_end: float = potency.WINDOW_END,
 ) -> dict[str, np.ndarray]:
     """:func:`run` over member chunks, on a thread per core; same numbers as one call.
 
@@ -476,7 +484,8 @@ def run_chunked(
     def one(i: int) -> dict[str, np.ndarray]:
         chunk = {k: np.asarray(v)[i:i + size] for k, v in params.items()}
         return run(net, drivers, chunk, arc_detail=arc_detail,
-                   shocks=None if shocks is None else shocks[i:i + size], hold=hold)
+                   shocks=None if shocks is None else shocks[i:i + size], hold=hold,
+                   window_end=window_end)
 
     if workers == 1 or len(starts) == 1:
         parts = [one(i) for i in starts]

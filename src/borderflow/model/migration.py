@@ -27,8 +27,8 @@ PUSH_TREND_END = 2024.0
 
 
 def encounters(p: dict, year: float, history: np.ndarray, asylum_regime: float,
-               mx_migration: np.ndarray, chi: np.ndarray, waiting: np.ndarray
-               ) -> tuple[np.ndarray, np.ndarray]:
+               mx_migration: np.ndarray, chi: np.ndarray, waiting: np.ndarray,
+               push_trend_end: float = PUSH_TREND_END) -> tuple[np.ndarray, np.ndarray]:
     """Encounters per month by origin group, and the deferred pool a month later.
 
     Would-be migrants arrive from the push index plus those released from the pool of
@@ -52,6 +52,7 @@ def encounters(p: dict, year: float, history: np.ndarray, asylum_regime: float,
             cooperation, (M,).
         chi: cooperation relative to its baseline, (M,).
         waiting: the pool of deferred would-be migrants (persons), (M, 3).
+        push_trend_end: decimal year the push trends stop (a year before the data end).
 
     """
     log_policy = sum(
@@ -60,7 +61,7 @@ def encounters(p: dict, year: float, history: np.ndarray, asylum_regime: float,
         if history[col] > 0
     )
     factor = np.exp(log_policy) * asylum_regime * np.maximum(0.0, 1.0 - mx_migration * chi)
-    trend_years = min(year, PUSH_TREND_END) - 2015.0
+    trend_years = min(year, push_trend_end) - 2015.0
     push = np.stack([
         p[f"encounters_{g}_2015"] * np.exp(p[f"push_trend_{g}"] * trend_years)
         for g in ORIGINS

@@ -506,6 +506,12 @@ def _through(year: float, points: Sequence[tuple[float, float]]) -> float:
     return points[-1][1]
 
 
+def _seen_before(points: Sequence[tuple[float, Any]], window_end: float
+                 ) -> list[tuple[float, Any]]:
+    """The observations made before ``window_end``; the first always, to hold."""
+    return [pt for k, pt in enumerate(points) if k == 0 or pt[0] < window_end]
+
+
 def _normal_cdf(z: float) -> float:
     """Standard normal CDF."""
     return 0.5 * math.erfc(-z / math.sqrt(2.0))
@@ -694,7 +700,7 @@ class _Series:
 
 def _simulate_member(
     net: _Net, years: list[float], dr: _Series, p: dict[str, float],
-    shocks: list[list[float]] | None = None,
+    shocks: list[list[float]] | None = None, window_end: float = DATA_WINDOW_END,
 ) -> dict[str, list]:
     """Run one member through every month; returns per-month lists of outputs."""
     # docs/model.md parameters.
@@ -724,7 +730,13 @@ def _simulate_member(
     tau_S = p["substitution_months"]
     Delta = p["china_scheduling_cost_usd_per_kg"]
     # M7 potency: observation parameters and the post-window random walks.
-    purity_points = [(yr, math.log(p[name])) for name, yr in PURITY_OBSERVATIONS]
+    # only what was observed before the data end (a forecast record's origin) is known
+    purity_points = _seen_before(
+        [(yr, math.log(p[name])) for name, yr in PURITY_OBSERVATIONS], window_end)
+    lethal_points = _seen_before(LETHAL_PILL_OBSERVATIONS, window_end)
+    mg_points = _seen_before(MG_PER_PILL_OBSERVATIONS, window_end)
+    rx_points = _seen_before(NALOXONE_RX, window_end)
+    trend_end = window_end - 1.0  # push trends run to the end of the last full data year
     logit_error = p["lethal_pill_share_logit_error"]
     pill_scale = p["pill_mass_share_scale"]
     sd_purity = p["purity_volatility_per_sqrt_year"] * math.sqrt(1.0 / 12.0)
@@ -732,7 +744,7 @@ def _simulate_member(
     p_lethal = p["powder_lethal_purity"]
     sigma_dose = p["dose_dispersion"]
     beta_E = p["lethal_share_elasticity"]
-    pill_mass_points = _pill_mass_shares()
+    pill_mass_points = _seen_before(_pill_mass_shares(), window_end)
     # M6, M7, M9: prices, demand, exposure, diffusion.
     q_kg = p["consumption_g_per_user_month"] / 1000.0  # kg per user-month
     s_imp = p["import_cost_share"]
@@ -907,7 +919,7 @@ def _simulate_member(
         # personnel deployed prevent 1 − e^(−n/n₀) of encounters at baseline cooperation
         mx_prevented = -math.expm1(-dr.mx_personnel[t] / n_mig)
         common = event_factor * dr.asylum_regime[t] * max(0.0, 1.0 - mx_prevented * chi)
-        trend_years = min(year, 2024.0) - 2015.0  # push trends hold after 2023
+        trend_years = min(year, trend_end) - 2015.0  # push trends hold after it
         by_origin = []
         for g in range(3):
             # arrivals: the push index plus the deferred released this month; a regime
@@ -984,7 +996,7 @@ def _simulate_member(
             cum_lethal_shock += shocks[1][t]
         purity = math.exp(_through(year, purity_points) + cum_purity_shock * sd_purity)
         purity = min(0.9, max(1e-3, purity))
-        base_pill = _through(year, LETHAL_PILL_OBSERVATIONS)
+        base_pill = _through(year, lethal_points)
         logit = (math.log(base_pill / (1.0 - base_pill)) + logit_error
                  + cum_lethal_shock * sd_lethal)
         lethal_pill = 1.0 / (1.0 + math.exp(-logit))
@@ -1056,7 +1068,7 @@ def _simulate_member(
                 inflow[net.head[a]] += flow[a] - seized[a]
 
         # Seizures as counted (mechanism 6).
-        pill_purity = _through(year, MG_PER_PILL_OBSERVATIONS) / PILL_GROSS_MG
+        pill_purity = _through(year, mg_points) / PILL_GROSS_MG
         gross_land = pill_mass / pill_purity + (1.0 - pill_mass) / purity
         gross_mail = 1.0 / p["mail_purity"]
         lb_ports, lb_between = 0.0, 0.0
@@ -1107,7 +1119,7 @@ def _simulate_member(
         exposure = sold / need if need > 0.0 else 0.0
         heroin_exposure = heroin / need if need > 0.0 else 0.0
         unmet = max(0.0, 1.0 - exposure - heroin_exposure) if need > 0.0 else 0.0
-        kits = (k_rx * _through(year, NALOXONE_RX) * (1.0 + g_otc * hist[OTC_NALOXONE])
+        kits = (k_rx * _through(year, rx_points) * (1.0 + g_otc * hist[OTC_NALOXONE])
                 + dr.naloxone_kits[t])
         reversed_share = b_nx * -math.expm1(-kits / K_half)
         covid = 1.0 + c_cov * hist[COVID] * math.exp(-covid_months / tau_cov)
@@ -1258,6 +1270,7 @@ def simulate_reference(
     params: Mapping[str, np.ndarray],
     members: Sequence[int] | None = None,
     shocks: np.ndarray | None = None,
+    window_end: float = DATA_WINDOW_END,
 ) -> dict[str, np.ndarray]:
     """Run the whole system of ``docs/model-system.md`` member by member, in plain Python.
 
@@ -1284,6 +1297,9 @@ def simulate_reference(
         shocks: standard-normal monthly shocks of the post-window potency paths, shape
             (rows of ``params``, 2, T): log powder purity, then the logit of the
             lethal pill share (M7); None for none.
+        window_end: decimal year the data end (a forecast record's origin): DEA testing
+            and naloxone prescriptions observed from it on are unknown (the last known
+            value is held), and the push trends stop a year before it.
 
     Returns:
         Arrays with a leading member axis (len(members)) and month axis T:
@@ -1352,7 +1368,7 @@ def simulate_reference(
     for i in rows:
         p = {name: float(columns[name][i]) for name in PARAMETER_NAMES}
         member_shocks = None if shocks is None else np.asarray(shocks[i], dtype=float).tolist()
-        runs.append(_simulate_member(data, years, series, p, member_shocks))
+        runs.append(_simulate_member(data, years, series, p, member_shocks, window_end))
 
     widths = {
         "delivered_kg": len(data.markets),

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from borderflow.model.steps import potency
+
 #: Retail naloxone prescriptions dispensed a year (IQVIA via CDC MMWR 2019 and AP;
 #: ``naloxone_distribution``) as (decimal year, prescriptions) knots, flat outside.
 #: All kits (community distribution included) are ``naloxone_kits_per_rx`` times these
@@ -33,7 +35,8 @@ def _knots(year: np.ndarray, points: tuple[tuple[float, float], ...]) -> np.ndar
 
 
 def naloxone_kits(year: np.ndarray, otc_share: np.ndarray, kits_added: np.ndarray,
-                  kits_per_rx: np.ndarray, otc_gain: np.ndarray) -> np.ndarray:
+                  kits_per_rx: np.ndarray, otc_gain: np.ndarray,
+                  window_end: float = potency.WINDOW_END) -> np.ndarray:
     """Naloxone kits distributed a year, by month, (M, T).
 
     Args:
@@ -42,9 +45,11 @@ def naloxone_kits(year: np.ndarray, otc_share: np.ndarray, kits_added: np.ndarra
         kits_added: kits a year added by a lever, (T,).
         kits_per_rx: all kits per retail prescription, (M,).
         otc_gain: relative rise of kits once sold over the counter, (M,).
+        window_end: decimal year the data end: prescriptions counted from it on are
+            unknown and the last known count is held.
 
     """
-    rx = _knots(year, NALOXONE_RX_KNOTS)
+    rx = _knots(year, potency.known(NALOXONE_RX_KNOTS, window_end))
     return (kits_per_rx[:, None] * rx[None, :] * (1.0 + otc_gain[:, None] * otc_share[None, :])
             + kits_added[None, :])
 

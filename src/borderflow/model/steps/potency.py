@@ -65,9 +65,21 @@ PURITY_REFERENCE = 0.192  # powder purity of 2022 (DEA 2024 NDTA): prices' refer
 LETHAL_SHARE_REFERENCE = 0.5  # lethal-dose share at which the fentanyl hazard is its parameter
 
 
-def _interp(year: np.ndarray, points: Sequence[tuple[float, float]]) -> np.ndarray:
-    xs, ys = zip(*points, strict=True)
+def _interp(year: np.ndarray, points: Sequence[tuple[float, float]],
+            window_end: float = WINDOW_END) -> np.ndarray:
+    """Linear between the observations made before ``window_end``, flat outside."""
+    xs, ys = zip(*known(points, window_end), strict=True)
     return np.interp(year, xs, ys)
+
+
+def known(points: Sequence[tuple[float, object]], window_end: float = WINDOW_END
+          ) -> tuple[tuple[float, object], ...]:
+    """The observations ``(decimal year, value)`` made before ``window_end``.
+
+    A forecaster whose data end at ``window_end`` knows only these; the first is kept
+    whatever the window, so that every input has a value to hold.
+    """
+    return tuple(p for i, p in enumerate(points) if i == 0 or p[0] < window_end)
 
 
 def pill_mass_share_points() -> tuple[tuple[float, float], ...]:
@@ -93,14 +105,15 @@ PILL_MASS_SHARE = pill_mass_share_points()
 
 
 def post_window_shocks(members: Sequence[int] | np.ndarray, seed: int,
-                       months: np.ndarray, year: np.ndarray) -> np.ndarray:
+                       months: np.ndarray, year: np.ndarray,
+                       window_end: float = WINDOW_END) -> np.ndarray:
     """Standard-normal monthly shocks of the post-window potency paths, (M, 2, T).
 
     Row 0 drives log powder purity, row 1 the logit of the lethal pill share. Zero in
-    the window (``year < WINDOW_END``); after it, member ``i``'s shocks depend only on
+    the window (``year < window_end``); after it, member ``i``'s shocks depend only on
     ``(seed, i)`` (a stream of their own, apart from the parameter draws).
     """
-    after = year >= WINDOW_END
+    after = year >= window_end
     out = np.zeros((len(members), 2, len(months)))
     for row, i in enumerate(members):
         rng = np.random.default_rng(np.random.SeedSequence([seed, 0x706F74], spawn_key=(int(i),)))
@@ -116,6 +129,7 @@ def observed_inputs(
     purity_volatility_per_sqrt_year: np.ndarray,
     lethal_share_volatility_per_sqrt_year: np.ndarray,
     shocks: np.ndarray | None,
+    window_end: float = WINDOW_END,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Powder purity, lethal pill share and pills' share of pure mass, each (M, T).
 
@@ -133,15 +147,18 @@ def observed_inputs(
         purity_volatility_per_sqrt_year: sd of log purity changes per sqrt(year), (M,).
         lethal_share_volatility_per_sqrt_year: sd of logit changes per sqrt(year), (M,).
         shocks: :func:`post_window_shocks` (M, 2, T), or None for no post-window change.
+        window_end: decimal year the data end: observations from it on are unknown (a
+            forecast record's origin; default the packaged window's end).
 
     """
     m = len(lethal_pill_share_logit_error)
-    xs = np.array([y for _, y in PURITY_POINTS])
-    ys = np.stack([purity_points[name] for name, _ in PURITY_POINTS], axis=1)  # (M, P)
+    points = known([(y, name) for name, y in PURITY_POINTS], window_end)
+    xs = np.array([y for y, _ in points])
+    ys = np.stack([purity_points[name] for _, name in points], axis=1)  # (M, P)
     log_purity = np.stack([np.interp(year, xs, np.log(row)) for row in ys])
-    lethal = _interp(year, LETHAL_PILL_SHARE)
+    lethal = _interp(year, LETHAL_PILL_SHARE, window_end)
     logit = np.log(lethal / (1.0 - lethal))[None, :] + lethal_pill_share_logit_error[:, None]
-    pill_mass = np.clip(_interp(year, PILL_MASS_SHARE)[None, :]
+    pill_mass = np.clip(_interp(year, PILL_MASS_SHARE, window_end)[None, :]
                         * pill_mass_share_scale[:, None], 0.0, 1.0)
     if shocks is not None:
         step = np.sqrt(1.0 / 12.0)
@@ -174,12 +191,12 @@ def hazard_factor(lethal_share: np.ndarray, lethal_share_elasticity: np.ndarray)
     return (lethal_share / LETHAL_SHARE_REFERENCE) ** lethal_share_elasticity[:, None]
 
 
-def gross_per_pure(purity: np.ndarray, pill_mass_share: np.ndarray, year: np.ndarray
-                   ) -> np.ndarray:
+def gross_per_pure(purity: np.ndarray, pill_mass_share: np.ndarray, year: np.ndarray,
+                   window_end: float = WINDOW_END) -> np.ndarray:
     """Gross kg per pure kg crossing by land (pills and powder by mass), (M, T).
 
     A pill weighs :data:`PILL_WEIGHT_KG` and holds the DEA's mean mg (flat outside the
     observations); powder is at its purity.
     """
-    pill_purity = _interp(year, MG_PER_PILL) * 1e-6 / PILL_WEIGHT_KG
+    pill_purity = _interp(year, MG_PER_PILL, window_end) * 1e-6 / PILL_WEIGHT_KG
     return pill_mass_share / pill_purity[None, :] + (1.0 - pill_mass_share) / purity

@@ -168,3 +168,12 @@ def test_other_commands(capsys):
     assert code == 0 and "synthesis_yield" in out and "Valdez" in out
     assert main([]) == 0  # help
     capsys.readouterr()
+
+
+def test_record_refuses_origins_outside_the_window(capsys):
+    code, _, err = run_cli(capsys, "record", "--origins", "2020..2024")
+    assert code == 2 and err.strip() == (
+        "error: --origins must lie in 2014..2023 (a year must follow inside the data "
+        "window), got '2020..2024'")
+    code, _, err = run_cli(capsys, "record", "--origins", "soon")
+    assert code == 2 and "--origins must be YEAR or FIRST..LAST, got 'soon'" in err

@@ -260,14 +260,12 @@ def record(
     """Calibrate through each origin year and score the next two years' forecasts."""
     from borderflow.calibration.record import FORECASTERS, forecast_record
 
-    first, sep, last = origins.partition("..")
+    first, _, last = origins.partition("..")
     try:
         years = range(int(first), int(last or first) + 1)
     except ValueError:
         raise BorderflowError(f"--origins must be YEAR or FIRST..LAST, got {origins!r}"
                               ) from None
-    if not sep and last:
-        years = range(int(first), int(first) + 1)
     if not (2014 <= years.start and years.stop - 1 <= 2023 and len(years) > 0):
         raise BorderflowError(f"--origins must lie in 2014..2023 (a year must follow "
                               f"inside the data window), got {origins!r}")

@@ -528,7 +528,6 @@ def scenarios(
     """List the levers (unit, range, effectiveness priors) and the shipped scenarios."""
     from borderflow.api import levers as catalogue
     from borderflow.policy import load_scenario, shipped_names
-    from borderflow.policy.levers import unit
 
     kinds = catalogue()
     console = _console()
@@ -560,7 +559,7 @@ def scenarios(
         scen = load_scenario(name)
         rows = [lev.model_dump(by_alias=True, exclude_none=True) for lev in scen.levers]
         for row in rows:
-            row["unit"] = unit(str(row["lever"]))
+            row["unit"] = kinds[str(row["lever"])]["unit"]
         doc["scenarios"][name] = {"description": scen.description, "levers": rows}  # type: ignore[index]
         shipped.add_row(name, "; ".join(
             f"{r['lever']} {num(r['intensity'])} ({r['unit']})" if "intensity" in r

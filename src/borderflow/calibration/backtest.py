@@ -19,8 +19,9 @@ from borderflow.calibration.targets import LAST_YEAR, TARGETS
 Z90 = 1.6448536269514722  # standard normal 95th percentile
 
 
-def _score(observed: np.ndarray, median: np.ndarray, low: np.ndarray, high: np.ndarray
-           ) -> dict[str, float]:
+def score(observed: np.ndarray, median: np.ndarray, low: np.ndarray, high: np.ndarray
+          ) -> dict[str, float]:
+    """MAPE of the median, coverage and interval score of the 90 % interval."""
     return {"mape": scores.mape(observed, median),
             "coverage_90": scores.coverage(observed, low, high),
             "interval_score_90": scores.interval_score(observed, low, high)}
@@ -62,10 +63,10 @@ def backtest_report(through: int, simulated: dict, seed: int = 0) -> dict:
         draws = predictive(target, simulated[target.name].sel(year=years).values, seed + i)
         q05, q50, q95 = np.quantile(draws, [0.05, 0.5, 0.95], axis=0)
         y = future.values.astype(float)
-        entry = {"points": len(y), "model": _score(y, q50, q05, q95)}
+        entry = {"points": len(y), "model": score(y, q50, q05, q95)}
         horizons = np.array(years) - history.index[-1]
         for name, (median, low, high) in baselines(history.values.astype(float),
                                                    horizons).items():
-            entry[name] = _score(y, median, low, high)
+            entry[name] = score(y, median, low, high)
         out[target.name] = entry
     return {"through": through, "series": out}

@@ -16,8 +16,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from borderflow.calibration import scores
-from borderflow.calibration.backtest import baselines
+from borderflow.calibration.backtest import baselines, score
 from borderflow.calibration.calibrate import Posterior, calibrate
 from borderflow.calibration.fit import predictive
 from borderflow.calibration.targets import LAST_YEAR, TARGETS, annual_totals
@@ -134,9 +133,7 @@ def forecast_record(origins: Sequence[int] = tuple(range(2018, 2024)), particles
                     continue
                 y, mid, low, high = (np.array(v) for v in zip(*points, strict=True))
                 signs = cell.get(f"{name}_signs", [])
-                row[name] = {"points": len(y), "mape": scores.mape(y, mid),
-                             "coverage_90": scores.coverage(y, low, high),
-                             "interval_score_90": scores.interval_score(y, low, high),
+                row[name] = {"points": len(y), **score(y, mid, low, high),
                              "sign_right": float(np.mean(signs)) if signs else None}
             summary[series][str(h)] = row
     return {"origins": [int(o) for o in origins], "particles": particles,

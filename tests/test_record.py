@@ -19,7 +19,7 @@ def test_sign_of_the_change_is_taken_from_the_record_then_from_the_forecast():
     assert sign_right(observed, {2024: 1.0}, 2023, 2024) is None  # no record of 2024
 
 
-def test_a_record_from_one_origin_forecasts_and_scores_the_next_year():
+def test_a_record_from_one_origin_forecasts_and_scores_the_next_year(tmp_path):
     doc = forecast_record(origins=(2023,), particles=20, members=20, seed=1)
     assert doc["origins"] == [2023]
     deaths = doc["forecasts"]["2023"]["synthetic_opioid_deaths"]
@@ -36,6 +36,12 @@ def test_a_record_from_one_origin_forecasts_and_scores_the_next_year():
         assert stats["sign_right"] in (0.0, 1.0)
     # the model's MAPE is its median against the record
     assert row["model"]["mape"] == pytest.approx(abs(d["median"] - 47735) / 47735)
+    # the README's chart of it
+    from borderflow.report.record_chart import record_chart
+
+    record_chart(doc, tmp_path / "record.svg")
+    svg = (tmp_path / "record.svg").read_text(encoding="utf-8")
+    assert "<svg" in svg and svg.count("<path") > 5
 
 
 def test_an_earlier_data_end_changes_the_calibration_only_through_the_inputs():

@@ -256,6 +256,10 @@ def record(
     json_out: Annotated[
         Path | None, typer.Option("--json", help="write the record as JSON to this file")
     ] = None,
+    chart: Annotated[
+        Path | None, typer.Option("--chart", help="draw the deaths and seizures forecasts "
+                                  "against the record as SVG to this file")
+    ] = None,
 ) -> None:
     """Calibrate through each origin year and score the next two years' forecasts."""
     from borderflow.calibration.record import FORECASTERS, forecast_record
@@ -288,6 +292,13 @@ def record(
                     + ("-" if r["sign_right"] is None else f"{r['sign_right']:.2f}")))
             table.add_row(series, h, str(row["model"]["points"]), *cells)
     _show(table, json_out, doc)
+    if chart is not None:
+        from borderflow.report.record_chart import record_chart
+
+        try:
+            record_chart(doc, chart)
+        except OSError as exc:
+            raise BorderflowError(f"cannot write {chart}: {exc.strerror or exc}") from None
 
 
 @app.command()

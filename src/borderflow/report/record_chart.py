@@ -19,14 +19,12 @@ _COLOURS = ("#1b4f72", "#d35400")
 def record_chart(doc: dict, path: str | Path, series: Sequence[str] = CHARTED) -> None:
     """Write the ``record --json`` document ``doc``'s forecasts of ``series`` as SVG."""
     import matplotlib
-
-    matplotlib.use("Agg")
-    matplotlib.rcParams["svg.hashsalt"] = "borderflow"  # the same file for the same record
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure  # no pyplot: the caller's backend is left alone
 
     from borderflow.calibration.targets import BY_NAME
 
-    fig, axes = plt.subplots(1, len(series), figsize=(5.5 * len(series), 4.0), squeeze=False)
+    fig = Figure(figsize=(5.5 * len(series), 4.0))
+    axes = fig.subplots(1, len(series), squeeze=False)
     for ax, name in zip(axes[0], series, strict=True):
         target = BY_NAME[name]
         observed = target.observed()
@@ -51,5 +49,5 @@ def record_chart(doc: dict, path: str | Path, series: Sequence[str] = CHARTED) -
     fig.suptitle("Forecast record: calibrated through each origin year, forecasting the "
                  "next two (pseudo-out-of-sample)", fontsize=10)
     fig.tight_layout()
-    fig.savefig(path, format="svg", metadata={"Date": None})
-    plt.close(fig)
+    with matplotlib.rc_context({"svg.hashsalt": "borderflow"}):  # the same record, the same file
+        fig.savefig(path, format="svg", metadata={"Date": None})

@@ -39,6 +39,17 @@ def _probability(value: float, what: str, where: str, source: str) -> None:
         raise NetworkError(f"{source}: {where}: {what} must be in [0, 1], got {value!r}")
 
 
+#: Node attributes allowed on one kind of node only (besides the share weights).
+ATTR_KIND = {"crossing_type": "crossing", "census_region": "market",
+             "country": "precursor_source"}
+
+
+def _wrong_kind(attr: str, kind: str, node: Node, source: str) -> NetworkError:
+    """The error for ``attr`` on a node of another kind than ``kind``."""
+    return NetworkError(f"{source}: node {node.id!r}: {attr} is only allowed on {kind} "
+                        f"nodes, this node's kind is {node.kind!r}")
+
+
 def check_node(node: Node, source: str) -> None:
     """Check a node's kind, coordinates, crossing type and costs."""
     where = f"node {node.id!r}"
@@ -50,6 +61,9 @@ def check_node(node: Node, source: str) -> None:
         raise NetworkError(f"{source}: {where}: lat must be in [-90, 90], got {node.lat!r}")
     if not -180.0 <= node.lon <= 180.0:
         raise NetworkError(f"{source}: {where}: lon must be in [-180, 180], got {node.lon!r}")
+    for attr, kind in ATTR_KIND.items():
+        if node.attrs.get(attr) is not None and node.kind != kind:
+            raise _wrong_kind(attr, kind, node, source)
     crossing_type = node.attrs.get("crossing_type")
     if node.kind == "crossing":
         if crossing_type is None:
@@ -62,28 +76,15 @@ def check_node(node: Node, source: str) -> None:
                 f"{source}: {where}: unknown crossing_type {crossing_type!r}; "
                 f"allowed: {', '.join(CROSSING_TYPES)}"
             )
-    elif crossing_type is not None:
-        raise NetworkError(
-            f"{source}: {where}: crossing_type is only allowed on crossing nodes, "
-            f"this node's kind is {node.kind!r}"
-        )
     region = node.attrs.get("census_region")
-    if region is not None:
-        if node.kind != "market":
-            raise NetworkError(f"{source}: {where}: census_region is only allowed on market "
-                               f"nodes, this node's kind is {node.kind!r}")
-        if region not in CENSUS_REGIONS:
-            raise NetworkError(f"{source}: {where}: unknown census_region {region!r}; "
-                               f"allowed: {', '.join(CENSUS_REGIONS)}")
+    if region is not None and region not in CENSUS_REGIONS:
+        raise NetworkError(f"{source}: {where}: unknown census_region {region!r}; "
+                           f"allowed: {', '.join(CENSUS_REGIONS)}")
     country = node.attrs.get("country")
-    if country is not None:
-        if node.kind != "precursor_source":
-            raise NetworkError(f"{source}: {where}: country is only allowed on "
-                               f"precursor_source nodes, this node's kind is {node.kind!r}")
-        if not (isinstance(country, str) and len(country) == 2 and country.isalpha()
-                and country.isupper()):
-            raise NetworkError(f"{source}: {where}: country must be an ISO 3166 two-letter "
-                               f"code such as CN, got {country!r}")
+    if country is not None and not (isinstance(country, str) and len(country) == 2
+                                    and country.isalpha() and country.isupper()):
+        raise NetworkError(f"{source}: {where}: country must be an ISO 3166 two-letter "
+                           f"code such as CN, got {country!r}")
     if node.interdiction_cost_usd is not None:
         _non_negative(node.interdiction_cost_usd, "interdiction_cost_usd", where, source)
 
@@ -105,10 +106,7 @@ def check_shares(nodes: Sequence[Node], source: str) -> None:
                 continue
             where = f"node {node.id!r}"
             if node.kind != kind:
-                raise NetworkError(
-                    f"{source}: {where}: {attr} is only allowed on {kind} nodes, "
-                    f"this node's kind is {node.kind!r}"
-                )
+                raise _wrong_kind(attr, kind, node, source)
             value = node.attrs[attr]
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise NetworkError(

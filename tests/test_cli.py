@@ -105,6 +105,14 @@ def test_bad_input_is_one_line_and_exit_2(capsys, args, expected):
     assert expected in lines[0]
 
 
+def test_scenario_file_with_a_duplicate_key_exits_2(tmp_path, capsys):
+    path = tmp_path / "dup.yaml"
+    path.write_text("schema: 2\nname: dup\nname: dup2\nlevers: []\n")
+    code, _, err = run_cli(capsys, "run", str(path), "--members", "5")
+    assert code == 2
+    assert err.strip() == f"error: {path}: not valid YAML: duplicate key 'name' at line 3, column 1"
+
+
 def test_explain_writes_the_attribution(tmp_path, capsys):
     path = tmp_path / "explain.json"
     code, out, _ = run_cli(capsys, "explain", "--year", "2024", "--members", "10", "--json",

@@ -85,7 +85,13 @@ S2 = "schema: 2\n"
         (S2 + "levers: []\n", "name: is required"),
         (S2 + "name: x\nlevers:\n  - start: 2025-01\n    intensity: 1\n",
          "levers[0]: each lever needs a 'lever' field, one of precursor_control"),
-        (S2 + "name: x\nlevers: [\n", "not valid YAML at line"),
+        (S2 + "name: x\nlevers: [\n",
+         "not valid YAML: expected the node content, but found '<stream end>' at line 4"),
+        (S2 + "name: x\nname: y\nlevers: []\n",
+         "not valid YAML: duplicate key 'name' at line 3, column 1"),
+        (S2 + "name: x\nlevers: []\nparameters:\n  lab_rebuild_months: 2\n"
+         "  lab_rebuild_months: 3\n",
+         "not valid YAML: duplicate key 'lab_rebuild_months' at line 6, column 3"),
         ("- just\n- a list\n", "a scenario must be a mapping with name, levers, ...; got list"),
         (S2 + "name: x\nlevers:\n  - lever: lab_takedowns\n    start: 2026-01\n    end: 2025-01\n"
          "    intensity: 0.1\n",

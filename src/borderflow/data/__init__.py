@@ -36,9 +36,9 @@ from importlib import resources
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from borderflow.errors import DataError
+from borderflow.io import parse_yaml
 
 __all__ = [
     "BOUNDS",
@@ -65,7 +65,7 @@ def _files() -> Any:
 def _sources() -> dict[str, dict[str, Any]]:
     """Parse ``files/sources.yaml`` once: series name -> its entry."""
     text = _files().joinpath(_SOURCES).read_text(encoding="utf-8")
-    parsed = yaml.safe_load(text)
+    parsed = parse_yaml(text, _SOURCES, DataError)
     if not isinstance(parsed, dict):
         raise DataError(f"{_SOURCES} is not a mapping of series names to entries")
     return parsed

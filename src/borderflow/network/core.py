@@ -21,6 +21,7 @@ from typing import Any
 import networkx as nx
 
 from borderflow.errors import NetworkError
+from borderflow.io import parse_yaml, read_yaml
 from borderflow.network.checks import (
     build_graph,
     check_arc,
@@ -38,7 +39,6 @@ from borderflow.network.schema import (
     ODWeight,
     parse_document,
 )
-from borderflow.network.yamlio import parse_yaml, read_yaml
 
 DEFAULT_NETWORK_FILE = "default.yaml"
 """File name of the shipped default network inside the ``borderflow.network`` package."""
@@ -252,7 +252,7 @@ def load_network(
         resource = resources.files("borderflow.network").joinpath(DEFAULT_NETWORK_FILE)
         text = resource.read_text(encoding="utf-8")
         return Network.from_dict(
-            parse_yaml(text, DEFAULT_NETWORK_SOURCE), source=DEFAULT_NETWORK_SOURCE
+            parse_yaml(text, DEFAULT_NETWORK_SOURCE, NetworkError), source=DEFAULT_NETWORK_SOURCE
         )
     if isinstance(path, Network):
         return path
@@ -260,7 +260,7 @@ def load_network(
         return Network.from_dict(path, source="<dict>")
     if isinstance(path, str | os.PathLike):
         file = Path(path)
-        return Network.from_dict(read_yaml(file), source=str(file))
+        return Network.from_dict(read_yaml(file, NetworkError, "network file"), source=str(file))
     raise NetworkError(
         f"load_network: expected a file path, a mapping or None, got {type(path).__name__}"
     )

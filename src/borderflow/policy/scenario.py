@@ -17,10 +17,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from borderflow.errors import ParameterError, ScenarioError
+from borderflow.io import parse_yaml, read_yaml
 from borderflow.model.parameters import check_overrides
 from borderflow.policy.levers import LEVER_KINDS, Lever
 
@@ -175,16 +175,8 @@ def load_scenario(spec: str | Path | Scenario | dict) -> Scenario:
                 f"unknown scenario '{spec}'; shipped: {', '.join(shipped_names())} "
                 "(or give the path of a .yaml file)"
             )
-        return scenario_from_dict(yaml.safe_load(shipped.read_text()), f"{spec}.yaml")
+        source = f"{spec}.yaml"
+        return scenario_from_dict(
+            parse_yaml(shipped.read_text(encoding="utf-8"), source, ScenarioError), source)
     path = Path(spec)
-    if not path.is_file():
-        raise ScenarioError(f"{path}: scenario file not found")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        raise ScenarioError(f"{path}: not valid YAML{where}") from None
-    except UnicodeDecodeError:
-        raise ScenarioError(f"{path}: not a text file (UTF-8 YAML expected)") from None
-    return scenario_from_dict(data, str(path))
+    return scenario_from_dict(read_yaml(path, ScenarioError, "scenario file"), str(path))

@@ -105,6 +105,22 @@ def test_bad_input_is_one_line_and_exit_2(capsys, args, expected):
     assert expected in lines[0]
 
 
+def test_json_dash_writes_the_document_to_stdout_and_the_table_to_stderr(capsys):
+    code, out, err = run_cli(capsys, "params", "--fitted", "--json", "-")
+    assert code == 0
+    doc = json.loads(out)  # stdout holds the JSON document alone
+    assert {p["name"] for p in doc["parameters"]} >= {"fentanyl_death_rate_per_year"}
+    assert "parameters calibration estimates" in err
+
+
+def test_calibrate_on_a_users_network_needs_out(tmp_path, capsys):
+    code, _, err = run_cli(capsys, "calibrate", "--network", "net.yaml", "--members", "10")
+    assert code == 2
+    assert err.strip() == ("error: calibrating on --network needs --out FILE: the package's "
+                           "posterior is fitted on the shipped network and is never "
+                           "overwritten")
+
+
 def test_scenario_file_with_a_duplicate_key_exits_2(tmp_path, capsys):
     path = tmp_path / "dup.yaml"
     path.write_text("schema: 2\nname: dup\nname: dup2\nlevers: []\n")

@@ -1,5 +1,7 @@
 """Sensitivity pipeline: the Ishigami function's analytic indices, then borderflow."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -62,3 +64,31 @@ def test_borderflow_sensitivity_sees_only_what_reaches_the_outcome(tmp_path, cap
     assert doc["method"] == "sobol" and set(doc["indices"]["synthesis_yield"]) == {
         "S1", "S1_conf", "ST", "ST_conf"}
     assert doc["indices"]["cost_naloxone"]["ST"] == 0.0  # costs never touch the flows
+
+
+def test_sensitivity_runs_on_a_users_network(tmp_path, capsys):
+    """`--network FILE` reaches the model: halving every arc's detection moves the indices."""
+    import json
+
+    import yaml
+
+    from borderflow.cli import main
+    from borderflow.network.core import DEFAULT_NETWORK_FILE
+
+    shipped = Path(__file__).parents[1] / "src" / "borderflow" / "network" / DEFAULT_NETWORK_FILE
+    doc = yaml.safe_load(shipped.read_text(encoding="utf-8"))
+    for arc in doc["arcs"]:
+        arc["detection"] = arc["detection"] / 2
+    net = tmp_path / "half.yaml"
+    net.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    runs = {}
+    for name, extra in (("shipped", []), ("half", ["--network", str(net)])):
+        out = tmp_path / f"{name}.json"
+        assert main(["sensitivity", "--outcome", "seizures_lb", "--method", "morris",
+                     "--samples", "2", "--json", str(out), *extra]) == 0
+        runs[name] = json.loads(out.read_text())["indices"]
+    capsys.readouterr()
+    assert runs["half"]["detection_scale"]["mu_star"] != runs["shipped"]["detection_scale"][
+        "mu_star"]
+    # what cannot reach seizures stays at zero on either network
+    assert runs["half"]["cost_naloxone"]["mu_star"] == 0.0

@@ -4,8 +4,9 @@ The public API is small:
 
 - :func:`simulate` runs one scenario over an ensemble and returns an ``xarray.Dataset``;
 - :func:`compare` runs scenarios against ``status_quo``, paired member by member;
-- :func:`calibrate`, :func:`fit_report`, :func:`backtest`, :func:`sensitivity` fit the
-  model to the cited history and say how well and how sensitively;
+- :func:`calibrate`, :func:`fit_report`, :func:`backtest`, :func:`record`,
+  :func:`sensitivity` fit the model to the cited history and say how well, how well it
+  forecast, and how sensitively (each takes ``network`` for a user's own network);
 - :func:`explain` attributes a year's change in deaths to the model's mechanisms;
 - :func:`optimize_interdiction` finds where an interdiction budget should go;
 - :func:`levers` lists every lever: its unit, range and effectiveness and cost priors;
@@ -34,6 +35,7 @@ _LAZY = {
     "calibrate": "borderflow.api",
     "backtest": "borderflow.api",
     "fit_report": "borderflow.api",
+    "record": "borderflow.api",
     "explain": "borderflow.api",
     "sensitivity": "borderflow.api",
     "optimize_interdiction": "borderflow.api",
@@ -58,6 +60,7 @@ __all__ = [
     "load_network",
     "load_scenario",
     "optimize_interdiction",
+    "record",
     "sensitivity",
     "simulate",
 ]

@@ -1,7 +1,8 @@
-"""The public API: simulate, compare, calibrate, fit_report, backtest, explain, sensitivity.
+"""The public API: simulate, compare, calibrate, fit_report, backtest, record, explain, ...
 
 :func:`simulate`, :func:`compare`, :func:`calibrate`, :func:`fit_report`,
-:func:`backtest`, :func:`explain`, :func:`sensitivity` and :func:`optimize_interdiction`.
+:func:`backtest`, :func:`record`, :func:`explain`, :func:`sensitivity` and
+:func:`optimize_interdiction`; every one that runs the model takes ``network``.
 
 The CLI and the report only call these. Data flows one way: network and scenario
 files → drivers and parameter draws → the batched engine → labelled results.
@@ -44,6 +45,11 @@ def _members(members: int | Sequence[int]) -> np.ndarray:
 
 
 ParametersLike = str | Path | Posterior
+
+
+def _compiled(network: NetworkLike):
+    """The compiled network of a network argument (None: the shipped one)."""
+    return (network if isinstance(network, Network) else load_network(network)).compile()
 
 
 def _parameter_source(kind: ParametersLike) -> Posterior | None:
@@ -248,14 +254,24 @@ def compare(
 
 
 def _check_calibrate(particles: int, through: int, out: str | Path | None,
-                     data: str | Path | None) -> None:
+                     data: str | Path | None, network: NetworkLike = None) -> None:
     """Raise the error :func:`calibrate` would raise for its arguments, before any work."""
     from borderflow.calibration.targets import LAST_YEAR
+    from borderflow.data.snapshots import inside_package
 
     last = LAST_YEAR
+    if network is not None:
+        if out is None:
+            raise BorderflowError(
+                "calibrating on --network needs --out FILE: the package's posterior is "
+                "fitted on the shipped network and is never overwritten")
+        if inside_package(out):
+            raise BorderflowError(
+                f"refusing to write {out}: it is inside the package, whose posterior is "
+                "fitted on the shipped network; a posterior fitted on another network goes "
+                "elsewhere (--out)")
     if data is not None:
         from borderflow.calibration.targets import last_year
-        from borderflow.data.snapshots import inside_package
 
         if not Path(data).expanduser().is_dir():
             raise BorderflowError(f"{data}: no such snapshot directory")
@@ -279,7 +295,7 @@ def _check_calibrate(particles: int, through: int, out: str | Path | None,
 def calibrate(particles: int = 2000, through: int = 2024, seed: int = 0,
               out: str | Path | None = None,
               progress: Callable[[float], None] | None = None,
-              data: str | Path | None = None) -> Posterior:
+              data: str | Path | None = None, network: NetworkLike = None) -> Posterior:
     """Fit the posterior to the annual targets through ``through`` and write it.
 
     ``out`` defaults to the package's posterior file (what ``parameters="posterior"``
@@ -288,13 +304,15 @@ def calibrate(particles: int = 2000, through: int = 2024, seed: int = 0,
     series replace the packaged ones; ``through`` may then run to the last year they
     reach, and ``out`` is required and must lie outside the package: the package's
     posterior is fitted to the packaged window (to 2024) and never overwritten so.
+    ``network``: a network file or object to calibrate on (default the shipped one);
+    ``out`` is then required too.
     """
     from borderflow.calibration.calibrate import calibrate as run_smc
     from borderflow.calibration.calibrate import shipped_path
 
-    _check_calibrate(particles, through, out, data)
-    posterior = run_smc(particles=particles, through=through, seed=seed, progress=progress,
-                        data_dir=data)
+    _check_calibrate(particles, through, out, data, network)
+    posterior = run_smc(particles=particles, through=through, seed=seed,
+                        network=_compiled(network), progress=progress, data_dir=data)
     path = Path(out) if out is not None else shipped_path()
     try:
         path.write_text(json.dumps(posterior.to_json()), encoding="utf-8")
@@ -304,15 +322,18 @@ def calibrate(particles: int = 2000, through: int = 2024, seed: int = 0,
 
 
 def fit_report(parameters: ParametersLike = "posterior", members: int = 400,
-               seed: int = 0) -> dict:
-    """Score an ensemble against the targets: the ``borderflow fit --json`` document."""
+               seed: int = 0, network: NetworkLike = None) -> dict:
+    """Score an ensemble against the targets: the ``borderflow fit --json`` document.
+
+    ``network``: the network the ensemble runs on (default the shipped one).
+    """
     from borderflow.calibration.fit import fit_report as score
     from borderflow.calibration.fit import parameter_summary
     from borderflow.calibration.targets import TARGETS
 
     source = _parameter_source(parameters)
     ds = simulate("status_quo", members=members, seed=seed, parameters=source or "prior",
-                  arc_detail=False)
+                  network=network, arc_detail=False)
     simulated = {t.name: t.simulated(ds) for t in TARGETS}
     fitted = source.fitted if source is not None else ()
     document = score(fitted, simulated, seed=seed)
@@ -339,7 +360,7 @@ def forecasts(members: int = 1000, seed: int = 0) -> list[dict[str, str]]:
 
 def sensitivity(outcome: str = "overdose_deaths", method: str = "sobol", samples: int = 64,
                 seed: int = 0, scenario: ScenarioLike = "status_quo",
-                period: tuple[int, int] = (2025, 2034)) -> dict:
+                period: tuple[int, int] = (2025, 2034), network: NetworkLike = None) -> dict:
     """Global sensitivity of a 2025-2034 outcome to every parameter over its prior.
 
     Args:
@@ -352,6 +373,7 @@ def sensitivity(outcome: str = "overdose_deaths", method: str = "sobol", samples
         seed: sampling seed.
         scenario: the scenario run.
         period: first and last calendar year of the outcome's total.
+        network: a network file or object (default the shipped one).
 
     Returns:
         ``{"outcome", "method", "samples", "indices": {parameter: {...}}}``.
@@ -366,7 +388,7 @@ def sensitivity(outcome: str = "overdose_deaths", method: str = "sobol", samples
     if samples < 2:
         raise ParameterError(f"samples must be at least 2, got {samples}")
     scen = load_scenario(scenario)
-    net = load_network().compile()
+    net = _compiled(network)
     drivers = build(scen, net)
     window = (drivers.months >= np.datetime64(f"{period[0]}-01")) & (
         drivers.months <= np.datetime64(f"{period[1]}-12"))
@@ -386,7 +408,8 @@ def sensitivity(outcome: str = "overdose_deaths", method: str = "sobol", samples
 
 
 def backtest(through: int = 2021, particles: int = 2000, members: int = 2000, seed: int = 0,
-             progress: Callable[[float], None] | None = None) -> dict:
+             progress: Callable[[float], None] | None = None,
+             network: NetworkLike = None) -> dict:
     """Calibrate on data through ``through`` and score the forecast of the later years.
 
     Returns the ``backtest --json`` document: per target series, the model's MAPE,
@@ -401,14 +424,30 @@ def backtest(through: int = 2021, particles: int = 2000, members: int = 2000, se
             f"through must be a year in [2014, {LAST_YEAR - 1}] (later years are "
             f"forecast), got {through}"
         )
-    posterior = run_smc(particles=particles, through=through, seed=seed, progress=progress)
+    net = network if isinstance(network, Network) else load_network(network)
+    posterior = run_smc(particles=particles, through=through, seed=seed,
+                        network=net.compile(), progress=progress)
     ds = simulate("status_quo", members=members, seed=seed, parameters=posterior,
-                  arc_detail=False)
+                  network=net, arc_detail=False)
     return backtest_report(through, {t.name: t.simulated(ds) for t in TARGETS}, seed=seed)
 
 
+def record(origins: Sequence[int] = tuple(range(2018, 2024)), particles: int = 400,
+           members: int = 400, seed: int = 0, progress: Callable[[str], None] | None = None,
+           network: NetworkLike = None) -> dict:
+    """The forecast record: calibrate through each origin year, score the next two.
+
+    Returns the ``record --json`` document (:func:`borderflow.calibration.record.
+    forecast_record`); ``network``: the network to calibrate and forecast on.
+    """
+    from borderflow.calibration.record import forecast_record
+
+    return forecast_record(origins, particles=particles, members=members, seed=seed,
+                           progress=progress, network=_compiled(network))
+
+
 def explain(year: int = 2024, members: int = 200, seed: int = 0,
-            parameters: ParametersLike = "posterior") -> dict:
+            parameters: ParametersLike = "posterior", network: NetworkLike = None) -> dict:
     """How much of the change in T40.4 deaths into ``year`` each mechanism carries.
 
     One counterfactual per mechanism holds its term at the previous year's mean
@@ -423,7 +462,7 @@ def explain(year: int = 2024, members: int = 200, seed: int = 0,
             f"year must be in [2014, {LAST_YEAR}] (inside the data window), got {year}")
     source = _parameter_source(parameters)
     scen = load_scenario("status_quo")
-    net = load_network().compile()
+    net = _compiled(network)
     draws = parameters_for(scen, _members(members), seed, source)
     observed = {int(k): float(v) for k, v in data.annual_synthetic_opioid_deaths().items()}
     return attribute(net, lambda months: build(scen, net, months), draws, year, observed)

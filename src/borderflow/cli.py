@@ -10,7 +10,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -32,10 +32,37 @@ data_app = typer.Typer(no_args_is_help=True, help="The cited historical series."
 app.add_typer(data_app, name="data")
 
 
-def _console() -> Console:
-    """Stdout console; wide enough for the tables when output is not a terminal."""
+#: ``--json -``: the JSON document goes to standard output, and the tables to stderr.
+STDOUT = Path("-")
+
+
+def _json_option(what: str) -> Any:
+    """The ``--json FILE`` option of a command writing ``what``."""
+    return typer.Option("--json", metavar="FILE",
+                        help=f"write {what} as JSON to FILE ('-': standard output)")
+
+
+#: ``--network FILE``: every command that runs the model takes a user's network.
+NetworkOption = Annotated[
+    Path | None, typer.Option(help="network YAML file (default: the shipped network)")]
+
+
+def _console(json_out: Path | None = None) -> Console:
+    """Where tables go: stdout (wide enough when not a terminal), stderr under ``--json -``."""
+    if json_out == STDOUT:
+        return Console(stderr=True)
     c = Console()
     return c if c.is_terminal else Console(width=200)
+
+
+def _write_json(json_out: Path, document: object) -> None:
+    """Write ``document`` as JSON to ``json_out`` (``-``: standard output)."""
+    text = json.dumps(document, indent=2)
+    if json_out == STDOUT:
+        sys.stdout.write(text + "\n")
+        sys.stdout.flush()
+    else:
+        _write_text(json_out, text)
 
 
 def _write_text(path: Path, text: str) -> None:
@@ -47,9 +74,9 @@ def _write_text(path: Path, text: str) -> None:
 
 def _show(table: Table, json_out: Path | None, document: object) -> None:
     """Print a command's table and, when asked, write its JSON document."""
-    _console().print(table)
+    _console(json_out).print(table)
     if json_out is not None:
-        _write_text(json_out, json.dumps(document, indent=2))
+        _write_json(json_out, document)
 
 
 def _tempering(label: str, call: Callable[[Callable[[float], None]], T]) -> T:
@@ -70,12 +97,8 @@ def run(
     ] = None,
     members: Annotated[int, typer.Option(min=1, help="ensemble members")] = 500,
     seed: Annotated[int, typer.Option(help="ensemble seed")] = 0,
-    network: Annotated[
-        Path | None, typer.Option(help="network YAML file (default: the shipped network)")
-    ] = None,
-    json_out: Annotated[
-        Path | None, typer.Option("--json", help="write the metrics as JSON to this file")
-    ] = None,
+    network: NetworkOption = None,
+    json_out: Annotated[Path | None, _json_option("the metrics")] = None,
     report: Annotated[
         Path | None, typer.Option(help="write an HTML report with fan charts to this file")
     ] = None,
@@ -88,7 +111,7 @@ def run(
 
     from borderflow.api import compare
 
-    console = _console()
+    console = _console(json_out)
     with Progress(console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("simulating", total=None)
 
@@ -135,8 +158,9 @@ def run(
                           f"{100 * plan.promised_change:+.1f} % ({plan.unit}); the dynamic "
                           f"model's kilograms delivered, paired median: {spans}.")
     if json_out is not None:
-        _write_text(json_out, json.dumps(result.to_json(), indent=2))
-        console.print(f"wrote {json_out}")
+        _write_json(json_out, result.to_json())
+        if json_out != STDOUT:
+            console.print(f"wrote {json_out}")
     if report is not None:
         from borderflow.report import render
 
@@ -152,7 +176,7 @@ def calibrate(
     out: Annotated[
         Path | None,
         typer.Option(help="posterior file to write (default: the package's own; required "
-                     "with --data)"),
+                     "with --data or --network)"),
     ] = None,
     data: Annotated[
         Path | None,
@@ -160,15 +184,17 @@ def calibrate(
                      "`import`): fit its series where it has them, the packaged ones "
                      "elsewhere; --through may then reach its last year"),
     ] = None,
+    network: NetworkOption = None,
 ) -> None:
     """Fit the posterior to the cited history by tempered SMC."""
     from borderflow.api import _check_calibrate
     from borderflow.api import calibrate as run
 
-    _check_calibrate(members, through, out, data)  # a mistake is one line, before the bar
+    # a mistake is one line, before the bar
+    _check_calibrate(members, through, out, data, network)
     posterior = _tempering("calibrating (temperature)", lambda progress: run(
         particles=members, through=through, seed=seed, out=out, progress=progress,
-        data=data))
+        data=data, network=network))
     _console().print(f"posterior: {len(posterior.u)} particles, {len(posterior.fitted)} "
                      f"fitted parameters ({len(posterior.held)} keep their prior, in groups), "
                      f"{len(posterior.temperatures)} tempering stages, data through "
@@ -187,14 +213,13 @@ def fit(
         str, typer.Option(help="'posterior', 'prior' or a posterior .json file")
     ] = "posterior",
     members: Annotated[int, typer.Option(min=10, help="ensemble members")] = 400,
-    json_out: Annotated[
-        Path | None, typer.Option("--json", help="write the fit report as JSON to this file")
-    ] = None,
+    json_out: Annotated[Path | None, _json_option("the fit report")] = None,
+    network: NetworkOption = None,
 ) -> None:
     """Score an ensemble against the calibration targets."""
     from borderflow.api import fit_report
 
-    report = fit_report(parameters=parameters, members=members)
+    report = fit_report(parameters=parameters, members=members, network=network)
     table = Table(title=f"fit of {parameters} ({members} members; fractions)",
                   title_justify="left")
     for col in ("series", "period", "points", "fitted parameters", "MAPE", "R²",
@@ -208,14 +233,15 @@ def fit(
     series = report["series"].values()
     points = sum(r["points"] for r in series)
     inside = sum(round(r["coverage_90"] * r["points"]) for r in series)
-    _console().print(f"{inside} of {points} points inside their 90 % predictive interval "
+    _console(json_out).print(f"{inside} of {points} points inside their 90 % predictive interval "
                      f"({inside / points:.2f}); goals: MAPE <= 0.05 for deaths, <= 0.15 for "
                      "the others, overall coverage >= 0.85")
     summary = report.get("parameters", {})
     if summary:
         bound = [name for name, entry in summary.items() if entry["at_bound"]]
-        _console().print(f"{len(summary)} fitted and held parameters; posterior median at a "
-                         f"prior bound (prior CDF < 0.05 or > 0.95): {', '.join(bound) or 'none'}")
+        _console(json_out).print(
+            f"{len(summary)} fitted and held parameters; posterior median at a prior bound "
+            f"(prior CDF < 0.05 or > 0.95): {', '.join(bound) or 'none'}")
 
 
 @app.command()
@@ -223,15 +249,15 @@ def backtest(
     through: Annotated[int, typer.Option(help="last year fitted; the rest is forecast")] = 2021,
     members: Annotated[int, typer.Option(min=10, help="particles and ensemble members")] = 2000,
     seed: Annotated[int, typer.Option(help="seed")] = 0,
-    json_out: Annotated[
-        Path | None, typer.Option("--json", help="write the scores as JSON to this file")
-    ] = None,
+    json_out: Annotated[Path | None, _json_option("the scores")] = None,
+    network: NetworkOption = None,
 ) -> None:
     """Calibrate through a year and score the forecast against naive baselines."""
     from borderflow.api import backtest as run
 
     report = _tempering(f"calibrating through {through}", lambda progress: run(
-        through=through, particles=members, members=members, seed=seed, progress=progress))
+        through=through, particles=members, members=members, seed=seed, progress=progress,
+        network=network))
     table = Table(title=f"forecasts after {through} (fractions; interval score in the "
                   "series' unit)", title_justify="left")
     for col in ("series", "points", "forecaster", "MAPE", "coverage 90 %",
@@ -253,16 +279,16 @@ def record(
     particles: Annotated[int, typer.Option(min=10, help="particles per calibration")] = 400,
     members: Annotated[int, typer.Option(min=10, help="ensemble members per forecast")] = 400,
     seed: Annotated[int, typer.Option(help="seed")] = 0,
-    json_out: Annotated[
-        Path | None, typer.Option("--json", help="write the record as JSON to this file")
-    ] = None,
+    json_out: Annotated[Path | None, _json_option("the record")] = None,
     chart: Annotated[
         Path | None, typer.Option("--chart", help="draw the deaths and seizures forecasts "
                                   "against the record as SVG to this file")
     ] = None,
+    network: NetworkOption = None,
 ) -> None:
     """Calibrate through each origin year and score the next two years' forecasts."""
-    from borderflow.calibration.record import FORECASTERS, forecast_record
+    from borderflow.api import record as forecast_record
+    from borderflow.calibration.record import FORECASTERS
 
     first, _, last = origins.partition("..")
     try:
@@ -275,7 +301,7 @@ def record(
                               f"inside the data window), got {origins!r}")
     console = Console(stderr=True)
     doc = forecast_record(years, particles=particles, members=members, seed=seed,
-                          progress=lambda text: console.print(text))
+                          progress=lambda text: console.print(text), network=network)
     table = Table(title=f"forecast record, origins {years.start}-{years.stop - 1} "
                   "(pseudo-out-of-sample; MAPE, 90 % coverage, interval score, sign of the "
                   "change right)", title_justify="left")
@@ -339,14 +365,13 @@ def explain(
                                       "before is explained")] = 2024,
     members: Annotated[int, typer.Option(min=10, help="ensemble members")] = 200,
     seed: Annotated[int, typer.Option(help="seed")] = 0,
-    json_out: Annotated[
-        Path | None, typer.Option("--json", help="write the attribution as JSON to this file")
-    ] = None,
+    json_out: Annotated[Path | None, _json_option("the attribution")] = None,
+    network: NetworkOption = None,
 ) -> None:
     """Attribute the change in T40.4 deaths to the model's mechanisms, one counterfactual each."""
     from borderflow.api import explain as attribute
 
-    doc = attribute(year=year, members=members, seed=seed)
+    doc = attribute(year=year, members=members, seed=seed, network=network)
     change = doc["change"]
     title = (f"T40.4 deaths {year - 1} -> {year}: simulated change {compact(change['median'])} "
              f"[{compact(change['p05'])}, {compact(change['p95'])}]")
@@ -372,9 +397,7 @@ def _ids(text: str | None) -> list[str] | None:
 @app.command()
 def optimize(
     budget: Annotated[float, typer.Option(help="budget, USD per planning year (0 is legal)")],
-    network: Annotated[
-        Path | None, typer.Option(help="network YAML file (default: the shipped network)")
-    ] = None,
+    network: NetworkOption = None,
     objective: Annotated[str, typer.Option(help="evader or maxflow")] = "evader",
     sources: Annotated[str | None, typer.Option(
         help="comma-separated source node ids (default: the precursor_source nodes)")] = None,
@@ -382,9 +405,7 @@ def optimize(
         help="comma-separated sink node ids (default: the market nodes)")] = None,
     upgraded_detection: Annotated[float | None, typer.Option(
         help="detection of an upgraded arc without its own detection_upgraded")] = None,
-    json_out: Annotated[
-        Path | None, typer.Option("--json", help="write the plan as JSON to this file")
-    ] = None,
+    json_out: Annotated[Path | None, _json_option("the plan")] = None,
     scenario_out: Annotated[
         Path | None, typer.Option(help="write the plan as a scenario file for `run`")
     ] = None,
@@ -416,7 +437,8 @@ def optimize(
         table.add_row("close node", node)
     _show(table, json_out, plan.to_json())
     if scenario_out is not None:
-        _console().print(f"wrote {scenario_out}: run it with `borderflow run {scenario_out}`")
+        _console(json_out).print(
+            f"wrote {scenario_out}: run it with `borderflow run {scenario_out}`")
 
 
 @app.command()
@@ -428,14 +450,13 @@ def sensitivity(
     samples: Annotated[int, typer.Option(min=2, help="SALib base sample size")] = 64,
     seed: Annotated[int, typer.Option(help="sampling seed")] = 0,
     top: Annotated[int, typer.Option(min=1, help="parameters to print")] = 15,
-    json_out: Annotated[
-        Path | None, typer.Option("--json", help="write every index as JSON to this file")
-    ] = None,
+    json_out: Annotated[Path | None, _json_option("every index")] = None,
+    network: NetworkOption = None,
 ) -> None:
     """Global sensitivity (SALib) of a 2025-2034 outcome to every parameter's prior."""
     from borderflow.api import sensitivity as run
 
-    result = run(outcome=outcome, method=method, samples=samples, seed=seed)
+    result = run(outcome=outcome, method=method, samples=samples, seed=seed, network=network)
     rank = "ST" if method == "sobol" else "mu_star"
     rows = sorted(result["indices"].items(), key=lambda kv: -kv[1][rank])[:top]
     table = Table(title=f"{method} indices of {outcome}, 2025-2034 ({samples} samples)",
@@ -531,17 +552,14 @@ def data_import(
 
 @app.command()
 def scenarios(
-    json_out: Annotated[
-        Path | None, typer.Option("--json", help="write the levers and scenarios as JSON "
-                                  "to this file")
-    ] = None,
+    json_out: Annotated[Path | None, _json_option("the levers and scenarios")] = None,
 ) -> None:
     """List the levers (unit, range, effectiveness priors) and the shipped scenarios."""
     from borderflow.api import levers as catalogue
     from borderflow.policy import load_scenario, shipped_names
 
     kinds = catalogue()
-    console = _console()
+    console = _console(json_out)
 
     def num(x: object) -> str:
         """A lever quantity or a prior bound: 3 significant figures, k / M / B."""
@@ -577,8 +595,9 @@ def scenarios(
             else str(r["lever"]) for r in rows) or "(none)", scen.description)
     console.print(shipped)
     if json_out is not None:
-        _write_text(json_out, json.dumps(doc, indent=2))
-        console.print(f"wrote {json_out}")
+        _write_json(json_out, doc)
+        if json_out != STDOUT:
+            console.print(f"wrote {json_out}")
 
 
 @app.command()
@@ -611,9 +630,7 @@ def params(
     fitted: Annotated[
         bool, typer.Option("--fitted", help="only the parameters calibration estimates")
     ] = False,
-    json_out: Annotated[
-        Path | None, typer.Option("--json", help="also write the table as JSON to this file")
-    ] = None,
+    json_out: Annotated[Path | None, _json_option("the table")] = None,
 ) -> None:
     """List every model parameter with its unit, prior, mechanism and source."""
     from borderflow.model.parameters import FITTED, as_records

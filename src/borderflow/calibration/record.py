@@ -72,14 +72,16 @@ def sign_right(observed: dict[int, float], forecast: dict[int, float], origin: i
 
 def forecast_record(origins: Sequence[int] = tuple(range(2018, 2024)), particles: int = 400,
                     members: int = 400, seed: int = 0,
-                    progress: Callable[[str], None] | None = None) -> dict:
+                    progress: Callable[[str], None] | None = None,
+                    network: CompiledNetwork | None = None) -> dict:
     """The ``borderflow record --json`` document.
 
     Per origin, the forecasts (median, p05, p95 by series and year); per series and
     horizon, each forecaster's MAPE, 90 % coverage, interval score and share of signs
-    right, over the origins whose forecast year is inside the data window.
+    right, over the origins whose forecast year is inside the data window. ``network``:
+    the compiled network to calibrate and forecast on (default the shipped one).
     """
-    net = load_network().compile()
+    net = network or load_network().compile()
     per_origin: dict[str, dict] = {}
     pooled: dict[str, dict[int, dict[str, list]]] = {}
     for origin in origins:

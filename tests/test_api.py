@@ -71,3 +71,23 @@ def test_parameters_and_members_are_checked():
         borderflow.simulate(parameters="best")
     with pytest.raises(ParameterError, match="members must be a positive integer"):
         borderflow.simulate(members=0)
+
+
+def test_every_result_carries_its_provenance():
+    import borderflow
+    from borderflow.calibration.calibrate import load_posterior, model_hash
+    from borderflow.network import load_network
+
+    fingerprint = load_network().fingerprint()
+    ds = borderflow.simulate("status_quo", members=3, seed=4, arc_detail=False)
+    assert ds.attrs["model_hash"] == model_hash() and len(model_hash()) == 64
+    assert ds.attrs["network_fingerprint"] == fingerprint
+    assert ds.attrs["seed"] == 4 and ds.attrs["scenario"] == "status_quo"
+    assert ds.attrs["borderflow_version"] == borderflow.__version__
+    assert ds.attrs["data"].startswith("packaged cited series")
+    # the shipped posterior says what it was fitted on
+    posterior = load_posterior()
+    assert posterior.network_fingerprint == fingerprint and posterior.data == "packaged"
+    assert f"network {fingerprint[:12]}" in ds.attrs["parameters"]
+    comparison = borderflow.compare(["poe_inspection"], members=3, seed=4).to_json()
+    assert comparison["provenance"] == {k: ds.attrs[k] for k in comparison["provenance"]}

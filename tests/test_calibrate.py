@@ -54,7 +54,8 @@ def test_fit_report_schema(small_posterior, tmp_path, capsys):
     assert main(["fit", "--parameters", str(path), "--members", "24", "--json", str(out)]) == 0
     capsys.readouterr()
     doc = json.loads(out.read_text())
-    assert set(doc) == {"series", "parameters"}
+    assert set(doc) == {"series", "parameters", "provenance"}
+    assert doc["provenance"]["parameters"].startswith("calibrated posterior")
     for name, entry in doc["series"].items():
         assert set(entry) == {"period", "points", "fitted_parameters", "mape", "r2",
                               "coverage_90", "interval_score_90", "predictive"}

@@ -29,6 +29,7 @@ from borderflow.model.steps import potency
 from borderflow.network import Network, load_network
 from borderflow.policy import Scenario, load_scenario, shipped_names
 from borderflow.policy.drivers import build
+from borderflow.provenance import describe_parameters, provenance
 from borderflow.results import annual, paired_metrics, period_totals, to_dataset
 
 ScenarioLike = str | Path | Scenario | dict
@@ -116,25 +117,8 @@ def simulate(
     draws = parameters_for(scen, idx, seed, source)
     shocks = potency.post_window_shocks(idx, seed, drivers.months, decimal_year(drivers.months))
     arrays = engine.run_chunked(net, drivers, draws, arc_detail=arc_detail, shocks=shocks)
-    return to_dataset(
-        arrays, net, drivers.months, idx, draws,
-        attrs={
-            "scenario": scen.name,
-            "seed": seed,
-            "parameters": describe(source),
-            "network": net_obj.source,
-            "borderflow_version": __version__,
-        },
-    )
-
-
-def describe(source: Posterior | None) -> str:
-    """How an ensemble's parameters were drawn, for tables and reports."""
-    if source is None:
-        return "prior draws (uncalibrated)"
-    return (f"calibrated posterior ({len(source.u)} particles, {len(source.fitted)} fitted "
-            f"parameters, data through {source.through}; {len(source.held)} others keep "
-            "their prior, one draw per group of a modular calibration)")
+    return to_dataset(arrays, net, drivers.months, idx, draws,
+                      attrs={"scenario": scen.name, **provenance(net, source, seed)})
 
 
 def parameters_for(scen: Scenario, members: np.ndarray, seed: int,
@@ -163,7 +147,8 @@ class Comparison:
         members, seed, baseline: how the ensemble was run.
         history: the baseline's annual values of each calibration target (dims member,
             year; calendar or fiscal years as the target counts), for fit charts.
-        parameters: how the members' parameters were drawn (:func:`describe`).
+        parameters: how the members' parameters were drawn
+            (:func:`~borderflow.provenance.describe_parameters`).
         plans: each scenario holding an optimiser's plan (``borderflow optimize
             --scenario-out``): what the static optimiser promised (``StaticPlan``).
         monthly: monthly totals of kilograms shipped from the sources
@@ -182,6 +167,7 @@ class Comparison:
     parameters: str = ""
     plans: dict = field(default_factory=dict)
     monthly: xr.Dataset | None = None
+    provenance: dict = field(default_factory=dict)
 
     def to_json(self) -> dict:
         """The ``--json`` document: ``{"scenarios": {NAME: {"metrics": {...}}}}``."""
@@ -191,6 +177,7 @@ class Comparison:
             "seed": self.seed,
             "baseline": self.baseline,
             "parameters": self.parameters,
+            "provenance": self.provenance,
             "scenarios": {name: {"metrics": m} for name, m in self.metrics.items()},
         }
 
@@ -250,7 +237,8 @@ def compare(
         flows = xr.concat(list(monthly.values()), dim="scenario").assign_coords(
             scenario=list(monthly))
     return Comparison(metrics, combined, period, members, seed, base.name, history,
-                      describe(source), plans, flows)
+                      describe_parameters(source), plans, flows,
+                      provenance(net_obj.compile(), source, seed))
 
 
 def _check_calibrate(particles: int, through: int, out: str | Path | None,
@@ -337,6 +325,7 @@ def fit_report(parameters: ParametersLike = "posterior", members: int = 400,
     simulated = {t.name: t.simulated(ds) for t in TARGETS}
     fitted = source.fitted if source is not None else ()
     document = score(fitted, simulated, seed=seed)
+    document["provenance"] = provenance(_compiled(network), source, seed)
     if source is not None:
         document["parameters"] = parameter_summary(
             (*source.fitted, *source.held), source.names, source.u)
@@ -404,7 +393,8 @@ def sensitivity(outcome: str = "overdose_deaths", method: str = "sobol", samples
         return values.reshape(len(u), -1).sum(axis=1)
 
     result = indices(problem(registry.NAMES), model, method, samples, seed)
-    return {"outcome": outcome, "method": method, "samples": samples, "indices": result}
+    return {"outcome": outcome, "method": method, "samples": samples, "indices": result,
+            "provenance": provenance(net, None, seed)}
 
 
 def backtest(through: int = 2021, particles: int = 2000, members: int = 2000, seed: int = 0,
@@ -429,7 +419,9 @@ def backtest(through: int = 2021, particles: int = 2000, members: int = 2000, se
                         network=net.compile(), progress=progress)
     ds = simulate("status_quo", members=members, seed=seed, parameters=posterior,
                   network=net, arc_detail=False)
-    return backtest_report(through, {t.name: t.simulated(ds) for t in TARGETS}, seed=seed)
+    document = backtest_report(through, {t.name: t.simulated(ds) for t in TARGETS}, seed=seed)
+    document["provenance"] = provenance(net.compile(), posterior, seed)
+    return document
 
 
 def record(origins: Sequence[int] = tuple(range(2018, 2024)), particles: int = 400,
@@ -442,8 +434,12 @@ def record(origins: Sequence[int] = tuple(range(2018, 2024)), particles: int = 4
     """
     from borderflow.calibration.record import forecast_record
 
-    return forecast_record(origins, particles=particles, members=members, seed=seed,
-                           progress=progress, network=_compiled(network))
+    net = _compiled(network)
+    document = forecast_record(origins, particles=particles, members=members, seed=seed,
+                               progress=progress, network=net)
+    document["provenance"] = {**provenance(net, None, seed), "parameters": (
+        f"calibrated through each origin year ({particles} particles)")}
+    return document
 
 
 def explain(year: int = 2024, members: int = 200, seed: int = 0,
@@ -465,7 +461,9 @@ def explain(year: int = 2024, members: int = 200, seed: int = 0,
     net = _compiled(network)
     draws = parameters_for(scen, _members(members), seed, source)
     observed = {int(k): float(v) for k, v in data.annual_synthetic_opioid_deaths().items()}
-    return attribute(net, lambda months: build(scen, net, months), draws, year, observed)
+    document = attribute(net, lambda months: build(scen, net, months), draws, year, observed)
+    document["provenance"] = provenance(net, source, seed)
+    return document
 
 
 def optimize_interdiction(

@@ -29,6 +29,7 @@ import json
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -78,6 +79,7 @@ MOVES = 6  # Metropolis steps per tempering stage (judgement: acceptance stays n
 GROUPS = 20
 
 
+@cache
 def model_hash() -> str:
     """SHA-256 of the model's equation and registry files (front ends excluded)."""
     root = resources.files("borderflow")
@@ -172,6 +174,9 @@ class Posterior:
 
     ``held`` names the non-fitted parameters the history depends on; each particle
     carries one of :data:`GROUPS` prior draws of them (see the module docstring).
+    ``network_fingerprint`` is the SHA-256 of the network it was fitted on ("" when not
+    recorded) and ``data`` where its series came from (``packaged`` or a snapshot
+    directory).
     """
 
     u: np.ndarray  # (particles, parameters) in registry order
@@ -182,13 +187,16 @@ class Posterior:
     temperatures: tuple[float, ...]
     log_evidence: float
     held: tuple[str, ...] = ()
+    network_fingerprint: str = ""
+    data: str = "packaged"
 
     def to_json(self) -> dict:
         """A JSON-able document (what the package ships)."""
         return {
             "model_hash": self.model_hash, "through": self.through,
             "names": list(self.names), "fitted": list(self.fitted),
-            "held": list(self.held),
+            "held": list(self.held), "network_fingerprint": self.network_fingerprint,
+            "data": self.data,
             "temperatures": list(self.temperatures), "log_evidence": self.log_evidence,
             "u": np.round(self.u, 10).tolist(),
         }
@@ -199,7 +207,8 @@ class Posterior:
         return cls(np.asarray(doc["u"], dtype=float), tuple(doc["names"]),
                    tuple(doc["fitted"]), int(doc["through"]), doc["model_hash"],
                    tuple(doc["temperatures"]), float(doc["log_evidence"]),
-                   tuple(doc.get("held", ())))
+                   tuple(doc.get("held", ())), str(doc.get("network_fingerprint", "")),
+                   str(doc.get("data", "packaged")))
 
     def parameters(self, members: np.ndarray) -> dict[str, np.ndarray]:
         """Parameter values of ensemble members: member ``i`` is particle ``i mod N``."""
@@ -235,7 +244,8 @@ def calibrate(particles: int = 600, through: int = LAST_YEAR, seed: int = 0,
                           refresh_dims=free_dims, moves=MOVES, progress=progress,
                           groups=groups)
     return Posterior(result.u, NAMES, FITTED, through, model_hash(),
-                     tuple(result.temperatures), result.log_evidence, held)
+                     tuple(result.temperatures), result.log_evidence, held,
+                     net.fingerprint, "packaged" if data_dir is None else str(data_dir))
 
 
 def shipped_path() -> Path:

@@ -74,6 +74,7 @@ class CompiledNetwork:
     detection: np.ndarray
     interdiction_cost_usd: np.ndarray
     source: str = "<network>"
+    fingerprint: str = ""  # SHA-256 of the network's content (Network.fingerprint)
     _node_pos: dict[str, int] = field(default_factory=dict, repr=False)
     _arc_pos: dict[tuple[str, str], int] = field(default_factory=dict, repr=False)
 
@@ -84,6 +85,7 @@ class CompiledNetwork:
         arcs: Sequence[Arc],
         graph: nx.DiGraph,
         source: str = "<network>",
+        fingerprint: str = "",
     ) -> CompiledNetwork:
         """Compile validated nodes and arcs (and their acyclic graph) into arrays."""
         file_pos = {node.id: i for i, node in enumerate(nodes)}
@@ -137,6 +139,7 @@ class CompiledNetwork:
                 [a.interdiction_cost_usd for a in sorted_arcs], np.float64
             ),
             source=source,
+            fingerprint=fingerprint,
             _node_pos=node_pos,
             _arc_pos={a.key: i for i, a in enumerate(sorted_arcs)},
         )

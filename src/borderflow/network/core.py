@@ -207,7 +207,8 @@ class Network:
         compiled = self.__dict__.get("_compiled")
         if compiled is None:
             compiled = CompiledNetwork.from_parts(
-                self.nodes, self.arcs, self._graph, source=self.source
+                self.nodes, self.arcs, self._graph, source=self.source,
+                fingerprint=self.fingerprint(),
             )
             object.__setattr__(self, "_compiled", compiled)
         return compiled

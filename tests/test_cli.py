@@ -5,7 +5,7 @@ import json
 import pytest
 
 from borderflow.cli import main
-from borderflow.results import METRICS
+from borderflow.outcomes import METRICS
 
 
 def run_cli(capsys, *args):

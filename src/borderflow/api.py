@@ -353,8 +353,8 @@ def sensitivity(outcome: str = "overdose_deaths", method: str = "sobol", samples
     """Global sensitivity of a 2025-2034 outcome to every parameter over its prior.
 
     Args:
-        outcome: one of ``overdose_deaths``, ``kg_delivered_us``, ``seizures_lb``,
-            ``encounters`` (totals over ``period``).
+        outcome: a period-total outcome (:data:`borderflow.outcomes.SCALAR`: deaths,
+            kilograms delivered, seizures, encounters, gun homicides, costs).
         method: ``sobol`` (first- and total-order indices with confidence intervals)
             or ``morris`` (μ*, σ).
         samples: SALib's base sample size (Sobol runs samples × (parameters + 2)
@@ -368,10 +368,11 @@ def sensitivity(outcome: str = "overdose_deaths", method: str = "sobol", samples
         ``{"outcome", "method", "samples", "indices": {parameter: {...}}}``.
 
     """
-    from borderflow.uncertainty.sensitivity import METHODS, OUTCOMES, indices, problem
+    from borderflow.outcomes import SCALAR, add_sums
+    from borderflow.uncertainty.sensitivity import METHODS, indices, problem
 
-    if outcome not in OUTCOMES:
-        raise ParameterError(f"outcome must be one of {', '.join(OUTCOMES)}, got {outcome!r}")
+    if outcome not in SCALAR:
+        raise ParameterError(f"outcome must be one of {', '.join(SCALAR)}, got {outcome!r}")
     if method not in METHODS:
         raise ParameterError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
     if samples < 2:
@@ -387,9 +388,7 @@ def sensitivity(outcome: str = "overdose_deaths", method: str = "sobol", samples
         for name, value in registry.check_overrides(scen.parameters).items():
             params[name] = np.full(len(u), value)
         out = engine.run_chunked(net, drivers, params, arc_detail=False)
-        out["seizures_lb"] = out["seizures_lb_ports_of_entry"] + out["seizures_lb_between_ports"]
-        out["encounters"] = out["encounters_at_ports"] + out["encounters_between_ports"]
-        values = out[OUTCOMES[outcome]][:, window]
+        values = add_sums(out)[SCALAR[outcome].variable][:, window]
         return values.reshape(len(u), -1).sum(axis=1)
 
     result = indices(problem(registry.NAMES), model, method, samples, seed)

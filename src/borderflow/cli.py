@@ -17,8 +17,9 @@ from rich.console import Console
 from rich.table import Table
 from typer.exceptions import TyperException
 
-from borderflow.display import TABLES, cell, compact, money
+from borderflow.display import cell, compact, money
 from borderflow.errors import BorderflowError
+from borderflow.outcomes import SCALAR, TABLES
 
 T = TypeVar("T")
 
@@ -444,8 +445,7 @@ def optimize(
 @app.command()
 def sensitivity(
     outcome: Annotated[str, typer.Option(
-        help="overdose_deaths, kg_delivered_us, seizures_lb or encounters (2025-2034)")
-    ] = "overdose_deaths",
+        help=f"{', '.join(SCALAR)} (2025-2034 totals)")] = "overdose_deaths",
     method: Annotated[str, typer.Option(help="sobol or morris")] = "sobol",
     samples: Annotated[int, typer.Option(min=2, help="SALib base sample size")] = 64,
     seed: Annotated[int, typer.Option(help="sampling seed")] = 0,

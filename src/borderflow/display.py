@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
+from borderflow.outcomes import BY_NAME
+
 
 def number(x: float) -> str:
     """3 significant figures with thousands separators; ``0`` for ``|x| < 0.5``."""
@@ -44,32 +46,8 @@ def money_interval(stats: Mapping[str, float]) -> str:
     return f"{money(stats['median'])} [{money(stats['p05'])}, {money(stats['p95'])}]"
 
 
-#: The main job's two tables: (title, [(metric, column header)]), shared by the CLI and
-#: the HTML report so that both show the same numbers the same way.
-TABLES: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
-    ("Deaths and supply", (
-        ("overdose_deaths", "overdose deaths\n(T40.4)"),
-        ("opioid_overdose_deaths", "opioid overdose\ndeaths (all)"),
-        ("deaths_averted", "opioid deaths\naverted"),
-        ("kg_delivered_us", "delivered to US\n(kg, pure)"),
-        ("kg_delivered_us_vs_status_quo", "change vs\nstatus quo (kg)"),
-        ("seizures_lb", "seized by CBP\n(lb, gross)"),
-        ("flow_displaced_share", "flow displaced\n(share)"),
-    )),
-    ("Border, cooperation and costs", (
-        ("encounters", "encounters"),
-        ("cooperation_2030", "cooperation\n2030"),
-        ("gun_homicides_mexico", "gun homicides\nMexico"),
-        ("policy_cost_usd", "policy cost"),
-        ("trade_cost_usd", "trade cost"),
-        ("cost_per_death_averted_usd", "cost per death\naverted"),
-        ("cost_per_encounter_averted_usd", "cost per encounter\naverted"),
-    )),
-)
-
-
 def cell(metric: str, stats: Mapping[str, float] | None) -> str:
-    """One table cell of a metric: compact interval, shares, dollars; '-' for none."""
+    """One table cell of a metric, written as its kind says; '-' for none."""
     if stats is None:
         return "-"
     if "value" in stats:  # a cost-effectiveness ratio
@@ -77,8 +55,9 @@ def cell(metric: str, stats: Mapping[str, float] | None) -> str:
             return "-"
         bounds = [money(x) if x is not None else "∞" for x in (stats["p05"], stats["p95"])]
         return f"{money(stats['value'])} [{bounds[0]}, {bounds[1]}]"
-    if metric.endswith("_usd"):
+    kind = BY_NAME[metric].kind
+    if kind == "usd":
         return money_interval(stats)
-    if metric in ("flow_displaced_share", "cooperation_2030"):
+    if kind == "share":
         return interval(stats, share=True)
     return interval(stats, short=True)

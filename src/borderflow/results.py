@@ -14,6 +14,7 @@ from borderflow.model.engine import OUTPUT_DIMS
 from borderflow.model.migration import ORIGINS
 from borderflow.model.population import STATES
 from borderflow.network import CompiledNetwork
+from borderflow.outcomes import METRICS, SCALAR, SUMS, add_sums
 
 UNITS = {
     "delivered_kg": "kg/month (pure fentanyl), delivered to US markets",
@@ -34,7 +35,6 @@ UNITS = {
     "strikes",
     "seizures_lb_ports_of_entry": "lb/month (gross, as CBP counts) seized at ports of entry",
     "seizures_lb_between_ports": "lb/month (gross, as CBP counts) seized between ports",
-    "seizures_lb": "lb/month (gross, as CBP counts) seized by CBP at and between ports",
     "crossing_flow_kg": "kg/month (pure fentanyl) sent to each crossing (before seizure)",
     "parameter_value": "per-member parameter draw (unit in the parameter registry)",
     "overdose_deaths": "deaths/month involving synthetic opioids (CDC T40.4)",
@@ -54,7 +54,6 @@ UNITS = {
     "encounters_by_origin": "southwest-border encounters/month by origin group",
     "encounters_at_ports": "southwest-border encounters/month at ports of entry",
     "encounters_between_ports": "southwest-border encounters/month between ports",
-    "encounters": "southwest-border encounters/month, at and between ports",
     "bp_workload": "Border Patrol processing hours over frontline hours (uncapped)",
     "guns_south": "firearms/month trafficked from the US to Mexico",
     "gun_stock_mexico": "US-sourced firearms held by criminal groups in Mexico (start of month)",
@@ -66,30 +65,7 @@ UNITS = {
     "policy_cost_usd": "USD/month spent on the scenario's levers",
     "fentanyl_share": "fentanyl's share of the illicit opioid supply (0-1)",
     "exposure": "fentanyl's share of the users' need met (sales over need, 0-1)",
-}
-
-#: The metrics ``compare`` reports, with their units (totals over the period).
-METRICS = {
-    "kg_delivered_us": "kg (pure fentanyl) delivered to US markets",
-    "seizures_lb": "lb (gross) seized by CBP",
-    "kg_delivered_us_vs_status_quo": "kg (pure), scenario minus status quo, paired",
-    "seizures_lb_vs_status_quo": "lb (gross), scenario minus status quo, paired",
-    "flow_displaced_share": "share of crossing flow displaced between crossings (0-1)",
-    "overdose_deaths": "synthetic-opioid (T40.4) overdose deaths",
-    "opioid_overdose_deaths": "opioid overdose deaths (T40.4 plus heroin)",
-    "deaths_averted": "opioid overdose deaths, status quo minus scenario, paired "
-    "(positive: fewer deaths)",
-    "encounters": "southwest-border encounters",
-    "cooperation_2030": "cooperation index (0-1), mean over 2030",
-    "gun_homicides_mexico": "homicides in Mexico attributable to the US-sourced gun stock "
-    "and to US strikes",
-    "policy_cost_usd": "USD spent on the levers",
-    "trade_cost_usd": "USD of US GDP or welfare lost through trade",
-    "cost_per_death_averted_usd": "mean incremental cost (policy + trade, paired) over mean "
-    "opioid deaths averted, both discounted at 3 %/yr from the period's start; 90 % "
-    "interval from a seeded bootstrap over members; null with a reason where the mean "
-    "averted is under one",
-    "cost_per_encounter_averted_usd": "the same for southwest-border encounters averted",
+    **{name: unit for name, (_, unit) in SUMS.items()},
 }
 
 #: Annual discount rate of costs and outcomes in cost-effectiveness ratios (US
@@ -130,10 +106,9 @@ def to_dataset(
         if name in arrays
     }
     ds = xr.Dataset(data, coords=coords, attrs=dict(attrs))
-    ds["seizures_lb"] = ds["seizures_lb_ports_of_entry"] + ds["seizures_lb_between_ports"]
-    ds["seizures_lb"].attrs["units"] = UNITS["seizures_lb"]
-    ds["encounters"] = ds["encounters_at_ports"] + ds["encounters_between_ports"]
-    ds["encounters"].attrs["units"] = UNITS["encounters"]
+    add_sums(ds)
+    for name in SUMS:
+        ds[name].attrs["units"] = UNITS[name]
     ds["parameter_value"] = (
         ("member", "parameter"),
         np.stack([np.asarray(v, dtype=float) for v in params.values()], axis=1),
@@ -143,26 +118,26 @@ def to_dataset(
 
 
 def period_totals(ds: xr.Dataset, first_year: int, last_year: int) -> dict[str, xr.DataArray]:
-    """Per-member totals over calendar years ``first_year``–``last_year`` inclusive."""
+    """Per-member totals over calendar years ``first_year``–``last_year`` inclusive.
+
+    Every :data:`~borderflow.outcomes.SCALAR` outcome (its output summed over the
+    period), plus what the paired metrics need: discounted costs, deaths and encounters,
+    flow by crossing and the 2030 cooperation index.
+    """
     window = ds.sel(month=slice(f"{first_year}-01", f"{last_year}-12"))
     elapsed_years = np.arange(window.sizes["month"]) / 12.0
     discount = xr.DataArray((1.0 + DISCOUNT_RATE) ** -elapsed_years, dims="month",
                             coords={"month": window["month"]})
     cost = window["policy_cost_usd"] + window["trade_cost_usd"]
+    totals = {name: window[o.variable].sum([d for d in window[o.variable].dims if d != "member"])
+              for name, o in SCALAR.items()}
     return {
+        **totals,
         "discounted_cost_usd": (cost * discount).sum("month"),
         "discounted_opioid_deaths": (window["opioid_overdose_deaths"] * discount).sum("month"),
         "discounted_encounters": (window["encounters"] * discount).sum("month"),
-        "gun_homicides_mexico": window["gun_homicides_mexico"].sum("month"),
-        "kg_delivered_us": window["delivered_kg"].sum(("month", "market")),
-        "seizures_lb": window["seizures_lb"].sum("month"),
         "crossing_flow_kg": window["crossing_flow_kg"].sum("month"),
-        "overdose_deaths": window["overdose_deaths"].sum("month"),
-        "opioid_overdose_deaths": window["opioid_overdose_deaths"].sum("month"),
-        "encounters": window["encounters"].sum("month"),
         "cooperation_2030": ds["cooperation"].sel(month=slice("2030-01", "2030-12")).mean("month"),
-        "policy_cost_usd": window["policy_cost_usd"].sum("month"),
-        "trade_cost_usd": window["trade_cost_usd"].sum("month"),
     }
 
 
@@ -223,11 +198,7 @@ def paired_metrics(
     """
     averted = base["opioid_overdose_deaths"] - scen["opioid_overdose_deaths"]
     out: dict[str, dict[str, float] | None] = {
-        name: summarize(scen[name])
-        for name in ("kg_delivered_us", "seizures_lb", "overdose_deaths",
-                     "opioid_overdose_deaths", "encounters", "cooperation_2030",
-                     "gun_homicides_mexico", "policy_cost_usd", "trade_cost_usd")
-    }
+        name: summarize(scen[name]) for name in METRICS if name in scen}
     out["kg_delivered_us_vs_status_quo"] = summarize(
         scen["kg_delivered_us"] - base["kg_delivered_us"]
     )

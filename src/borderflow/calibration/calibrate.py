@@ -43,6 +43,7 @@ from borderflow.model.drivers import START, model_months
 from borderflow.model.parameters import FITTED, NAMES, PARAMETERS, member_uniforms
 from borderflow.model.steps import potency
 from borderflow.network import CompiledNetwork, load_network
+from borderflow.outcomes import add_sums
 from borderflow.policy import load_scenario
 from borderflow.policy.drivers import build
 
@@ -135,7 +136,7 @@ def log_posterior_function(net: CompiledNetwork, through: int = LAST_YEAR,
     def log_likelihood_of(u: np.ndarray) -> np.ndarray:
         params = parameters_from_unit(u)
         out = engine.run_chunked(net, drivers, params, arc_detail=False, window_end=window)
-        out["seizures_lb"] = out["seizures_lb_ports_of_entry"] + out["seizures_lb_between_ports"]
+        add_sums(out)
         total = _soft_constraints(out, months)
         for target in TARGETS:
             simulated = annual_totals(out[target.variable], months, target.period)

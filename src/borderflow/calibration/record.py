@@ -24,6 +24,7 @@ from borderflow.model import engine
 from borderflow.model.drivers import START, decimal_year, model_months
 from borderflow.model.steps import potency
 from borderflow.network import CompiledNetwork, load_network
+from borderflow.outcomes import add_sums
 from borderflow.policy import load_scenario
 from borderflow.policy.drivers import build
 
@@ -46,7 +47,7 @@ def forecasts(posterior: Posterior, origin: int, net: CompiledNetwork, members: 
     shocks = potency.post_window_shocks(idx, seed, months, decimal_year(months), window)
     out = engine.run_chunked(net, drivers, posterior.parameters(idx), arc_detail=False,
                              shocks=shocks, window_end=window)
-    out["seizures_lb"] = out["seizures_lb_ports_of_entry"] + out["seizures_lb_between_ports"]
+    add_sums(out)
     draws: dict[str, dict[int, np.ndarray]] = {}
     for i, target in enumerate(TARGETS):
         annual = annual_totals(out[target.variable], months, target.period)

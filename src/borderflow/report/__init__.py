@@ -14,9 +14,9 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.subplots import make_subplots
 
-from borderflow.display import TABLES, cell
+from borderflow.display import cell
+from borderflow.outcomes import METRICS, TABLES
 from borderflow.report import plans
-from borderflow.results import METRICS
 
 _SERIES = {
     "overdose_deaths": ("Synthetic-opioid (T40.4) overdose deaths", "deaths per year"),

@@ -47,12 +47,3 @@ def indices(spec: dict, model: Callable[[np.ndarray], np.ndarray], method: str =
         raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
     return {name: {k: float(result[k][i]) for k in keys}
             for i, name in enumerate(spec["names"])}
-
-
-#: Outcomes (2025-2034 totals of the status-quo or a scenario run) and their variables.
-OUTCOMES = {
-    "overdose_deaths": "overdose_deaths",
-    "kg_delivered_us": "delivered_kg",
-    "seizures_lb": "seizures_lb",
-    "encounters": "encounters",
-}

@@ -91,3 +91,41 @@ def test_every_result_carries_its_provenance():
     assert f"network {fingerprint[:12]}" in ds.attrs["parameters"]
     comparison = borderflow.compare(["poe_inspection"], members=3, seed=4).to_json()
     assert comparison["provenance"] == {k: ds.attrs[k] for k in comparison["provenance"]}
+
+
+def test_compare_and_fit_reduce_per_chunk_with_the_same_numbers(monkeypatch):
+    import borderflow
+    from borderflow import api
+
+    whole = borderflow.compare(["poe_inspection"], members=7, seed=5)
+    fit_whole = borderflow.fit_report(members=7, seed=5)
+    monkeypatch.setattr(api, "REDUCE_CHUNK", 3)  # chunks of 3, 3 and 1 members
+    chunked = borderflow.compare(["poe_inspection"], members=7, seed=5)
+    # the same members and numbers (sums over a chunk may differ in the last ulp)
+    for name, metrics in whole.metrics.items():
+        for metric, stats in metrics.items():
+            for key, value in (stats or {}).items():
+                got = chunked.metrics[name][metric][key]
+                assert got == (value if value is None or isinstance(value, str)
+                               else pytest.approx(value, rel=1e-12)), (name, metric, key)
+    xr.testing.assert_allclose(chunked.annual, whole.annual, rtol=1e-12)
+    for name, values in whole.history.items():
+        xr.testing.assert_allclose(chunked.history[name], values, rtol=1e-12)
+    fit_chunked = borderflow.fit_report(members=7, seed=5)["series"]
+    for name, entry in fit_whole["series"].items():
+        assert fit_chunked[name]["mape"] == pytest.approx(entry["mape"], rel=1e-9)
+        for year, stats in entry["predictive"].items():
+            assert fit_chunked[name]["predictive"][year] == pytest.approx(stats, rel=1e-9)
+
+
+def test_simulate_states_its_size_and_refuses_past_its_limit(monkeypatch):
+    import borderflow
+    from borderflow import api
+
+    monkeypatch.setattr(api, "SIMULATE_LIMIT_BYTES", 1024**3)
+    with pytest.raises(ParameterError, match=r"simulate would return 6\.\d GB \(6\d\d kB a "
+                       r"member with per-arc arrays\), over its limit of 1 GB"):
+        borderflow.simulate(members=10_000)
+    monkeypatch.setattr(api, "SIMULATE_LIMIT_BYTES", 10_000)
+    with pytest.raises(ParameterError, match="use compare or fit_report"):
+        borderflow.simulate(members=1, arc_detail=False)

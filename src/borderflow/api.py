@@ -14,6 +14,7 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import xarray as xr
@@ -30,10 +31,24 @@ from borderflow.network import Network, load_network
 from borderflow.policy import Scenario, load_scenario, shipped_names
 from borderflow.policy.drivers import build
 from borderflow.provenance import describe_parameters, provenance
-from borderflow.results import annual, paired_metrics, period_totals, to_dataset
+from borderflow.results import (
+    annual,
+    bytes_per_member,
+    paired_metrics,
+    period_totals,
+    to_dataset,
+)
 
 ScenarioLike = str | Path | Scenario | dict
 NetworkLike = str | Path | Network | None
+_T = TypeVar("_T")
+
+#: Largest result :func:`simulate` returns, bytes (judgement: half of a 4 GB budget,
+#: leaving the rest to the engine's working arrays and the caller).
+SIMULATE_LIMIT_BYTES = 2 * 1024**3
+#: Members the reducing verbs (:func:`compare`, :func:`fit_report`) simulate at once:
+#: about 0.5 GB of series whatever the ensemble's size.
+REDUCE_CHUNK = 2000
 
 
 def _members(members: int | Sequence[int]) -> np.ndarray:
@@ -101,6 +116,9 @@ def simulate(
         arc_detail: include per-arc ``flow_kg`` and ``seizures_kg`` (dims member,
             month, arc); crossing-level flows are always included.
 
+    Raises ParameterError when the result would pass :data:`SIMULATE_LIMIT_BYTES`
+    (about 230 kB a member, 680 kB with per-arc arrays, on the shipped network).
+
     Returns:
         ``xarray.Dataset`` with dims ``member``, ``month`` (and ``arc``, ``market``,
         ``source``, ``lab``, ``crossing`` where they apply); ``delivered_kg`` in pure
@@ -114,6 +132,14 @@ def simulate(
     net_obj = network if isinstance(network, Network) else load_network(network)
     net = net_obj.compile()
     drivers = build(scen, net)
+    each = bytes_per_member(net, drivers.n_months, len(registry.NAMES), arc_detail)
+    if len(idx) * each > SIMULATE_LIMIT_BYTES:
+        raise ParameterError(
+            f"simulate would return {len(idx) * each / 1024**3:.1f} GB ({each / 1e3:.0f} kB a "
+            f"member{' with per-arc arrays' if arc_detail else ''}), over its limit of "
+            f"{SIMULATE_LIMIT_BYTES / 1024**3:.0f} GB: ask for fewer members, "
+            f"{'pass arc_detail=False, ' if arc_detail else ''}or use compare or fit_report, "
+            "which reduce as they go")
     draws = parameters_for(scen, idx, seed, source)
     shocks = potency.post_window_shocks(idx, seed, drivers.months, decimal_year(drivers.months))
     arrays = engine.run_chunked(net, drivers, draws, arc_detail=arc_detail, shocks=shocks)
@@ -182,6 +208,28 @@ class Comparison:
         }
 
 
+def _reduced(scenario: ScenarioLike, members: int | Sequence[int], seed: int,
+             source: Posterior | None, network: Network,
+             reduce: Callable[[xr.Dataset], _T]) -> list[_T]:
+    """``reduce`` applied to the simulation of each chunk of :data:`REDUCE_CHUNK` members.
+
+    What a verb keeps of a run is small; the run is not: so the ensemble is simulated a
+    chunk at a time and only the reductions are kept (member ``i`` is the same member
+    whatever the chunking).
+    """
+    idx = _members(members)
+    return [reduce(simulate(scenario, idx[i:i + REDUCE_CHUNK], seed, source or "prior",
+                            network, arc_detail=False))
+            for i in range(0, len(idx), REDUCE_CHUNK)]
+
+
+def _concat(parts: list[dict[str, xr.DataArray]]) -> dict[str, xr.DataArray]:
+    """Per-member reductions of the chunks, joined along ``member``."""
+    if len(parts) == 1:
+        return parts[0]
+    return {k: xr.concat([p[k] for p in parts], dim="member") for k in parts[0]}
+
+
 def compare(
     scenarios: Iterable[ScenarioLike] | None = None,
     members: int = 500,
@@ -213,17 +261,27 @@ def compare(
     for scen in runs:
         if progress is not None:
             progress(scen.name)
-        ds = simulate(scen, members, seed, source or "prior", net_obj, arc_detail=False)
-        totals[scen.name] = period_totals(ds, *period)
-        yearly[scen.name] = annual(ds)
-        if scen.plan is not None or scen.name == base.name:
-            monthly[scen.name] = xr.Dataset({
-                "supply_kg": ds["supply_kg"].sum("source"),
-                "delivered_kg": ds["delivered_kg"].sum("market"),
-            })
+        keep_monthly = scen.plan is not None or scen.name == base.name
+
+        def reduce(ds: xr.Dataset, scen: Scenario = scen, keep_monthly: bool = keep_monthly
+                   ) -> dict:
+            out = {"totals": period_totals(ds, *period), "yearly": annual(ds)}
+            if keep_monthly:
+                out["monthly"] = xr.Dataset({
+                    "supply_kg": ds["supply_kg"].sum("source"),
+                    "delivered_kg": ds["delivered_kg"].sum("market"),
+                })
+            if scen.name == base.name:
+                out["history"] = {t.name: t.simulated(ds) for t in TARGETS}
+            return out
+
+        parts = _reduced(scen, members, seed, source, net_obj, reduce)
+        totals[scen.name] = _concat([p["totals"] for p in parts])
+        yearly[scen.name] = xr.concat([p["yearly"] for p in parts], dim="member")
+        if keep_monthly:
+            monthly[scen.name] = xr.concat([p["monthly"] for p in parts], dim="member")
         if scen.name == base.name:
-            history = {t.name: t.simulated(ds) for t in TARGETS}
-        del ds
+            history = _concat([p["history"] for p in parts])
     metrics = {
         name: paired_metrics(totals[base.name], totals[name])
         for name in [base.name, *[n for n in names if n != base.name]]
@@ -320,12 +378,12 @@ def fit_report(parameters: ParametersLike = "posterior", members: int = 400,
     from borderflow.calibration.targets import TARGETS
 
     source = _parameter_source(parameters)
-    ds = simulate("status_quo", members=members, seed=seed, parameters=source or "prior",
-                  network=network, arc_detail=False)
-    simulated = {t.name: t.simulated(ds) for t in TARGETS}
+    net = network if isinstance(network, Network) else load_network(network)
+    simulated = _concat(_reduced("status_quo", members, seed, source, net,
+                                 lambda ds: {t.name: t.simulated(ds) for t in TARGETS}))
     fitted = source.fitted if source is not None else ()
     document = score(fitted, simulated, seed=seed)
-    document["provenance"] = provenance(_compiled(network), source, seed)
+    document["provenance"] = provenance(net.compile(), source, seed)
     if source is not None:
         document["parameters"] = parameter_summary(
             (*source.fitted, *source.held), source.names, source.u)

@@ -117,6 +117,21 @@ def to_dataset(
     return ds
 
 
+def bytes_per_member(net: CompiledNetwork, n_months: int, n_parameters: int,
+                     arc_detail: bool) -> int:
+    """Bytes one member takes in :func:`to_dataset`'s result (float64 series)."""
+    from borderflow.model.engine import ARC_OUTPUTS
+
+    size = {"arc": net.n_arcs, "market": len(net.nodes_of_kind("market")),
+            "source": len(net.nodes_of_kind("precursor_source")),
+            "lab": len(net.nodes_of_kind("lab_region")),
+            "crossing": len(net.nodes_of_kind("crossing")), "state": len(STATES),
+            "origin": len(ORIGINS)}
+    values = sum(int(np.prod([size[d] for d in dims], dtype=int))
+                 for name, dims in OUTPUT_DIMS.items() if arc_detail or name not in ARC_OUTPUTS)
+    return 8 * (n_months * (values + len(SUMS)) + n_parameters)
+
+
 def period_totals(ds: xr.Dataset, first_year: int, last_year: int) -> dict[str, xr.DataArray]:
     """Per-member totals over calendar years ``first_year``–``last_year`` inclusive.
 

@@ -11,6 +11,8 @@ The public API is small:
 - :func:`optimize_interdiction` finds where an interdiction budget should go;
 - :func:`levers` lists every lever: its unit, range and effectiveness and cost priors;
 - :func:`load_network`, :func:`load_scenario` read and validate the input files;
+- :class:`Experiment` describes a run once (network, scenarios, parameters, members,
+  seed, period) for every verb above (``experiment=``);
 - :mod:`borderflow.data` holds the cited history (``borderflow.data.load(name)``).
 
 Names are imported lazily, so ``import borderflow`` stays cheap.
@@ -36,6 +38,7 @@ _LAZY = {
     "backtest": "borderflow.api",
     "fit_report": "borderflow.api",
     "record": "borderflow.api",
+    "Experiment": "borderflow.experiment",
     "explain": "borderflow.api",
     "sensitivity": "borderflow.api",
     "optimize_interdiction": "borderflow.api",
@@ -46,6 +49,7 @@ _LAZY = {
 
 __all__ = [
     "BorderflowError",
+    "Experiment",
     "NetworkError",
     "OptimizeError",
     "ParameterError",

@@ -23,6 +23,7 @@ from borderflow import __version__
 from borderflow.calibration.calibrate import Posterior, load_posterior
 from borderflow.calibration.targets import TARGETS
 from borderflow.errors import BorderflowError, ParameterError
+from borderflow.experiment import accepts_experiment
 from borderflow.model import engine
 from borderflow.model import parameters as registry
 from borderflow.model.drivers import decimal_year
@@ -90,6 +91,7 @@ def levers() -> dict[str, dict[str, object]]:
     return catalogue()
 
 
+@accepts_experiment
 def simulate(
     scenario: ScenarioLike = "status_quo",
     members: int | Sequence[int] = 500,
@@ -230,6 +232,7 @@ def _concat(parts: list[dict[str, xr.DataArray]]) -> dict[str, xr.DataArray]:
     return {k: xr.concat([p[k] for p in parts], dim="member") for k in parts[0]}
 
 
+@accepts_experiment
 def compare(
     scenarios: Iterable[ScenarioLike] | None = None,
     members: int = 500,
@@ -338,6 +341,7 @@ def _check_calibrate(particles: int, through: int, out: str | Path | None,
         raise ParameterError(f"members must be at least 10, got {particles}")
 
 
+@accepts_experiment
 def calibrate(particles: int = 2000, through: int = 2024, seed: int = 0,
               out: str | Path | None = None,
               progress: Callable[[float], None] | None = None,
@@ -367,6 +371,7 @@ def calibrate(particles: int = 2000, through: int = 2024, seed: int = 0,
     return posterior
 
 
+@accepts_experiment
 def fit_report(parameters: ParametersLike = "posterior", members: int = 400,
                seed: int = 0, network: NetworkLike = None) -> dict:
     """Score an ensemble against the targets: the ``borderflow fit --json`` document.
@@ -405,6 +410,7 @@ def forecasts(members: int = 1000, seed: int = 0) -> list[dict[str, str]]:
                          through=posterior.through)
 
 
+@accepts_experiment
 def sensitivity(outcome: str = "overdose_deaths", method: str = "sobol", samples: int = 64,
                 seed: int = 0, scenario: ScenarioLike = "status_quo",
                 period: tuple[int, int] = (2025, 2034), network: NetworkLike = None) -> dict:
@@ -454,6 +460,7 @@ def sensitivity(outcome: str = "overdose_deaths", method: str = "sobol", samples
             "provenance": provenance(net, None, seed)}
 
 
+@accepts_experiment
 def backtest(through: int = 2021, particles: int = 2000, members: int = 2000, seed: int = 0,
              progress: Callable[[float], None] | None = None,
              network: NetworkLike = None) -> dict:
@@ -481,6 +488,7 @@ def backtest(through: int = 2021, particles: int = 2000, members: int = 2000, se
     return document
 
 
+@accepts_experiment
 def record(origins: Sequence[int] = tuple(range(2018, 2024)), particles: int = 400,
            members: int = 400, seed: int = 0, progress: Callable[[str], None] | None = None,
            network: NetworkLike = None) -> dict:
@@ -499,6 +507,7 @@ def record(origins: Sequence[int] = tuple(range(2018, 2024)), particles: int = 4
     return document
 
 
+@accepts_experiment
 def explain(year: int = 2024, members: int = 200, seed: int = 0,
             parameters: ParametersLike = "posterior", network: NetworkLike = None) -> dict:
     """How much of the change in T40.4 deaths into ``year`` each mechanism carries.
@@ -523,6 +532,7 @@ def explain(year: int = 2024, members: int = 200, seed: int = 0,
     return document
 
 
+@accepts_experiment
 def optimize_interdiction(
     network: NetworkLike = None,
     budget_usd: float = 0.0,

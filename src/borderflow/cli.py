@@ -96,21 +96,27 @@ def run(
         typer.Argument(help="shipped scenario names or scenario file paths (default: all "
                        "shipped scenarios)", show_default=False),
     ] = None,
-    members: Annotated[int, typer.Option(min=1, help="ensemble members")] = 500,
-    seed: Annotated[int, typer.Option(help="ensemble seed")] = 0,
+    members: Annotated[int | None, typer.Option(
+        min=1, help="ensemble members  [default: 500]", show_default=False)] = None,
+    seed: Annotated[int | None, typer.Option(
+        help="ensemble seed  [default: 0]", show_default=False)] = None,
     network: NetworkOption = None,
     json_out: Annotated[Path | None, _json_option("the metrics")] = None,
     report: Annotated[
         Path | None, typer.Option(help="write an HTML report with fan charts to this file")
     ] = None,
-    parameters: Annotated[
-        str, typer.Option(help="'posterior' (calibrated), 'prior' or a posterior .json file")
-    ] = "posterior",
+    parameters: Annotated[str | None, typer.Option(
+        help="'posterior' (calibrated), 'prior' or a posterior .json file  [default: "
+        "posterior]", show_default=False)] = None,
+    experiment_file: Annotated[Path | None, typer.Option(
+        "--experiment", metavar="FILE", help="an experiment YAML file (network, scenarios, "
+        "parameters, members, seed, period); options given here win over it")] = None,
 ) -> None:
-    """Run scenarios against status_quo and print 2025-2034 totals with 90 % intervals."""
+    """Run scenarios against status_quo and print the period's totals with 90 % intervals."""
     from rich.progress import Progress
 
     from borderflow.api import compare
+    from borderflow.experiment import Experiment
 
     console = _console(json_out)
     with Progress(console=Console(stderr=True), transient=True) as bar:
@@ -119,8 +125,13 @@ def run(
         def step(name: str) -> None:
             bar.update(task, description=f"simulating {name}", advance=1)
 
-        result = compare(scenarios or None, members=members, seed=seed, network=network,
-                         parameters=parameters, progress=step)
+        given = {k: v for k, v in (("scenarios", scenarios or None), ("members", members),
+                                   ("seed", seed), ("network", network),
+                                   ("parameters", parameters)) if v is not None}
+        experiment = (Experiment.from_file(experiment_file) if experiment_file is not None
+                      else Experiment())
+        result = compare(experiment=experiment, progress=step, **given)
+    members, seed = result.members, result.seed
     first, last = result.period
     title = (f"{first}-{last} totals against {result.baseline} ({members} members, seed "
              f"{seed}; median [90 % interval]; changes paired member by member)")

@@ -2,10 +2,10 @@ import numpy as np
 import pytest
 from hypothesis import settings
 
-from borderflow.model import parameters
 from borderflow.network import load_network
 from borderflow.policy import load_scenario
 from borderflow.policy.drivers import build
+from parameter_draws import full_draws
 
 settings.register_profile("borderflow", derandomize=True, deadline=None, max_examples=15,
                           print_blob=True)
@@ -24,7 +24,7 @@ def status_quo(net):
 
 @pytest.fixture(scope="session")
 def draws():
-    return parameters.sample(12, seed=7)
+    return full_draws(12, seed=7)
 
 
 def subset(draws, rows):

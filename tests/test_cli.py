@@ -160,7 +160,7 @@ def test_bad_scenario_file_via_cli(tmp_path, capsys):
 
 
 def test_scenarios_json_gives_every_lever_its_unit_and_priors(tmp_path, capsys):
-    from borderflow.policy.levers import LEVER_KINDS
+    from borderflow.policy.registry import LEVER_KINDS
 
     path = tmp_path / "scenarios.json"
     code, out, _ = run_cli(capsys, "scenarios", "--json", str(path))

@@ -12,12 +12,13 @@ import numpy as np
 import pytest
 
 from borderflow.errors import BorderflowError, InvariantError
-from borderflow.model import engine, parameters
+from borderflow.model import engine
 from borderflow.model.checks import validate_run
 from borderflow.policy import load_scenario, scenario_from_dict, shipped_names
 from borderflow.policy.drivers import build
-from borderflow.policy.levers import LEVER_KINDS
+from borderflow.policy.registry import LEVER_KINDS
 from borderflow.reference import simulate_reference
+from parameter_draws import full_draws, priced
 
 #: Every lever kind, most of them switching on and off inside the run, in the units a
 #: government sets (schema 2).
@@ -58,10 +59,10 @@ RICH_LEVERS = [
      "end": "2029-12", "cost_usd_per_year": 5e8},
 ]
 
-IMPLEMENTATIONS = {
-    "engine.run": lambda net, drivers, p: engine.run(net, drivers, p),
-    "engine.run_chunked": lambda net, drivers, p: engine.run_chunked(net, drivers, p,
-                                                                     workers=2),
+IMPLEMENTATIONS = {  # the engine's runs priced as simulate prices them
+    "engine.run": lambda net, drivers, p: priced(engine.run(net, drivers, p), drivers, p),
+    "engine.run_chunked": lambda net, drivers, p: priced(
+        engine.run_chunked(net, drivers, p, workers=2), drivers, p),
     "reference": simulate_reference,
 }
 
@@ -74,7 +75,7 @@ def rich(net):
 
 @pytest.fixture(scope="module")
 def members():
-    return parameters.sample([0, 3, 11, 4242], seed=2026)
+    return full_draws([0, 3, 11, 4242], seed=2026)
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +90,7 @@ def test_the_rich_scenario_uses_every_lever_kind():
 @pytest.mark.parametrize("implementation", IMPLEMENTATIONS)
 def test_every_implementation_meets_the_invariants(net, rich, members, implementation):
     out = IMPLEMENTATIONS[implementation](net, rich, members)
-    assert set(out) == set(engine.OUTPUT_DIMS)
+    assert set(out) == {*engine.OUTPUT_DIMS, "policy_cost_usd"}
     validate_run(out, net=net, months=rich.months)
     # every term of the balances is exercised, and every check has something to check
     for key in ("seizures_kg", "lab_seizures_kg", "lost_kg", "precursor_stock_kg",

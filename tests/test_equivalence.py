@@ -5,13 +5,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from borderflow.model import engine, parameters
+from borderflow.model import engine
 from borderflow.model.drivers import decimal_year
 from borderflow.model.steps import potency
 from borderflow.policy import scenario_from_dict
 from borderflow.policy.drivers import build
-from borderflow.policy.levers import LEVER_KINDS
+from borderflow.policy.registry import LEVER_KINDS
 from borderflow.reference import simulate_reference
+from parameter_draws import full_draws, priced
 
 #: Levers in the units a government sets (schema 2): persons, raids a month, strikes a
 #: year, scan rates, USD a year, kits, slots, tariff rates, coverage.
@@ -90,10 +91,10 @@ def test_engine_equals_reference_on_random_members_and_scenarios(
 ):
     scen = scenario_from_dict({"name": "random", "schema": 2, "levers": scenario_levers})
     drivers = build(scen, net)
-    draws = parameters.sample(members, seed=seed)
+    draws = full_draws(members, seed=seed)
     shocks = potency.post_window_shocks(members, seed, drivers.months,
                                         decimal_year(drivers.months))
-    assert_equal(engine.run(net, drivers, draws, shocks=shocks),
+    assert_equal(priced(engine.run(net, drivers, draws, shocks=shocks), drivers, draws),
                  simulate_reference(net, drivers, draws, shocks=shocks))
 
 
@@ -101,10 +102,10 @@ def test_engine_equals_reference_on_the_shipped_package(net):
     from borderflow.policy import load_scenario
 
     drivers = build(load_scenario("bilateral_package"), net)
-    draws = parameters.sample([0, 7, 4242], seed=2026)
+    draws = full_draws([0, 7, 4242], seed=2026)
     shocks = potency.post_window_shocks([0, 7, 4242], 2026, drivers.months,
                                         decimal_year(drivers.months))
-    out = engine.run(net, drivers, draws, shocks=shocks)
+    out = priced(engine.run(net, drivers, draws, shocks=shocks), drivers, draws)
     ref = simulate_reference(net, drivers, draws, shocks=shocks)
     assert_equal(out, ref)
     # the comparison has teeth: a change of one part in a million is visible
@@ -112,7 +113,7 @@ def test_engine_equals_reference_on_the_shipped_package(net):
     moved = engine.run(net, drivers, draws, shocks=shocks)
     assert not np.allclose(moved["flow_kg"], ref["flow_kg"], rtol=1e-9, atol=0)
     # and so are the post-window potency paths
-    other = engine.run(net, drivers, parameters.sample([0, 7, 4242], seed=2026),
+    other = engine.run(net, drivers, full_draws([0, 7, 4242], seed=2026),
                        shocks=-shocks)
     assert not np.allclose(other["overdose_deaths"], ref["overdose_deaths"], rtol=1e-6)
 
@@ -125,10 +126,11 @@ def test_engine_equals_reference_with_an_earlier_data_end(net, window_end):
 
     drivers = build(load_scenario("status_quo"), net)
     year = decimal_year(drivers.months)
-    draws = parameters.sample([3, 11], seed=7)
+    draws = full_draws([3, 11], seed=7)
     shocks = potency.post_window_shocks([3, 11], 7, drivers.months, year, window_end)
     assert (shocks[:, :, year < window_end] == 0).all() and shocks[:, :, year >= window_end].any()
-    out = engine.run(net, drivers, draws, shocks=shocks, window_end=window_end)
+    out = priced(engine.run(net, drivers, draws, shocks=shocks, window_end=window_end),
+                 drivers, draws)
     assert_equal(out, simulate_reference(net, drivers, draws, shocks=shocks,
                                          window_end=window_end))
     # the data end has teeth: the months before it are the packaged run's only where no
@@ -160,11 +162,14 @@ def test_reference_shares_no_code_with_the_engine():
 
 def test_reference_keeps_the_same_event_and_cost_lists():
     # the reference keeps its own copies (it may not import the engine's modules)
-    from borderflow.model.drivers import COST_ITEMS, HISTORY_EVENTS
+    from borderflow.model.drivers import HISTORY_EVENTS
+    from borderflow.policy.registry import COST_ITEMS, COST_PRIORS
     from borderflow.reference import model as reference
 
     assert reference.HISTORY_EVENTS == HISTORY_EVENTS
     assert reference.COST_ITEMS == COST_ITEMS
+    # and prices each with the registry's unit-cost prior
+    assert {f"cost_{i}" for i in reference.COST_ITEMS} == {p.name for p in COST_PRIORS}
 
 
 def test_reference_keeps_the_same_lever_constants():

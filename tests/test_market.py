@@ -12,13 +12,14 @@ import borderflow
 from borderflow.calibration.explain import MECHANISMS
 from borderflow.calibration.explain import explain as attribute
 from borderflow.errors import ParameterError
-from borderflow.model import engine, parameters
+from borderflow.model import engine
 from borderflow.model.checks import validate_run
 from borderflow.model.drivers import HISTORY_EVENTS, decimal_year, model_months
 from borderflow.model.steps import overdose, potency
 from borderflow.policy import load_scenario, scenario_from_dict
 from borderflow.policy.drivers import build
 from borderflow.reference import simulate_reference
+from parameter_draws import full_draws
 
 LB = 0.45359237  # kg per lb
 MONTHS = model_months()
@@ -53,7 +54,7 @@ SINK_FREE = {"heroin_supply_scale": 1e6, "lethal_share_elasticity": 0.0,
 
 
 def test_a_supply_cut_with_an_equal_substitute_averts_no_opioid_death(net, status_quo):
-    params = parameters.sample(3, seed=4, overrides=SINK_FREE)
+    params = full_draws(3, seed=4, overrides=SINK_FREE)
     params["heroin_death_rate_per_year"] = params["fentanyl_death_rate_per_year"].copy()
     cut = build(scenario_from_dict({"name": "cut", "schema": 2, "levers": [
         {"lever": "precursor_control", "source": "all", "start": "2025-01",
@@ -86,7 +87,7 @@ def test_a_supply_cut_with_an_equal_substitute_averts_no_opioid_death(net, statu
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_b_halving_the_precursor_supply_raises_prices_and_cuts_consumption(net, status_quo,
                                                                             seed):
-    params = parameters.sample(4, seed=seed, overrides={"substitution_share": 0.0,
+    params = full_draws(4, seed=seed, overrides={"substitution_share": 0.0,
                                                         "control_effectiveness": 1.0})
     coverage = status_quo.coverage.copy()
     coverage[T2025:] = 0.5  # half of every source's supply stopped from 2025-01
@@ -159,7 +160,7 @@ def _lethal_share(p, shocks=None):
 
 
 def test_d_the_lethal_dose_share_fell_from_2023_to_2024_for_every_prior_member(net, status_quo):
-    p = parameters.sample(1000, seed=5)
+    p = full_draws(1000, seed=5)
     share = _lethal_share(p)
     years = calendar(MONTHS)
     assert (share[:, years == 2024].mean(1) < share[:, years == 2023].mean(1)).all()
@@ -172,7 +173,7 @@ def test_d_the_lethal_dose_share_fell_from_2023_to_2024_for_every_prior_member(n
 
 def test_d_potency_is_flat_after_2024_without_shocks_and_walks_with_them(net, status_quo):
     members = np.array([0, 1, 2, 3])
-    p = parameters.sample(members, seed=8)
+    p = full_draws(members, seed=8)
     flat = engine.run(net, status_quo, p, arc_detail=False)
     last = month("2024-07")  # the last observation is at 2024.5
     assert (flat["lethal_dose_share"][:, last:] == flat["lethal_dose_share"][:, [last]]).all()
@@ -298,7 +299,7 @@ def _member(params, i):
 
 
 def test_g_contributions_and_residual_add_up_member_by_member(net, explain_setup):
-    params = parameters.sample(4, seed=12)
+    params = full_draws(4, seed=12)
     for i in range(4):
         doc = attribute(net, explain_setup, _member(params, i), 2024)
         # one member: every summary is that member's value
@@ -314,14 +315,14 @@ def test_g_contributions_and_residual_add_up_member_by_member(net, explain_setup
 def test_g_naloxone_explains_nothing_without_over_the_counter_sales(net, explain_setup):
     # retail prescriptions are flat after mid-2022, so without the OTC gain the
     # naloxone term of 2024 equals its 2023 mean
-    params = parameters.sample(2, seed=13, overrides={"naloxone_otc_gain": 0.0})
+    params = full_draws(2, seed=13, overrides={"naloxone_otc_gain": 0.0})
     doc = attribute(net, explain_setup, params, 2024)
     naloxone = doc["mechanisms"]["naloxone"]
     # (to rounding: the held term is a mean of twelve equal monthly values)
     assert (naloxone["median"], naloxone["p05"], naloxone["p95"]) == pytest.approx(
         (0.0, 0.0, 0.0), abs=1e-6)
     with_otc = attribute(net, explain_setup,
-                         parameters.sample(2, seed=13, overrides={"naloxone_otc_gain": 0.5}),
+                         full_draws(2, seed=13, overrides={"naloxone_otc_gain": 0.5}),
                          2024)["mechanisms"]["naloxone"]
     assert with_otc["p95"] < 0.0  # OTC sales from 2023-09 reverse more in 2024
 

@@ -65,7 +65,9 @@ def test_params_cli_lists_fitted_and_writes_json(tmp_path, capsys):
     assert main(["params", "--json", str(path)]) == 0
     capsys.readouterr()
     records = json.loads(path.read_text())["parameters"]
-    assert len(records) == len(registry.PARAMETERS)
+    from borderflow.policy.registry import COST_PRIORS
+
+    assert [r["name"] for r in records] == [*registry.NAMES, *(p.name for p in COST_PRIORS)]
     assert sum(r["fitted"] for r in records) == len(registry.FITTED)
 
 

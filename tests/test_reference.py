@@ -19,9 +19,11 @@ import numpy as np
 import pytest
 from scipy.stats import norm
 
-from borderflow.model.drivers import COST_ITEMS, HISTORY_EVENTS, Drivers, model_months
-from borderflow.model.parameters import prior_medians, sample
+from borderflow.model.drivers import HISTORY_EVENTS, Drivers, model_months
+from borderflow.policy.registry import COST_ITEMS
 from borderflow.reference import simulate_reference
+from parameter_draws import full_draws as sample
+from parameter_draws import full_medians as prior_medians
 
 LB_PER_KG = 2.20462262
 US_POPULATION = 260e6  # the seven states at the start (docs/model-system.md)
@@ -113,7 +115,8 @@ def drivers_for(net: ToyNet, months: np.ndarray, **fields: np.ndarray) -> Driver
     unknown = set(fields) - set(values)
     assert not unknown, unknown
     values.update(fields)
-    return Drivers(months=months, **values)
+    values["scan_added"] = values["activity"][:, POE_SCANS]  # what the policy drivers give
+    return Drivers(months=months, cost_items=COST_ITEMS, **values)
 
 
 def one_member(**overrides: float) -> dict[str, np.ndarray]:
@@ -385,7 +388,8 @@ def test_output_shapes(rich_run) -> None:
         "encounters_by_origin": (M, T, 3), "bp_workload": (M, T), "guns_south": (M, T),
         "gun_stock_mexico": (M, T),
         "gun_homicides_mexico": (M, T), "cooperation": (M, T), "trade_cost_usd": (M, T),
-        "policy_cost_usd": (M, T), "fentanyl_share": (M, T), "exposure": (M, T),
+        "policy_cost_usd": (M, T), "treatment_slots_used": (M, T), "fentanyl_share": (M, T),
+        "exposure": (M, T),
     }
     assert {k: v.shape for k, v in out.items()} == expected
     for v in out.values():

@@ -5,11 +5,11 @@ import pytest
 
 from borderflow import simulate
 from borderflow.errors import ScenarioError
-from borderflow.model.drivers import COST_ITEMS, HISTORY_EVENTS
+from borderflow.model.drivers import HISTORY_EVENTS
 from borderflow.network import load_network
 from borderflow.policy import load_scenario, scenario_from_dict, shipped_names
 from borderflow.policy.drivers import build
-from borderflow.policy.levers import LEVER_KINDS
+from borderflow.policy.registry import COST_ITEMS, LEVER_KINDS
 
 #: Lever kind with a monthly driver -> (Drivers field, default, an intensity to test).
 NEW_LEVERS = {
@@ -226,12 +226,20 @@ def _at(drivers, month):
 
 
 def test_lever_kinds_cover_every_cost_item():
-    from borderflow.policy.levers import COST_PARAMETER
+    from typing import get_args
 
-    budgeted = [k for k in LEVER_KINDS if COST_PARAMETER[k] is not None]
-    assert len(LEVER_KINDS) == 17 and len(budgeted) == len(COST_ITEMS) == 16
-    assert [COST_PARAMETER[k] for k in budgeted] == [f"cost_{i}" for i in COST_ITEMS]
+    from borderflow.policy.levers import Lever
+    from borderflow.policy.registry import BY_KIND, COST_PRIORS
+
+    budgeted = [k for k in LEVER_KINDS if BY_KIND[k].cost is not None]
+    assert len(LEVER_KINDS) == 17 and budgeted == list(COST_ITEMS) and len(COST_ITEMS) == 16
+    assert [p.name for p in COST_PRIORS] == [f"cost_{i}" for i in COST_ITEMS]
     assert set(NEW_LEVERS) <= set(LEVER_KINDS)
+    # the registry declares every schema of the scenario files, and only those
+    schemas = get_args(get_args(Lever)[0])
+    assert {BY_KIND[k].model for k in LEVER_KINDS} == set(schemas)
+    for kind in LEVER_KINDS:
+        assert BY_KIND[kind].model.model_fields["lever"].annotation.__args__ == (kind,)
 
 
 def test_every_lever_has_a_unit_and_its_effectiveness_priors_exist():
@@ -523,7 +531,7 @@ def test_activity_columns_of_a_multi_lever_scenario():
         "southbound_inspection": 1000.0,
         "diplomatic_engagement": 5e8,
         "treatment_expansion": 500_000.0,
-        "naloxone": 5e6,
+        "naloxone_distribution": 5e6,
         "prevention": 2e9,
         "arc_detection": 3e7,
         "arc_closure": 3e8,

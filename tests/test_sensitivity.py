@@ -52,7 +52,7 @@ def test_borderflow_sensitivity_sees_only_what_reaches_the_outcome(tmp_path, cap
     result = borderflow.sensitivity(outcome="encounters", method="morris", samples=3, seed=1)
     mu = {name: v["mu_star"] for name, v in result["indices"].items()}
     # nothing on the supply side or in the costs reaches the migration equations
-    for name in ("synthesis_yield", "logit_scale_usd_per_kg", "cost_naloxone",
+    for name in ("synthesis_yield", "logit_scale_usd_per_kg", "cost_naloxone_distribution",
                  "fentanyl_death_rate_per_year"):
         assert mu[name] == 0.0, name
     assert mu["push_trend_other"] > 0 and mu["encounters_mexico_2015"] > 0
@@ -63,7 +63,7 @@ def test_borderflow_sensitivity_sees_only_what_reaches_the_outcome(tmp_path, cap
     doc = json.loads(out.read_text())
     assert doc["method"] == "sobol" and set(doc["indices"]["synthesis_yield"]) == {
         "S1", "S1_conf", "ST", "ST_conf"}
-    assert doc["indices"]["cost_naloxone"]["ST"] == 0.0  # costs never touch the flows
+    assert doc["indices"]["cost_naloxone_distribution"]["ST"] == 0.0  # costs never touch the flows
 
 
 def test_sensitivity_runs_on_a_users_network(tmp_path, capsys):
@@ -91,4 +91,4 @@ def test_sensitivity_runs_on_a_users_network(tmp_path, capsys):
     assert runs["half"]["detection_scale"]["mu_star"] != runs["shipped"]["detection_scale"][
         "mu_star"]
     # what cannot reach seizures stays at zero on either network
-    assert runs["half"]["cost_naloxone"]["mu_star"] == 0.0
+    assert runs["half"]["cost_naloxone_distribution"]["mu_star"] == 0.0

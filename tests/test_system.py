@@ -8,6 +8,7 @@ from borderflow.model import engine
 from borderflow.model.drivers import model_months
 from borderflow.policy import scenario_from_dict
 from borderflow.policy.drivers import build
+from parameter_draws import priced
 
 T2025 = int(np.flatnonzero(model_months() == np.datetime64("2025-01"))[0])
 WINDOW = slice(T2025, T2025 + 120)  # 2025-2034
@@ -19,7 +20,8 @@ def run(net, draws, levers=(), overrides=None, **options):
     params = dict(draws)
     for k, v in scen.parameters.items():
         params[k] = np.full_like(draws[k], v)
-    return engine.run(net, build(scen, net), params, **options)
+    drivers = build(scen, net)
+    return priced(engine.run(net, drivers, params, **options), drivers, params)
 
 
 def lever(kind, intensity, start="2025-01", **extra):

@@ -30,6 +30,7 @@ from borderflow.model.drivers import decimal_year
 from borderflow.model.steps import potency
 from borderflow.network import Network, load_network
 from borderflow.policy import Scenario, load_scenario, shipped_names
+from borderflow.policy import registry as lever_registry
 from borderflow.policy.drivers import build
 from borderflow.provenance import describe_parameters, provenance
 from borderflow.results import (
@@ -86,9 +87,7 @@ def _parameter_source(kind: ParametersLike) -> Posterior | None:
 
 def levers() -> dict[str, dict[str, object]]:
     """Every lever kind: its unit, range, effect, effectiveness and cost priors."""
-    from borderflow.policy.levers import catalogue
-
-    return catalogue()
+    return lever_registry.catalogue()
 
 
 @accepts_experiment
@@ -134,7 +133,8 @@ def simulate(
     net_obj = network if isinstance(network, Network) else load_network(network)
     net = net_obj.compile()
     drivers = build(scen, net)
-    each = bytes_per_member(net, drivers.n_months, len(registry.NAMES), arc_detail)
+    each = bytes_per_member(net, drivers.n_months,
+                            len(registry.NAMES) + len(lever_registry.COST_PRIORS), arc_detail)
     if len(idx) * each > SIMULATE_LIMIT_BYTES:
         raise ParameterError(
             f"simulate would return {len(idx) * each / 1024**3:.1f} GB ({each / 1e3:.0f} kB a "
@@ -145,6 +145,8 @@ def simulate(
     draws = parameters_for(scen, idx, seed, source)
     shocks = potency.post_window_shocks(idx, seed, drivers.months, decimal_year(drivers.months))
     arrays = engine.run_chunked(net, drivers, draws, arc_detail=arc_detail, shocks=shocks)
+    arrays["policy_cost_usd"] = lever_registry.policy_cost_usd(draws, drivers.activity,
+                                                       arrays["treatment_slots_used"])
     return to_dataset(arrays, net, drivers.months, idx, draws,
                       attrs={"scenario": scen.name, **provenance(net, source, seed)})
 
@@ -153,14 +155,19 @@ def parameters_for(scen: Scenario, members: np.ndarray, seed: int,
                    source: Posterior | None = None) -> dict[str, np.ndarray]:
     """Per-member parameters of a scenario, with its overrides applied.
 
-    Prior draws (``source`` None) or the particles of a posterior.
+    The model's (prior draws when ``source`` is None, else the particles of a
+    posterior) and the levers' unit-cost priors (drawn per (seed, member), the same
+    for prior and posterior runs: no data inform them).
     """
+    overrides = lever_registry.check_overrides(scen.parameters)
+    model = {k: v for k, v in overrides.items() if k in registry.BY_NAME}
     if source is None:
-        return registry.sample(members, seed=seed, overrides=scen.parameters)
-    draws = source.parameters(members)
-    for name, value in registry.check_overrides(scen.parameters).items():
-        draws[name] = np.full(len(members), value)
-    return draws
+        draws = registry.sample(members, seed=seed, overrides=model)
+    else:
+        draws = source.parameters(members)
+        for name, value in model.items():
+            draws[name] = np.full(len(members), value)
+    return {**draws, **lever_registry.lever_parameters(members, seed, overrides)}
 
 
 @dataclass(frozen=True)
@@ -447,15 +454,20 @@ def sensitivity(outcome: str = "overdose_deaths", method: str = "sobol", samples
     window = (drivers.months >= np.datetime64(f"{period[0]}-01")) & (
         drivers.months <= np.datetime64(f"{period[1]}-12"))
 
+    priors = (*registry.PARAMETERS, *lever_registry.COST_PRIORS)  # the model's and the levers'
+    overrides = lever_registry.check_overrides(scen.parameters)
+
     def model(u: np.ndarray) -> np.ndarray:
-        params = {p.name: p.from_unit(u[:, j]) for j, p in enumerate(registry.PARAMETERS)}
-        for name, value in registry.check_overrides(scen.parameters).items():
+        params = {p.name: p.from_unit(u[:, j]) for j, p in enumerate(priors)}
+        for name, value in overrides.items():
             params[name] = np.full(len(u), value)
         out = engine.run_chunked(net, drivers, params, arc_detail=False)
+        out["policy_cost_usd"] = lever_registry.policy_cost_usd(
+            params, drivers.activity, out["treatment_slots_used"])
         values = add_sums(out)[SCALAR[outcome].variable][:, window]
         return values.reshape(len(u), -1).sum(axis=1)
 
-    result = indices(problem(registry.NAMES), model, method, samples, seed)
+    result = indices(problem([p.name for p in priors]), model, method, samples, seed)
     return {"outcome": outcome, "method": method, "samples": samples, "indices": result,
             "provenance": provenance(net, None, seed)}
 

@@ -643,11 +643,13 @@ def params(
     ] = False,
     json_out: Annotated[Path | None, _json_option("the table")] = None,
 ) -> None:
-    """List every model parameter with its unit, prior, mechanism and source."""
+    """List every parameter (the model's and the levers' unit costs) with its prior."""
     from borderflow.model.parameters import FITTED, as_records
+    from borderflow.policy.registry import COST_PRIORS
 
-    records = as_records(FITTED if fitted else None)
-    title = "parameters calibration estimates" if fitted else "model parameters (priors)"
+    records = as_records(FITTED) if fitted else as_records(extra=COST_PRIORS)
+    title = ("parameters calibration estimates" if fitted else
+             "model parameters and the levers' unit costs (priors)")
     table = Table(title=f"{title}: {len(records)}", title_justify="left")
     for col in ("name", "unit", "prior", "mechanism", "fitted", "source"):
         table.add_column(col, overflow="fold")

@@ -97,7 +97,7 @@ def ema_model(uncertainties: Sequence[str] = (), levers: Sequence[str] = (),
 
     """
     from borderflow.model.parameters import BY_NAME
-    from borderflow.policy.levers import catalogue
+    from borderflow.policy.registry import catalogue
 
     ema = _workbench()
     kinds = catalogue()

@@ -63,6 +63,7 @@ UNITS = {
     "trade_cost_usd": "USD/month of US GDP or welfare lost through trade (lost "
     "cooperation, border waits, a levied tariff)",
     "policy_cost_usd": "USD/month spent on the scenario's levers",
+    "treatment_slots_used": "persons: MOUD slots added by levers that people fill (month end)",
     "fentanyl_share": "fentanyl's share of the illicit opioid supply (0-1)",
     "exposure": "fentanyl's share of the users' need met (sales over need, 0-1)",
     **{name: unit for name, (_, unit) in SUMS.items()},
@@ -100,9 +101,10 @@ def to_dataset(
         "arc_to": ("arc", [b for _, b in net.arc_ids]),
         "parameter": list(params),
     }
+    dims = {**OUTPUT_DIMS, "policy_cost_usd": ()}  # priced from the run (policy registry)
     data = {
-        name: (("member", "month", *OUTPUT_DIMS[name]), arrays[name], {"units": UNITS[name]})
-        for name in OUTPUT_DIMS
+        name: (("member", "month", *dims[name]), arrays[name], {"units": UNITS[name]})
+        for name in dims
         if name in arrays
     }
     ds = xr.Dataset(data, coords=coords, attrs=dict(attrs))

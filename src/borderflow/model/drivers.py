@@ -46,26 +46,6 @@ COOPERATION_TURNS: dict[str, float] = {
 #: fentanyl was caught (anchor interdiction_rate_claim, 2022), the network's source.
 SCAN_RATE_REFERENCE = 0.02
 
-#: Levers' cost drivers, one column of ``activity`` each (unit in docs/model-system.md).
-COST_ITEMS: tuple[str, ...] = (
-    "precursor_control",
-    "mexican_port_interdiction",
-    "lab_takedowns",
-    "poe_inspection",
-    "between_ports_enforcement",
-    "military_strikes",
-    "mexican_migration_enforcement",
-    "processing_capacity",
-    "asylum_regime",
-    "southbound_inspection",
-    "diplomatic_engagement",
-    "treatment_expansion",
-    "naloxone",
-    "prevention",
-    "arc_detection",
-    "arc_closure",
-)
-
 #: The traffickers' cost of moving a kilogram along a closed arc, USD/kg (judgement:
 #: about 100 times a pure kilogram's retail value, so no route through a closed arc is
 #: ever chosen while another is open; the logit's share of it underflows to 0).
@@ -121,7 +101,10 @@ class Drivers:
         prevention_usd: prevention spending, USD per year, (T,).
         history: share of each month's days inside each event of
             :data:`HISTORY_EVENTS`, shape (T, events).
-        activity: each lever's cost driver (:data:`COST_ITEMS`), shape (T, items).
+        scan_added: scan rate added over the history by levers, mean over the ports of
+            entry, share of vehicles, (T,) (what border waits cost).
+        activity: each lever's cost driver, one column per ``cost_items``, (T, items).
+        cost_items: the lever kinds ``activity``'s columns price (the policy registry's).
 
     """
 
@@ -146,7 +129,9 @@ class Drivers:
     naloxone_kits: np.ndarray
     prevention_usd: np.ndarray
     history: np.ndarray
+    scan_added: np.ndarray
     activity: np.ndarray
+    cost_items: tuple[str, ...]
 
     @property
     def n_months(self) -> int:

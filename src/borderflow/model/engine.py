@@ -27,7 +27,6 @@ import numpy as np
 from borderflow.model import migration, population
 from borderflow.model.drivers import (
     COOPERATION_TURNS,
-    COST_ITEMS,
     HISTORY_EVENTS,
     Drivers,
     decimal_year,
@@ -93,7 +92,7 @@ OUTPUT_DIMS: dict[str, tuple[str, ...]] = {
     "gun_homicides_mexico": (),
     "cooperation": (),
     "trade_cost_usd": (),
-    "policy_cost_usd": (),
+    "treatment_slots_used": (),
     "fentanyl_share": (),
     "exposure": (),
 }
@@ -103,11 +102,10 @@ ARC_OUTPUTS = ("flow_kg", "seizures_kg")
 #: Outputs that depend on the drivers and on the recorded cooperation only, computed
 #: for all months at once after the loop.
 SERIES_OUTPUTS = ("guns_south", "gun_stock_mexico", "gun_homicides_mexico", "trade_cost_usd",
-                  "policy_cost_usd", "lethal_dose_share", "naloxone_reversal_share")
+                  "treatment_slots_used", "lethal_dose_share", "naloxone_reversal_share")
 _COVID = HISTORY_EVENTS.index("covid")
 _OTC = HISTORY_EVENTS.index("otc_naloxone")
 _TURNS = np.array([COOPERATION_TURNS.get(e, 0.0) for e in HISTORY_EVENTS])
-_SCANS = COST_ITEMS.index("poe_inspection")
 #: Terms the explain analysis can hold (``run(hold=...)``), see
 #: :mod:`borderflow.calibration.explain`.
 HOLDABLE = ("potency", "naloxone", "depletion", "disruption", "market", "covid")
@@ -446,12 +444,10 @@ def run(
         trade_cost_usd=costs.trade_cost_usd(
             recorded["cooperation"] / c0[:, None], p["trade_loss_share"],
             p["welfare_per_trade_lost"], drivers.tariff_applied, p["import_demand_elasticity"],
-            drivers.activity[:, _SCANS], p["border_wait_cost_usd_per_year"]),
-        policy_cost_usd=costs.policy_cost_usd(
-            {i: p[f"cost_{i}"] for i in COST_ITEMS}, drivers.activity,
-            {"treatment_expansion": costs.treatment_slots_used(
-                recorded["population"][:, :, STATES.index("treatment")], moud,
-                drivers.treatment_slots)}),
+            drivers.scan_added, p["border_wait_cost_usd_per_year"]),
+        treatment_slots_used=costs.treatment_slots_used(
+            recorded["population"][:, :, STATES.index("treatment")], moud,
+            drivers.treatment_slots),
         lethal_dose_share=lethal, naloxone_reversal_share=reversed_share,
     )
     return {name: recorded[name] for name in names}

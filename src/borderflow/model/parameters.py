@@ -699,54 +699,6 @@ SYSTEM_PARAMETERS: tuple[Parameter, ...] = (
     Parameter("prevention_max_share", "fraction", "uniform", 0.05, 0.3, COST,
        J + "evidence-based programmes cut initiation by a few to tens of percent",
        "Largest share of initiation prevention can avert.", (0.0, 1.0)),
-    # costs (USD per year per unit of the lever's cost driver)
-    Parameter("cost_precursor_control", "USD/yr per unit of coverage of all supply",
-       "loguniform", 1e8, 2e9, COST, J + "indictments, sanctions, diplomacy with China",
-       "Annual cost of controls covering all precursor supply (scaled by coverage)."),
-    Parameter("cost_mexican_port_interdiction", "USD per inspector-year", "loguniform", 2e4,
-       1e5, COST, "anchor us_security_aid_mexico_since_2008 (US support of Mexican "
-       "inspection); judgement on pay, equipment and training",
-       "Annual cost of one more Mexican port inspector."),
-    Parameter("cost_lab_takedowns", "USD per raid", "loguniform", 2e4, 5e5, COST,
-       J + "a military operation of dozens of soldiers for a day or more",
-       "Cost of one lab raid."),
-    Parameter("cost_poe_inspection", "USD/yr per unit of scan rate at every port",
-       "loguniform", 1e9, 1e10, COST, "anchors nii_targets and nii_scan_rate_* (the NII "
-       "build-out toward 40 % of passenger vehicles); judgement",
-       "Annual cost of scanning every passenger vehicle at every port (scaled)."),
-    Parameter("cost_between_ports_enforcement", "USD per agent-year", "uniform", 1.5e5, 2.5e5,
-       COST, J + "Border Patrol pay, benefits and support",
-       "Annual cost of one more Border Patrol agent."),
-    Parameter("cost_military_strikes", "USD per strike", "loguniform", 5e7, 1e9, COST,
-       J + "air and special operations", "Cost of one strike."),
-    Parameter("cost_mexican_migration_enforcement", "USD per person-year", "uniform", 1e4,
-       4e4, COST, J + "National Guard pay and logistics, US support",
-       "Annual cost of one more person deployed."),
-    Parameter("cost_processing_capacity", "USD per staff-year", "uniform", 80e3, 130e3, COST,
-       "anchor processing_coordinators (1,200 civilian positions planned); judgement on "
-       "pay and overhead", "Annual cost of one civilian processing staff member."),
-    Parameter("cost_asylum_regime", "USD/yr per unit |ln multiplier|", "loguniform", 1e8, 2e9,
-       COST, J + "adjudication and detention capacity a regime switch needs",
-       "Annual cost of an asylum-regime switch."),
-    Parameter("cost_southbound_inspection", "USD per officer-year", "uniform", 1.5e5, 2.5e5,
-       COST, J + "CBP officer pay, benefits and support",
-       "Annual cost of one officer on outbound inspection."),
-    Parameter("cost_diplomatic_engagement", "USD per USD", "uniform", 1.0, 1.2, COST,
-       J + "the stated assistance plus administration", "Realised over stated cost."),
-    Parameter("cost_treatment_expansion", "USD per slot-year", "uniform", 5e3, 15e3, COST,
-       J + "methadone ~$6,500 and buprenorphine ~$5,000-15,000 a patient-year (NIDA)",
-       "Annual cost of one MOUD treatment slot."),
-    Parameter("cost_naloxone", "USD per kit", "uniform", 20.0, 80.0, COST,
-       J + "generic injectable ~$20-40, nasal spray ~$45 over the counter",
-       "Cost of one naloxone kit distributed."),
-    Parameter("cost_prevention", "USD per USD", "uniform", 1.0, 1.2, COST,
-       J + "the stated spending plus administration", "Realised over stated cost."),
-    Parameter("cost_arc_detection", "USD per USD of stated cost", "uniform", 1.0, 1.5, COST,
-       J + "public programmes overrun their stated cost; the stated cost comes from the "
-       "network's upgrade_cost_usd", "Realised over stated cost of an arc upgrade."),
-    Parameter("cost_arc_closure", "USD per USD of stated cost", "uniform", 1.0, 1.5, COST,
-       J + "as cost_arc_detection; the stated cost is the arc's interdiction_cost_usd",
-       "Realised over stated cost of closing an arc."),
 )
 
 PARAMETERS = PARAMETERS + SYSTEM_PARAMETERS
@@ -856,9 +808,10 @@ FITTED: tuple[str, ...] = (
 )
 
 
-def as_records(names: Sequence[str] | None = None) -> list[dict[str, object]]:
-    """Parameters (all, or those named) as plain records, with a ``fitted`` flag."""
-    chosen = PARAMETERS if names is None else tuple(BY_NAME[n] for n in names)
+def as_records(names: Sequence[str] | None = None,
+               extra: Sequence[Parameter] = ()) -> list[dict[str, object]]:
+    """Parameters (all, or those named, then ``extra``) as records with a ``fitted`` flag."""
+    chosen = (PARAMETERS if names is None else tuple(BY_NAME[n] for n in names)) + tuple(extra)
     return [
         {"name": p.name, "unit": p.unit, "distribution": p.dist, "low": p.low,
          "high": p.high, "mechanism": p.mechanism, "source": p.source,

@@ -18,8 +18,9 @@ Levers are read in the unit a government sets (persons, raids, strikes, scan rat
 USD, kits, slots, a tariff rate, controls' coverage); the model maps each to its
 physical effect through the members' effectiveness parameters. Levers of the same kind
 combine by their unit: coverage as ``1 − Π(1 − x)``, counts and amounts add, scan
-rates and tariffs take the highest, the asylum regime multiplies. ``activity`` holds
-each lever's cost driver in the unit of its ``cost_*`` parameter.
+rates and tariffs take the highest, the asylum regime multiplies (each kind's rule is
+declared in :mod:`borderflow.policy.registry`). ``activity`` holds each lever's cost
+driver in the unit of its ``cost_*`` prior, one column per registry cost item.
 """
 
 from __future__ import annotations
@@ -33,7 +34,6 @@ import numpy as np
 from borderflow import data
 from borderflow.errors import DataError, NetworkError, ScenarioError
 from borderflow.model.drivers import (
-    COST_ITEMS,
     HISTORY_EVENTS,
     SCAN_RATE_REFERENCE,
     Drivers,
@@ -41,25 +41,7 @@ from borderflow.model.drivers import (
     model_months,
 )
 from borderflow.network import CompiledNetwork
-from borderflow.policy.levers import (
-    ArcClosure,
-    ArcDetection,
-    AsylumRegime,
-    BetweenPortsEnforcement,
-    DiplomaticEngagement,
-    LabTakedowns,
-    MexicanMigrationEnforcement,
-    MexicanPortInterdiction,
-    MilitaryStrikes,
-    NaloxoneDistribution,
-    PortOfEntryInspection,
-    PrecursorControl,
-    Prevention,
-    ProcessingCapacity,
-    SouthboundInspection,
-    TradePressure,
-    TreatmentExpansion,
-)
+from borderflow.policy.registry import BY_KIND, COST_ITEMS, Settings
 from borderflow.policy.scenario import Scenario
 
 #: policy_calendar: China's class-wide control took effect on 2019-05-01 (a test checks this).
@@ -231,146 +213,75 @@ def _on_arcs(net: CompiledNetwork, nodes: np.ndarray, by_node: np.ndarray,
 def build(
     scenario: Scenario, net: CompiledNetwork, months: np.ndarray | None = None
 ) -> Drivers:
-    """Drivers (T months) of ``scenario`` on ``net``; default months 2010-01 to 2035-12."""
+    """Drivers (T months) of ``scenario`` on ``net``; default months 2010-01 to 2035-12.
+
+    A loop over the scenario's levers: each applies as its kind's
+    :class:`~borderflow.policy.registry.LeverKind` declares, on the nodes it names.
+    """
     months = model_months() if months is None else months
     t_n = len(months)
     sources, labs = net.nodes_of_kind("precursor_source"), net.nodes_of_kind("lab_region")
     ports = net.nodes_of_kind("port")
     poes, sectors = _crossings(net, "port_of_entry"), _crossings(net, "between_ports")
+    nodes = {"precursor_source": sources, "lab_region": labs, "port": ports,
+             "port_of_entry": poes, "between_ports": sectors}
     finished = np.array([bool(a.get("finished_fentanyl", False)) for a in net.arc_attrs])
     scheduled = np.outer(months >= CHINA_CLASS_SCHEDULING, finished).astype(float)
-
     history_scan = scan_rate_history(months)
-    # per node, combined lever by lever
-    inspectors = np.zeros((t_n, len(ports)))
-    scan = np.tile(history_scan[:, None], (1, len(poes)))
-    scan_set = np.full((t_n, len(poes)), -1.0)  # a lever's scan rate, -1 where none
-    agents = np.zeros((t_n, len(sectors)))
-    uncovered = np.ones((t_n, len(sources)))
-    raids = np.zeros((t_n, len(labs)))
-    strikes = np.zeros((t_n, len(labs)))
-    # per month
-    personnel = np.zeros(t_n)
-    staff = np.zeros(t_n)
-    asylum = np.ones(t_n)
-    officers = np.zeros(t_n)
-    engagement = np.zeros(t_n)
-    tariff = np.zeros(t_n)
-    levied = np.zeros(t_n)
-    slots = np.zeros(t_n)
-    kits = np.zeros(t_n)
-    prevention = np.zeros(t_n)
-    detection = np.tile(net.detection, (t_n, 1))
-    upgraded = np.full((t_n, net.n_arcs), -1.0)  # set detection, -1 where none
-    closed = np.zeros((t_n, net.n_arcs))
-    arc_costs = {"arc_detection": np.zeros(t_n), "arc_closure": np.zeros(t_n)}
+    s = Settings.empty(months, len(ports), len(poes), len(sectors), len(sources), len(labs),
+                       net.n_arcs)
 
     for i, lever in enumerate(scenario.levers):
+        kind = BY_KIND[lever.lever]
         on = _active(months, lever.start, lever.end)
-        if isinstance(lever, ArcDetection | ArcClosure):
+        if kind.targets == "arc":
             try:
-                a = net.arc_index(lever.tail, lever.head)
+                where = net.arc_index(lever.tail, lever.head)
             except NetworkError:
                 raise ScenarioError(
                     f"{scenario.name}: levers[{i}]: no arc {lever.tail!r} -> "
                     f"{lever.head!r} in the network ({net.source})"
                 ) from None
-            if isinstance(lever, ArcDetection):
-                upgraded[on, a] = np.maximum(upgraded[on, a], lever.detection)
-            else:
-                closed[on, a] = 1.0
-            arc_costs[lever.lever][on] += lever.cost_usd_per_year
-            continue
-        x = lever.intensity
-        if isinstance(lever, PrecursorControl):
-            cols = _pick(scenario, i, "source", lever.source, sources, net, "precursor_source")
-            uncovered[np.ix_(on, cols)] *= 1.0 - x
-        elif isinstance(lever, LabTakedowns):
-            cols = _pick(scenario, i, "regions", lever.regions, labs, net, "lab_region")
-            raids[np.ix_(on, cols)] += x
-        elif isinstance(lever, MilitaryStrikes):
-            cols = _pick(scenario, i, "regions", lever.regions, labs, net, "lab_region")
-            since = months.astype(np.int64) - np.datetime64(lever.start, "M").astype(np.int64)
-            # strike j falls in month floor(12 j / rate): ceil(rate (k + 1) / 12) by month k
-            upto = np.ceil(x * (since + 1) / 12.0 - 1e-9) - np.ceil(x * since / 12.0 - 1e-9)
-            strikes[np.ix_(on, cols)] += np.where(since >= 0, upto, 0.0)[on, None]
-        elif isinstance(lever, MexicanPortInterdiction):
-            cols = _pick(scenario, i, "ports", lever.ports, ports, net, "port")
-            inspectors[np.ix_(on, cols)] += x
-        elif isinstance(lever, PortOfEntryInspection):
-            cols = _pick(scenario, i, "crossings", lever.crossings, poes, net, "port_of_entry")
-            scan_set[np.ix_(on, cols)] = np.maximum(scan_set[np.ix_(on, cols)], x)
-        elif isinstance(lever, BetweenPortsEnforcement):
-            cols = _pick(scenario, i, "crossings", lever.crossings, sectors, net, "between_ports")
-            agents[np.ix_(on, cols)] += x / len(cols)
-        elif isinstance(lever, MexicanMigrationEnforcement):
-            personnel[on] += x
-        elif isinstance(lever, ProcessingCapacity):
-            staff[on] += x
-        elif isinstance(lever, AsylumRegime):
-            asylum[on] *= x
-        elif isinstance(lever, SouthboundInspection):
-            officers[on] += x
-        elif isinstance(lever, DiplomaticEngagement):
-            engagement[on] += x
-        elif isinstance(lever, TradePressure):
-            tariff[on] = np.maximum(tariff[on], x)
-            if lever.applied:
-                levied[on] = np.maximum(levied[on], x)
-        elif isinstance(lever, TreatmentExpansion):
-            slots[on] += x
-        elif isinstance(lever, NaloxoneDistribution):
-            kits[on] += x
+        elif kind.targets is not None:
+            field, node_kind = kind.targets
+            where = _pick(scenario, i, field, getattr(lever, field), nodes[node_kind], net,
+                          node_kind)
         else:
-            assert isinstance(lever, Prevention)
-            prevention[on] += x
+            where = None
+        kind.apply(s, lever, on, where)
 
-    scan = np.where(scan_set >= 0.0, scan_set, scan)
-    coverage = 1.0 - uncovered  # the levers'
+    scan = np.where(s.scan_set >= 0.0, s.scan_set, history_scan[:, None])
+    s.scan_added = (np.maximum(scan - history_scan[:, None], 0.0).mean(axis=1)
+                    if len(poes) else np.zeros(t_n))
+    coverage = 1.0 - s.uncovered  # the levers'
+    s.coverage_of_supply = coverage @ net.shares(sources, "supply_share")
     chinese = np.array([net.node_attrs[n].get("country") == "CN" for n in sources], dtype=bool)
     listed = np.outer(months >= CHINA_LISTING_2024, chinese) * LISTING_2024_COVERAGE
     per_sector = BORDER_PATROL_AGENTS / max(len(sectors), 1)
-    items = {
-        "precursor_control": coverage @ net.shares(sources, "supply_share"),
-        "mexican_port_interdiction": inspectors.sum(axis=1),
-        "lab_takedowns": 12.0 * raids.sum(axis=1),  # raids a year
-        # scan rate added over the history, mean over ports (the cost is per unit at all)
-        "poe_inspection": (np.maximum(scan - history_scan[:, None], 0.0).mean(axis=1)
-                           if len(poes) else np.zeros(t_n)),
-        "between_ports_enforcement": agents.sum(axis=1),
-        "military_strikes": 12.0 * strikes.sum(axis=1),  # strikes a year at this month's rate
-        "mexican_migration_enforcement": personnel,
-        "processing_capacity": staff,
-        "asylum_regime": np.abs(np.log(asylum)),
-        "southbound_inspection": officers,
-        "diplomatic_engagement": engagement,
-        "treatment_expansion": slots,
-        "naloxone": kits,
-        "prevention": prevention,
-        **arc_costs,
-    }
-    activity = np.column_stack([items[name] for name in COST_ITEMS]).astype(float)
+    activity = np.column_stack([BY_KIND[item].activity(s) for item in COST_ITEMS]).astype(float)
     return Drivers(
         months=months,
         scan_rate=_on_arcs(net, poes, scan, SCAN_RATE_REFERENCE),
-        agents=_on_arcs(net, sectors, agents / per_sector, 0.0),
-        inspectors=_on_arcs(net, ports, inspectors, 0.0),
+        agents=_on_arcs(net, sectors, s.agents / per_sector, 0.0),
+        inspectors=_on_arcs(net, ports, s.inspectors, 0.0),
         coverage=1.0 - (1.0 - coverage) * (1.0 - listed),
-        raids=raids + BASELINE_RAIDS_PER_MONTH * net.shares(labs, "capacity_share")[None, :],
-        strikes=strikes,
+        raids=s.raids + BASELINE_RAIDS_PER_MONTH * net.shares(labs, "capacity_share")[None, :],
+        strikes=s.strikes,
         scheduled=scheduled,
-        detection=np.where(upgraded >= 0.0, upgraded, detection),
-        closed=closed,
-        mx_personnel=personnel,
-        processing_staff=staff,
-        asylum_regime=asylum,
-        gun_officers=officers,
-        engagement_usd=engagement,
-        tariff=tariff,
-        tariff_applied=levied,
-        treatment_slots=slots,
-        naloxone_kits=kits,
-        prevention_usd=prevention,
+        detection=np.where(s.upgraded >= 0.0, s.upgraded, np.tile(net.detection, (t_n, 1))),
+        closed=s.closed,
+        mx_personnel=s.personnel,
+        processing_staff=s.staff,
+        asylum_regime=s.asylum,
+        gun_officers=s.officers,
+        engagement_usd=s.engagement,
+        tariff=s.tariff,
+        tariff_applied=s.levied,
+        treatment_slots=s.slots,
+        naloxone_kits=s.kits,
+        prevention_usd=s.prevention,
         history=history(months),
+        scan_added=s.scan_added,
         activity=activity,
+        cost_items=COST_ITEMS,
     )

@@ -1,8 +1,10 @@
 """The policy levers: what each one does to the model, in which unit.
 
 Each lever is a validated record (pydantic) with a start month, an optional end month
-(inclusive) and an intensity in a stated unit. :func:`borderflow.policy.drivers.build`
-turns a scenario's levers into the model's exogenous time series.
+(inclusive) and an intensity in a stated unit: the schema of each kind. What each kind
+does, costs and combines is declared in :mod:`borderflow.policy.registry`, from which
+:func:`borderflow.policy.drivers.build` turns a scenario's levers into the model's
+exogenous time series.
 """
 
 from __future__ import annotations
@@ -324,101 +326,3 @@ Lever = Annotated[
     | ArcClosure,
     Field(discriminator="lever"),
 ]
-
-LEVER_KINDS: tuple[str, ...] = (
-    "precursor_control",
-    "mexican_port_interdiction",
-    "lab_takedowns",
-    "poe_inspection",
-    "between_ports_enforcement",
-    "military_strikes",
-    "mexican_migration_enforcement",
-    "processing_capacity",
-    "asylum_regime",
-    "southbound_inspection",
-    "diplomatic_engagement",
-    "trade_pressure",
-    "treatment_expansion",
-    "naloxone_distribution",
-    "prevention",
-    "arc_detection",
-    "arc_closure",
-)
-
-#: The parameters that map each lever's intensity to its physical effect (their priors,
-#: units and sources are in :mod:`borderflow.model.parameters`).
-EFFECTIVENESS: dict[str, tuple[str, ...]] = {
-    "precursor_control": ("control_effectiveness", "substitution_share",
-                          "substitution_months", "substitution_cost_usd_per_kg"),
-    "mexican_port_interdiction": ("mx_port_inspectors",),
-    "lab_takedowns": ("raid_active_share", "active_labs"),
-    "poe_inspection": ("scan_effectiveness", "border_wait_cost_usd_per_year"),
-    "between_ports_enforcement": ("bp_agent_elasticity",),
-    "military_strikes": ("strike_labs_reached", "active_labs", "strike_relocation_share",
-                         "strike_cooperation_drop", "strike_homicide_increase",
-                         "welfare_per_trade_lost"),
-    "mexican_migration_enforcement": ("mx_migration_personnel_scale",),
-    "processing_capacity": ("processing_hours",),
-    "asylum_regime": (),  # a rule, read as its encounter multiplier (judgement)
-    "southbound_inspection": ("gun_officers_scale", "resilience_gun_elasticity"),
-    "diplomatic_engagement": ("engagement_usd_scale", "engagement_gain"),
-    "trade_pressure": ("trade_pressure_response", "import_demand_elasticity"),
-    "treatment_expansion": ("treatment_seeking_rate_per_year", "treatment_death_ratio",
-                            "treatment_exit_remission_rate_per_year"),
-    "naloxone_distribution": ("naloxone_bystander_share", "naloxone_half_kits"),
-    "prevention": ("prevention_usd_scale", "prevention_max_share"),
-    "arc_detection": ("detection_scale",),
-    "arc_closure": (),
-}
-
-#: Each lever's cost parameter (``None``: its cost is trade, not a budget line).
-COST_PARAMETER: dict[str, str | None] = {
-    **{kind: f"cost_{kind}" for kind in LEVER_KINDS},
-    "naloxone_distribution": "cost_naloxone",
-    "trade_pressure": None,
-}
-
-_MODELS = {m.model_fields["lever"].annotation.__args__[0]: m for m in (  # type: ignore[union-attr]
-    PrecursorControl, MexicanPortInterdiction, PortOfEntryInspection, BetweenPortsEnforcement,
-    LabTakedowns, MilitaryStrikes, MexicanMigrationEnforcement, ProcessingCapacity,
-    AsylumRegime, SouthboundInspection, DiplomaticEngagement, TradePressure,
-    TreatmentExpansion, NaloxoneDistribution, Prevention, ArcDetection, ArcClosure)}
-
-
-def unit(kind: str) -> str:
-    """The unit a lever's quantity is set in (its ``intensity``, or an arc lever's)."""
-    fields = _MODELS[kind].model_fields
-    if "intensity" in fields:
-        return str(fields["intensity"].description)
-    if "detection" in fields:
-        return "nominal detection probability of the arc (and USD a year, stated)"
-    return "closed or not (and USD a year, stated)"
-
-
-def catalogue() -> dict[str, dict[str, object]]:
-    """Every lever kind: unit, allowed range, what it does, effectiveness and cost priors."""
-    from borderflow.model.parameters import BY_NAME
-
-    def prior(name: str) -> dict[str, object]:
-        p = BY_NAME[name]
-        return {"parameter": name, "unit": p.unit, "distribution": p.dist, "low": p.low,
-                "high": p.high, "source": p.source, "description": p.description}
-
-    out: dict[str, dict[str, object]] = {}
-    for kind in LEVER_KINDS:
-        model = _MODELS[kind]
-        field = model.model_fields.get("intensity")
-        bounds = {}
-        for meta in field.metadata if field is not None else ():
-            for key in ("ge", "gt", "le"):
-                if getattr(meta, key, None) is not None:
-                    bounds[key] = getattr(meta, key)
-        cost = COST_PARAMETER[kind]
-        out[kind] = {
-            "unit": unit(kind),
-            "range": [bounds.get("ge", bounds.get("gt")), bounds.get("le")],
-            "what": " ".join((model.__doc__ or "").split("\n\n")[0].split()),
-            "effectiveness": [prior(n) for n in EFFECTIVENESS[kind]],
-            "cost": None if cost is None else prior(cost),
-        }
-    return out

@@ -21,8 +21,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from borderflow.errors import ParameterError, ScenarioError
 from borderflow.io import parse_yaml, read_yaml
-from borderflow.model.parameters import check_overrides
-from borderflow.policy.levers import LEVER_KINDS, Lever
+from borderflow.policy.levers import Lever
+from borderflow.policy.registry import LEVER_KINDS, check_overrides
 
 
 class StaticPlan(BaseModel):

@@ -87,7 +87,7 @@ COST_ITEMS = (
     "southbound_inspection",
     "diplomatic_engagement",
     "treatment_expansion",
-    "naloxone",
+    "naloxone_distribution",
     "prevention",
     "arc_detection",
     "arc_closure",
@@ -305,6 +305,7 @@ OUTPUT_NAMES = (
     "cooperation",
     "trade_cost_usd",
     "policy_cost_usd",
+    "treatment_slots_used",
     "fentanyl_share",
     "exposure",
 )
@@ -1240,6 +1241,7 @@ def _simulate_member(
         out["cooperation"].append(c_start)
         out["trade_cost_usd"].append(trade_cost)
         out["policy_cost_usd"].append(policy_cost)
+        out["treatment_slots_used"].append(slots_used)
         out["fentanyl_share"].append(f_start)
         out["exposure"].append(exposure)
 
@@ -1323,7 +1325,8 @@ def simulate_reference(
         mexico, nca, other), ``bp_workload`` (uncapped ``w``), ``guns_south``
         (guns/month), ``gun_homicides_mexico`` (per month), ``cooperation`` and
         ``fentanyl_share`` (at the start of the month), ``trade_cost_usd`` and
-        ``policy_cost_usd`` (USD/month), ``exposure`` (fraction). Sources, labs and
+        ``policy_cost_usd`` (USD/month), ``treatment_slots_used`` (added MOUD slots
+        filled, persons), ``exposure`` (fraction). Sources, labs and
         markets are in the order of ``net.nodes_of_kind(kind)``, arcs in the network's
         arc order.
 

@@ -6,18 +6,15 @@ Trade, as US GDP or welfare lost: when cooperation falls below its baseline a sh
 levied on imports ``I`` cuts them by ``ΔI = I (1 − (1 + τ)^−ε)`` at a welfare cost of
 the Harberger triangle ``τ ΔI / 2`` (the tariff revenue is a transfer, not a loss);
 and scanning more vehicles at the ports costs border waits, ``W Δs`` a year for a scan
-rate ``Δs`` above the history. Policies: each cost item's driver
-(:data:`~borderflow.model.drivers.COST_ITEMS`) times the member's unit cost per year,
-over 12; treatment is charged for the added slots people fill, not for empty ones.
+rate ``Δs`` above the history. The levers' own (budget) cost is not the model's: it is
+priced after a run by :func:`borderflow.policy.registry.policy_cost_usd`, from each
+lever's activity and, for treatment, the added slots people fill
+(:func:`treatment_slots_used`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import numpy as np
-
-from borderflow.model.drivers import COST_ITEMS
 
 TRADE_USD_PER_YEAR = 798.8e9  # US-Mexico goods trade, 2023 (US Census via context_facts)
 IMPORTS_USD_PER_YEAR = 475.6e9  # US goods imports from Mexico, 2023 (same source)
@@ -65,27 +62,3 @@ def treatment_slots_used(in_treatment: np.ndarray, capacity: np.ndarray,
     """
     base = capacity - slots_added[None, :]
     return np.clip(in_treatment - base, 0.0, slots_added[None, :])
-
-
-def policy_cost_usd(unit_cost_usd_per_year: Mapping[str, np.ndarray],
-                    activity: np.ndarray,
-                    member_activity: Mapping[str, np.ndarray] | None = None) -> np.ndarray:
-    """The levers' own cost, USD per month, (M, T).
-
-    Args:
-        unit_cost_usd_per_year: per cost item of :data:`COST_ITEMS`, USD a year per
-            unit of its driver, (M,) each.
-        activity: each item's driver by month, (T, items).
-        member_activity: items whose driver differs by member, (M, T) each, in place of
-            their column of ``activity`` (treatment: the slots used).
-
-    """
-    m = len(next(iter(unit_cost_usd_per_year.values())))
-    total = np.zeros((m, len(activity)))
-    per_member = member_activity or {}
-    for i, item in enumerate(COST_ITEMS):
-        if item in per_member:
-            total += unit_cost_usd_per_year[item][:, None] * per_member[item] / 12.0
-        elif np.any(activity[:, i] != 0):
-            total += unit_cost_usd_per_year[item][:, None] * activity[None, :, i] / 12.0
-    return total

@@ -608,3 +608,23 @@ def test_a_closed_arc_carries_nothing_and_its_flow_reroutes():
             > crossed["base"].sel(crossing=others).sum("crossing")).all()
     np.testing.assert_allclose(shut["delivered_kg"].sel(month=month).sum("market"),
                                base["delivered_kg"].sel(month=month).sum("market"), rtol=0.03)
+
+
+def test_a_new_lever_changes_no_model_hash_and_no_other_draw(monkeypatch):
+    # the lever registry and the lever schemas are not model files: a lever that maps onto
+    # the existing drivers needs no refit; its cost prior has a stream of its own
+    from borderflow.calibration.calibrate import MODEL_FILES
+    from borderflow.model.parameters import Parameter
+    from borderflow.policy import registry
+
+    assert "policy/registry.py" not in MODEL_FILES and "policy/levers.py" not in MODEL_FILES
+    before = registry.lever_parameters([0, 5, 9], seed=4)
+    extra = Parameter("cost_new_lever", "USD", "uniform", 1.0, 2.0, "costs", "test", "test")
+    monkeypatch.setattr(registry, "COST_PRIORS", (extra, *registry.COST_PRIORS))
+    after = registry.lever_parameters([0, 5, 9], seed=4)
+    assert set(after) == {*before, "cost_new_lever"}
+    for name, values in before.items():
+        np.testing.assert_array_equal(after[name], values, name)
+    # member i's draw depends on (seed, i) only
+    np.testing.assert_array_equal(registry.lever_parameters([9], seed=4)["cost_prevention"],
+                                  before["cost_prevention"][2:])

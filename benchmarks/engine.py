@@ -21,7 +21,7 @@ import time
 
 from borderflow.model import engine, parameters
 from borderflow.network import load_network
-from borderflow.policy import load_scenario
+from borderflow.policy import load_scenario, registry
 from borderflow.policy.drivers import build
 from borderflow.reference import simulate_reference
 
@@ -35,11 +35,14 @@ def main() -> None:
     net = load_network().compile()
     drivers = build(load_scenario("status_quo"), net)
     months = drivers.n_months
-    draws = parameters.sample(args.members, seed=0)
+    draws = {**parameters.sample(args.members, seed=0),
+             **registry.lever_parameters(range(args.members), seed=0)}
 
     def engine_rate(arc_detail: bool, workers: int | None) -> float:
         start = time.perf_counter()
-        engine.run_chunked(net, drivers, draws, arc_detail=arc_detail, workers=workers)
+        out = engine.run_chunked(net, drivers, draws, arc_detail=arc_detail, workers=workers)
+        # priced as simulate prices it (the reference computes the policy cost in its loop)
+        registry.policy_cost_usd(draws, drivers.activity, out["treatment_slots_used"])
         return args.members * months / (time.perf_counter() - start)
 
     single = engine_rate(arc_detail=False, workers=1)

@@ -1,0 +1,16 @@
+"""The benchmark scripts run (on a few members) and end with the line the checks read."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_engine_benchmark_runs_and_prints_the_speedup_last():
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "engine.py"), "--members", "8",
+         "--reference-members", "1"], capture_output=True, text=True, timeout=600, check=True)
+    lines = done.stdout.strip().splitlines()
+    assert re.fullmatch(r"engine speedup vs reference: [0-9.]+x", lines[-1]), lines[-1]

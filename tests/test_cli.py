@@ -76,6 +76,9 @@ def test_report_is_written(tmp_path, capsys):
         assert title in text, title
     assert text.count("monthly data x 12") == 4
     assert "Assumptions" in text and "fentanyl_death_rate_per_year" in text
+    from borderflow.calibration.calibrate import model_hash
+
+    assert "Provenance" in text and f"model hash: {model_hash()}" in text
 
 
 @pytest.mark.parametrize(

@@ -182,6 +182,8 @@ def render(result) -> str:
     plan_html += "".join(html_of[:len(plan_figures)])
     parts = html_of[len(plan_figures):]
     first, last = result.period
+    provenance = "; ".join(f"{html.escape(str(k).replace('_', ' '))}: "
+                           f"{html.escape(str(v))}" for k, v in result.provenance.items())
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>borderflow report</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:1400px;margin:2em auto;padding:0 1em}}
@@ -203,5 +205,7 @@ Numbers use k (thousand), M (million), B (billion).</p>
 {plan_html}
 {''.join(parts)}
 {_assumptions()}
+<h2>Provenance</h2>
+<p>{provenance}</p>
 </body></html>
 """

@@ -51,3 +51,17 @@ def test_duplicate_key_in_a_network_file(tmp_path):
     path.write_text("nodes:\n  - id: a\n    id: b\n")
     with pytest.raises(NetworkError, match="duplicate key 'id' at line 3"):
         load_network(path)
+
+
+def test_json_reading_and_writing_name_the_file(tmp_path):
+    from borderflow.calibration.calibrate import load_posterior
+    from borderflow.errors import BorderflowError
+
+    bad = tmp_path / "post.json"
+    bad.write_text("{not json")
+    with pytest.raises(BorderflowError, match=r"post\.json: not a borderflow posterior file"):
+        load_posterior(bad)
+    with pytest.raises(BorderflowError, match=r"cannot write /nonexistent/dir/x\.txt"):
+        io.write_text("/nonexistent/dir/x.txt", "x")
+    io.write_text(tmp_path / "ok.txt", "é")
+    assert (tmp_path / "ok.txt").read_text(encoding="utf-8") == "é"

@@ -24,6 +24,7 @@ from borderflow.calibration.calibrate import Posterior, load_posterior
 from borderflow.calibration.targets import TARGETS
 from borderflow.errors import BorderflowError, ParameterError
 from borderflow.experiment import accepts_experiment
+from borderflow.io import write_text
 from borderflow.model import engine
 from borderflow.model import parameters as registry
 from borderflow.model.drivers import decimal_year
@@ -370,11 +371,8 @@ def calibrate(particles: int = 2000, through: int = 2024, seed: int = 0,
     _check_calibrate(particles, through, out, data, network)
     posterior = run_smc(particles=particles, through=through, seed=seed,
                         network=_compiled(network), progress=progress, data_dir=data)
-    path = Path(out) if out is not None else shipped_path()
-    try:
-        path.write_text(json.dumps(posterior.to_json()), encoding="utf-8")
-    except OSError as exc:
-        raise BorderflowError(f"cannot write {path}: {exc.strerror or exc}") from None
+    write_text(Path(out) if out is not None else shipped_path(),
+               json.dumps(posterior.to_json()))
     return posterior
 
 
@@ -579,9 +577,5 @@ def optimize_interdiction(
     if scenario_out is not None:
         scenario = plan_scenario(plan, net, start=start,
                                  upgraded_detection=upgraded_detection)
-        path = Path(scenario_out)
-        try:
-            path.write_text(yaml.safe_dump(scenario, sort_keys=False), encoding="utf-8")
-        except OSError as exc:
-            raise BorderflowError(f"cannot write {path}: {exc.strerror or exc}") from None
+        write_text(scenario_out, yaml.safe_dump(scenario, sort_keys=False))
     return plan

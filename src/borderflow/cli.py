@@ -19,6 +19,7 @@ from typer.exceptions import TyperException
 
 from borderflow.display import cell, compact, money
 from borderflow.errors import BorderflowError
+from borderflow.io import write_text
 from borderflow.outcomes import SCALAR, TABLES
 
 T = TypeVar("T")
@@ -63,14 +64,7 @@ def _write_json(json_out: Path, document: object) -> None:
         sys.stdout.write(text + "\n")
         sys.stdout.flush()
     else:
-        _write_text(json_out, text)
-
-
-def _write_text(path: Path, text: str) -> None:
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise BorderflowError(f"cannot write {path}: {exc.strerror or exc}") from None
+        write_text(json_out, text)
 
 
 def _show(table: Table, json_out: Path | None, document: object) -> None:
@@ -176,7 +170,7 @@ def run(
     if report is not None:
         from borderflow.report import render
 
-        _write_text(report, render(result))
+        write_text(report, render(result))
         console.print(f"wrote {report}")
 
 

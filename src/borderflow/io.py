@@ -1,4 +1,4 @@
-"""Reading the files users write: one YAML reader for every file kind.
+"""Reading and writing files: one YAML reader for every file kind, one writer.
 
 Scenario files, network files and the packaged source list are all read here, with
 the same rules:
@@ -14,10 +14,14 @@ the same rules:
   ...) whose message names the file and, where YAML knows it, the line.
 
 The loader is PyYAML's ``SafeLoader`` with those changes: no Python objects are built.
+JSON documents (posterior files) are read by :func:`read_json`, and every file borderflow
+writes (results, reports, posteriors, scenario files of a plan) by :func:`write_text`,
+whose failure is one :class:`~borderflow.errors.BorderflowError` naming the file.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -142,3 +146,27 @@ def read_yaml(path: str | Path, error: type[BorderflowError], kind: str = "file"
     except OSError as exc:
         raise error(f"{source}: cannot read {kind}: {exc.strerror or exc}") from None
     return parse_yaml(text, source, error)
+
+
+def read_json(path: str | Path, error: type[BorderflowError], kind: str = "file") -> Any:
+    """Read and parse the JSON file at ``path``; any failure raises ``error`` naming it."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise error(f"{path}: {kind} not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise error(f"{path}: cannot read {kind}: {getattr(exc, 'strerror', None) or exc}"
+                    ) from None
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise error(f"{path}: not a borderflow {kind} (not JSON)") from None
+
+
+def write_text(path: str | Path, text: str) -> None:
+    """Write ``text`` to ``path`` (UTF-8); a failure is one BorderflowError naming it."""
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise BorderflowError(f"cannot write {path}: {exc.strerror or exc}") from None

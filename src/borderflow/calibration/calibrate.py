@@ -25,7 +25,6 @@ and a wholesale price per pure gram in 2021 at most half its 2016 level (Kilmer 
 from __future__ import annotations
 
 import hashlib
-import json
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,6 +37,7 @@ import numpy as np
 from borderflow.calibration.smc import tempered_smc
 from borderflow.calibration.targets import LAST_YEAR, TARGETS, annual_totals, log_likelihood
 from borderflow.errors import BorderflowError
+from borderflow.io import read_json
 from borderflow.model import engine
 from borderflow.model.drivers import START, model_months
 from borderflow.model.parameters import FITTED, NAMES, PARAMETERS, member_uniforms
@@ -264,8 +264,9 @@ def load_posterior(path: str | Path | None = None) -> Posterior:
     file = Path(path) if path is not None else shipped_path()
     if not file.is_file():
         raise BorderflowError(f"{file}: posterior file not found")
+    doc = read_json(file, BorderflowError, "posterior file")
     try:
-        posterior = Posterior.from_json(json.loads(file.read_text(encoding="utf-8")))
+        posterior = Posterior.from_json(doc)
     except (ValueError, KeyError, TypeError):
         raise BorderflowError(f"{file}: not a borderflow posterior file") from None
     if posterior.model_hash != model_hash():

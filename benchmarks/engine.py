@@ -8,7 +8,9 @@ the reference on the first 100 of the same members (which records everything). B
 compute every quantity of the model. Prints each one's member-months per second, the
 engine's rate on one thread and when it also stores the per-arc flow and seizure arrays
 (memory-bound), the single-thread ratio and, last,
-``engine speedup vs reference: <ratio>x`` (the engine as shipped vs the reference).
+``engine speedup vs reference: <ratio>x`` (the engine as shipped vs the reference). It
+also prints the rate of a 2025-2034 forecast resumed from the shipped posterior's stored
+end-of-window states (what ``simulate(start="2025-01")`` runs).
 
 Usage: ``python benchmarks/engine.py [--members 10000] [--reference-members 100]``
 """
@@ -19,7 +21,12 @@ import argparse
 import os
 import time
 
+import numpy as np
+
+from borderflow.calibration.calibrate import load_posterior
 from borderflow.model import engine, parameters
+from borderflow.model.drivers import START, model_months
+from borderflow.model.state import State
 from borderflow.network import load_network
 from borderflow.policy import load_scenario, registry
 from borderflow.policy.drivers import build
@@ -49,6 +56,23 @@ def main() -> None:
     rate = engine_rate(arc_detail=False, workers=None)
     detail_rate = engine_rate(arc_detail=True, workers=None)
 
+    # the forecast window from the shipped posterior's stored end-of-window states,
+    # 2025-01 to 2034-12, recording what `borderflow run` records
+    posterior = load_posterior()
+    window = build(load_scenario("status_quo"), net,
+                   model_months(START, np.datetime64("2034-12", "M")))
+    t0 = int(np.flatnonzero(window.months == np.datetime64("2025-01", "M"))[0])
+    rows = np.arange(args.members) % len(posterior.u)
+    forecast_draws = {**posterior.parameters(rows),
+                      **registry.lever_parameters(range(args.members), seed=0)}
+    start_state = State.from_arrays({k: v[rows] for k, v in posterior.end_state.items()
+                                     if not k.startswith("stamp.")})
+    begin = time.perf_counter()
+    out = engine.run_chunked(net, window, forecast_draws, arc_detail=False,
+                             start=(t0, start_state))
+    registry.policy_cost_usd(forecast_draws, window.activity[t0:], out["treatment_slots_used"])
+    forecast_rate = args.members * (window.n_months - t0) / (time.perf_counter() - begin)
+
     first = {k: v[: args.reference_members] for k, v in draws.items()}
     start = time.perf_counter()
     simulate_reference(net, drivers, first)
@@ -61,6 +85,9 @@ def main() -> None:
           f"{rate:,.0f} member-months/s")
     print(f"batched engine, {cores} threads, storing per-arc arrays too: "
           f"{detail_rate:,.0f} member-months/s")
+    print(f"batched engine, {cores} threads, 2025-2034 from the stored end-of-window state: "
+          f"{args.members} members, {forecast_rate:,.0f} member-months/s "
+          f"({args.members * (window.n_months - t0) / forecast_rate:.2f} s for the window)")
     print(f"reference (plain Python, 1 thread): {args.reference_members} members, "
           f"{reference_rate:,.0f} member-months/s")
     print(f"engine speedup vs reference, 1 thread each: {single / reference_rate:.1f}x")

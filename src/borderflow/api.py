@@ -20,7 +20,7 @@ import numpy as np
 import xarray as xr
 
 from borderflow import __version__
-from borderflow.calibration.calibrate import Posterior, load_posterior
+from borderflow.calibration.calibrate import Posterior, load_posterior, model_hash
 from borderflow.calibration.targets import TARGETS
 from borderflow.errors import BorderflowError, ParameterError
 from borderflow.experiment import accepts_experiment
@@ -28,6 +28,7 @@ from borderflow.io import write_text
 from borderflow.model import engine
 from borderflow.model import parameters as registry
 from borderflow.model.drivers import decimal_year
+from borderflow.model.state import State
 from borderflow.model.steps import potency
 from borderflow.network import Network, load_network
 from borderflow.policy import Scenario, load_scenario, shipped_names
@@ -99,6 +100,7 @@ def simulate(
     parameters: ParametersLike = "posterior",
     network: NetworkLike = None,
     arc_detail: bool = True,
+    start: str | None = None,
 ) -> xr.Dataset:
     """Run one scenario over an ensemble, monthly from 2010-01 to 2035-12.
 
@@ -117,6 +119,11 @@ def simulate(
         network: a network file's path or a loaded network; default the shipped one.
         arc_detail: include per-arc ``flow_kg`` and ``seizures_kg`` (dims member,
             month, arc); crossing-level flows are always included.
+        start: first month returned, ``YYYY-MM`` (None: 2010-01). ``"2025-01"`` with the
+            calibrated posterior resumes from each particle's stored end-of-window state
+            and steps only the months after the window (the same numbers as a run from
+            2010, to 1e-9); with prior draws, parameter overrides, levers acting before
+            it or another network it steps from 2010 and keeps the months asked.
 
     Raises ParameterError when the result would pass :data:`SIMULATE_LIMIT_BYTES`
     (about 230 kB a member, 680 kB with per-arc arrays, on the shipped network).
@@ -145,11 +152,46 @@ def simulate(
             "which reduce as they go")
     draws = parameters_for(scen, idx, seed, source)
     shocks = potency.post_window_shocks(idx, seed, drivers.months, decimal_year(drivers.months))
-    arrays = engine.run_chunked(net, drivers, draws, arc_detail=arc_detail, shocks=shocks)
-    arrays["policy_cost_usd"] = lever_registry.policy_cost_usd(draws, drivers.activity,
-                                                       arrays["treatment_slots_used"])
-    return to_dataset(arrays, net, drivers.months, idx, draws,
-                      attrs={"scenario": scen.name, **provenance(net, source, seed)})
+    t0, resume = _start(start, scen, net, drivers, source, idx)
+    arrays = engine.run_chunked(net, drivers, draws, arc_detail=arc_detail, shocks=shocks,
+                                start=resume)
+    if resume is None and t0:  # stepped from 2010 (not eligible): keep the months asked
+        arrays = {k: v[:, t0:] for k, v in arrays.items()}
+    arrays["policy_cost_usd"] = lever_registry.policy_cost_usd(
+        draws, drivers.activity[t0:], arrays["treatment_slots_used"])
+    return to_dataset(arrays, net, drivers.months[t0:], idx, draws,
+                      attrs={"scenario": scen.name, **provenance(net, source, seed),
+                             "started_from": "stored end-of-window state" if resume
+                             else drivers.months[0].astype(str)})
+
+
+def _start(start: str | None, scen: Scenario, net, drivers, source: Posterior | None,
+           idx: np.ndarray) -> tuple[int, tuple | None]:
+    """Month index a run's outputs start at, and the stored state to resume from.
+
+    A run starts from the posterior's stored end-of-window state when it asks for the
+    months from the first after the window only, the parameters are a posterior with
+    its states stored for this model and network, and nothing before that month
+    differs from the history the states were stepped through (no parameter override,
+    no lever acting earlier). Otherwise it steps from 2010 (same numbers, slower).
+    """
+    if start is None:
+        return 0, None
+    month = np.datetime64(start, "M")
+    if month not in drivers.months:
+        raise ParameterError(f"start must be a month of the run (YYYY-MM), got {start!r}")
+    t0 = int(np.flatnonzero(drivers.months == month)[0])
+    state = None if source is None else source.end_state
+    eligible = (state is not None and str(state["stamp.month"]) == start
+                and str(state["stamp.network_fingerprint"]) == net.fingerprint
+                and str(state["stamp.model_hash"]) == model_hash()
+                and not scen.parameters
+                and all(np.datetime64(lever.start, "M") >= month for lever in scen.levers))
+    if not eligible:
+        return t0, None
+    rows = idx % len(source.u)  # type: ignore[union-attr]
+    return t0, (t0, State.from_arrays({k: v[rows] for k, v in state.items()  # type: ignore[union-attr]
+                                       if not k.startswith("stamp.")}))
 
 
 def parameters_for(scen: Scenario, members: np.ndarray, seed: int,
@@ -366,13 +408,14 @@ def calibrate(particles: int = 2000, through: int = 2024, seed: int = 0,
     ``out`` is then required too.
     """
     from borderflow.calibration.calibrate import calibrate as run_smc
-    from borderflow.calibration.calibrate import shipped_path
+    from borderflow.calibration.calibrate import shipped_path, write_end_states
 
     _check_calibrate(particles, through, out, data, network)
     posterior = run_smc(particles=particles, through=through, seed=seed,
                         network=_compiled(network), progress=progress, data_dir=data)
-    write_text(Path(out) if out is not None else shipped_path(),
-               json.dumps(posterior.to_json()))
+    path = Path(out) if out is not None else shipped_path()
+    write_text(path, json.dumps(posterior.to_json()))
+    write_end_states(posterior, _compiled(network), path)  # where forecasts resume
     return posterior
 
 

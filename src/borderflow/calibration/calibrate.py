@@ -27,7 +27,7 @@ from __future__ import annotations
 import hashlib
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -190,6 +190,9 @@ class Posterior:
     held: tuple[str, ...] = ()
     network_fingerprint: str = ""
     data: str = "packaged"
+    #: each particle's model state at the start of the month after the window, as
+    #: :func:`end_states` stores it beside the posterior file (None when absent or stale)
+    end_state: dict | None = field(default=None, compare=False, repr=False)
 
     def to_json(self) -> dict:
         """A JSON-able document (what the package ships)."""
@@ -249,6 +252,61 @@ def calibrate(particles: int = 600, through: int = LAST_YEAR, seed: int = 0,
                      net.fingerprint, "packaged" if data_dir is None else str(data_dir))
 
 
+#: Particles stepped at once when storing the end-of-window states.
+STATE_CHUNK = 250
+
+
+def state_path(posterior_file: str | Path) -> Path:
+    """Where the end-of-window states of a posterior file are stored (beside it)."""
+    path = Path(posterior_file)
+    return path.with_name(path.stem + ".state.npz")
+
+
+def end_states(posterior: Posterior, net: CompiledNetwork) -> dict[str, np.ndarray]:
+    """Each particle's state at the start of the first month after the data window.
+
+    Stepped through the status quo's history on ``net`` (before the window ends no
+    lever, override or post-window shock differs between the runs that may start from
+    it). Stamped with the model's hash, the network's fingerprint and the month.
+    """
+    drivers = build(load_scenario("status_quo"), net)
+    month = np.datetime64(f"{posterior.through + 1}-01", "M")
+    t0 = int(np.flatnonzero(drivers.months == month)[0])
+    parts = []
+    for i in range(0, len(posterior.u), STATE_CHUNK):
+        idx = np.arange(i, min(i + STATE_CHUNK, len(posterior.u)))
+        parts.append(engine.state_at(net, drivers, posterior.parameters(idx), t0).to_arrays())
+    arrays = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    return {**arrays, "stamp.model_hash": np.array(model_hash()),
+            "stamp.network_fingerprint": np.array(net.fingerprint),
+            "stamp.month": np.array(str(month))}
+
+
+def write_end_states(posterior: Posterior, net: CompiledNetwork,
+                     posterior_file: str | Path) -> None:
+    """Store :func:`end_states` beside ``posterior_file``."""
+    path = state_path(posterior_file)
+    try:
+        np.savez_compressed(path, **end_states(posterior, net))
+    except OSError as exc:
+        raise BorderflowError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _read_end_states(posterior: Posterior, posterior_file: Path) -> dict | None:
+    """The stored states of a posterior if present and stamped for it, else None."""
+    path = state_path(posterior_file)
+    if not path.is_file():
+        return None
+    with np.load(path) as stored:
+        arrays = {k: stored[k] for k in stored.files}
+    month = f"{posterior.through + 1}-01"
+    if (str(arrays.get("stamp.model_hash")) != posterior.model_hash
+            or str(arrays.get("stamp.month")) != month
+            or len(arrays.get("risk", ())) != len(posterior.u)):
+        return None
+    return arrays
+
+
 def shipped_path() -> Path:
     """Where the package keeps its posterior."""
     return Path(str(resources.files("borderflow.calibration").joinpath(POSTERIOR_FILE)))
@@ -272,7 +330,7 @@ def load_posterior(path: str | Path | None = None) -> Posterior:
     if posterior.model_hash != model_hash():
         warnings.warn(f"{file}: fitted to another version of the model's equations; refit "
                       "with `borderflow calibrate`", StaleWarning, stacklevel=2)
-    return posterior
+    return replace(posterior, end_state=_read_end_states(posterior, file))
 
 
 class StaleWarning(UserWarning):

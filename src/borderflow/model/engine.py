@@ -219,6 +219,7 @@ def run(
     shocks: np.ndarray | None = None,
     hold: Mapping[str, int] | None = None,
     window_end: float = potency.WINDOW_END,
+    start: tuple[int, State] | None = None,
 ) -> dict[str, np.ndarray]:
     """Step every member through every month (docs/model.md and docs/model-system.md).
 
@@ -237,6 +238,9 @@ def run(
             testing and naloxone prescriptions from it on are unknown, the push trends
             stop a year before it, and ``shocks`` should start at it (a forecast
             record's origin).
+        start: ``(t0, state)``: step months ``t0 …`` only, from ``state`` (the state at
+            the start of month ``t0`` that :func:`state_at` returns); outputs then cover
+            months ``t0 …``. None: from the first month.
 
     Returns:
         Arrays of shape (M, T, …) named as in :data:`OUTPUT_DIMS`; flows in pure
@@ -244,6 +248,15 @@ def run(
         persons, prices in USD per pure gram, money in USD/month.
 
     """
+    outputs, _ = _run(net, drivers, params, arc_detail, shocks, hold, window_end, start, None)
+    return outputs  # type: ignore[return-value]
+
+
+def _run(net: CompiledNetwork, drivers: Drivers, params: Mapping[str, np.ndarray],
+         arc_detail: bool, shocks: np.ndarray | None, hold: Mapping[str, int] | None,
+         window_end: float, start: tuple[int, State] | None, stop_at: int | None,
+         ) -> tuple[dict[str, np.ndarray] | None, State]:
+    """:func:`run`'s steps; with ``stop_at``, stop before that month: (None, its state)."""
     lay = layout(net)
     p = {k: np.asarray(v, dtype=float) for k, v in params.items()}
     m, t_n = len(p["synthesis_yield"]), drivers.n_months
@@ -307,14 +320,20 @@ def run(
                          logit_scale_usd_per_kg=p["logit_scale_usd_per_kg"],
                          log_size_of_head=log_size_of_head)
 
-    state = _initial_state(lay, p, drivers, moud[:, 0], purity[:, 0], costs_in(0)[1], keep)
+    if start is None:
+        t0 = 0
+        state = _initial_state(lay, p, drivers, moud[:, 0], purity[:, 0], costs_in(0)[1],
+                               keep)
+    else:
+        t0, state = start
+    stop = t_n if stop_at is None else stop_at
     sizes = {"market": len(lay.markets), "arc": lay.n_arcs, "source": len(lay.sources),
              "lab": len(lay.labs), "crossing": len(lay.crossing_in), "state": len(STATES),
              "origin": len(ORIGINS)}
     names = [n for n in OUTPUT_DIMS if arc_detail or n not in ARC_OUTPUTS]
-    out = {name: np.zeros((t_n, m, *(sizes[d] for d in OUTPUT_DIMS[name])))  # time-major
-           for name in names if name not in SERIES_OUTPUTS}
-    for t in range(t_n):
+    out = {name: np.zeros((stop - t0, m, *(sizes[d] for d in OUTPUT_DIMS[name])))
+           for name in names if name not in SERIES_OUTPUTS}  # time-major
+    for t in range(t0, stop):
         hist, chi = drivers.history[t], state.cooperation / c0  # M1: Mexican efficacy
         # M2 migration and Border Patrol workload
         by_origin, waiting = migration.encounters(p, year[t], hist, drivers.asylum_regime[t],
@@ -392,7 +411,7 @@ def run(
         by_mexico = state.precursor_stock_kg * k_mexico
         ports_lb, between_lb = seizures.cbp_lb(seized, lay.poe_arc, lay.mail_arc,
                                                lay.between_arc, gross[:, t], p["mail_purity"])
-        _record(out, t, delivered_kg=delivered, flow_kg=flow, seizures_kg=seized,
+        _record(out, t - t0, delivered_kg=delivered, flow_kg=flow, seizures_kg=seized,
                 supply_kg=supply, lab_capacity_kg=avail, lab_target_kg=k_star,
                 production_kg=sent[:, lay.labs], precursor_stock_kg=stock,
                 lab_seizures_kg=lab_seized, lost_kg=lost, market_pull_kg=q.pull_kg,
@@ -432,25 +451,41 @@ def run(
             recent_sales_kg=overdose.recent_sales(state.recent_sales_kg, sold,
                                                   p["disruption_months"]),
             import_cost_usd_per_kg=kappa, reference_import_cost_usd_per_kg=kappa_ref)
+    if stop_at is not None:
+        return None, state
     recorded = {name: np.moveaxis(arr, 0, 1) for name, arr in out.items()}
+    # the series that depend on the drivers and the recorded cooperation only, computed
+    # over every month (the gun stock accumulates from the first) and kept from t0
     guns_south = guns.guns_south(p["guns_south_per_year"], guns_left)
     gun_stock = guns.stock(guns_south, p["gun_stock_years"])
+    kept = slice(t0, None)
     recorded.update(
-        guns_south=guns_south,
-        gun_stock_mexico=gun_stock,
+        guns_south=guns_south[:, kept],
+        gun_stock_mexico=gun_stock[:, kept],
         gun_homicides_mexico=guns.homicides(
             gun_stock, p["gun_homicide_attributable_share"],
-            guns.strike_violence(strikes, p["strike_homicide_increase"])),
+            guns.strike_violence(strikes, p["strike_homicide_increase"]))[:, kept],
         trade_cost_usd=costs.trade_cost_usd(
             recorded["cooperation"] / c0[:, None], p["trade_loss_share"],
-            p["welfare_per_trade_lost"], drivers.tariff_applied, p["import_demand_elasticity"],
-            drivers.scan_added, p["border_wait_cost_usd_per_year"]),
+            p["welfare_per_trade_lost"], drivers.tariff_applied[kept],
+            p["import_demand_elasticity"], drivers.scan_added[kept],
+            p["border_wait_cost_usd_per_year"]),
         treatment_slots_used=costs.treatment_slots_used(
-            recorded["population"][:, :, STATES.index("treatment")], moud,
-            drivers.treatment_slots),
-        lethal_dose_share=lethal, naloxone_reversal_share=reversed_share,
+            recorded["population"][:, :, STATES.index("treatment")], moud[:, kept],
+            drivers.treatment_slots[kept]),
+        lethal_dose_share=lethal[:, kept], naloxone_reversal_share=reversed_share[:, kept],
     )
-    return {name: recorded[name] for name in names}
+    return {name: recorded[name] for name in names}, state
+
+
+def state_at(net: CompiledNetwork, drivers: Drivers, params: Mapping[str, np.ndarray],
+             month: int, window_end: float = potency.WINDOW_END) -> State:
+    """The model's state at the start of month index ``month``, stepped from the first.
+
+    What :func:`run` with ``start=(month, state)`` resumes from; before the data window
+    ends no post-window shock has acted, so the state at its end is the history's.
+    """
+    return _run(net, drivers, params, False, None, None, window_end, None, month)[1]
 
 
 def run_chunked(
@@ -462,6 +497,7 @@ def run_chunked(
     shocks: np.ndarray | None = None,
     hold: Mapping[str, int] | None = None,
     window_end: float = potency.WINDOW_END,
+    start: tuple[int, State] | None = None,
 ) -> dict[str, np.ndarray]:
     """:func:`run` over member chunks, on a thread per core; same numbers as one call.
 
@@ -481,7 +517,8 @@ def run_chunked(
         chunk = {k: np.asarray(v)[i:i + size] for k, v in params.items()}
         return run(net, drivers, chunk, arc_detail=arc_detail,
                    shocks=None if shocks is None else shocks[i:i + size], hold=hold,
-                   window_end=window_end)
+                   window_end=window_end,
+                   start=None if start is None else (start[0], start[1].rows(slice(i, i + size))))
 
     if workers == 1 or len(starts) == 1:
         parts = [one(i) for i in starts]

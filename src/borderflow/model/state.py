@@ -56,3 +56,35 @@ class State:
     def replace(self, **changes: object) -> State:
         """A copy with the named fields replaced (the others are shared, not copied)."""
         return dataclasses.replace(self, **changes)
+
+    def rows(self, members: slice | np.ndarray) -> State:
+        """The state of some members (every array indexed on its leading axis)."""
+        def pick(value: object) -> object:
+            if value is None:
+                return None
+            if isinstance(value, Population):
+                return Population(*(getattr(value, f.name)[members]
+                                    for f in dataclasses.fields(Population)))
+            return value[members]  # type: ignore[index]
+        return State(*(pick(getattr(self, f.name)) for f in dataclasses.fields(State)))
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        """Every field as a named array, (M, …): what a posterior stores."""
+        out: dict[str, np.ndarray] = {}
+        for f in dataclasses.fields(State):
+            value = getattr(self, f.name)
+            if isinstance(value, Population):
+                for g in dataclasses.fields(Population):
+                    out[f"population.{g.name}"] = getattr(value, g.name)
+            elif value is not None:
+                out[f.name] = value
+        return out
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray]) -> State:
+        """The inverse of :meth:`to_arrays`."""
+        population = Population(*(np.asarray(arrays[f"population.{g.name}"])
+                                  for g in dataclasses.fields(Population)))
+        return cls(**{f.name: population if f.name == "population" else
+                      (np.asarray(arrays[f.name]) if f.name in arrays else None)
+                      for f in dataclasses.fields(State)})

@@ -36,6 +36,15 @@ def test_posterior_file_round_trips_and_is_stamped(small_posterior):
     assert loaded.through == 2021 and loaded.fitted == FITTED and loaded.names == NAMES
     np.testing.assert_allclose(loaded.u, posterior.u, atol=1e-10)
     assert loaded.temperatures[-1] == 1.0
+    # calibrate stores where forecasts resume: each particle's state after its window
+    assert str(loaded.end_state["stamp.month"]) == "2022-01"
+    resumed = borderflow.simulate("status_quo", members=[2, 30], parameters=path,
+                                  start="2022-01", arc_detail=False)
+    assert resumed.attrs["started_from"] == "stored end-of-window state"
+    full = borderflow.simulate("status_quo", members=[2, 30], parameters=path,
+                               arc_detail=False).sel(month=slice("2022-01", None))
+    for name in ("overdose_deaths", "delivered_kg", "cooperation", "policy_cost_usd"):
+        np.testing.assert_allclose(resumed[name].values, full[name].values, rtol=1e-9)
 
 
 def test_simulate_draws_members_from_the_posterior(small_posterior):

@@ -26,7 +26,6 @@ import numpy as np
 from borderflow.calibration.calibrate import load_posterior
 from borderflow.model import engine, parameters
 from borderflow.model.drivers import START, model_months
-from borderflow.model.state import State
 from borderflow.network import load_network
 from borderflow.policy import load_scenario, registry
 from borderflow.policy.drivers import build
@@ -49,7 +48,7 @@ def main() -> None:
         start = time.perf_counter()
         out = engine.run_chunked(net, drivers, draws, arc_detail=arc_detail, workers=workers)
         # priced as simulate prices it (the reference computes the policy cost in its loop)
-        registry.policy_cost_usd(draws, drivers.activity, out["treatment_slots_used"])
+        registry.policy_cost_usd(draws, drivers, out["treatment_slots_used"])
         return args.members * months / (time.perf_counter() - start)
 
     single = engine_rate(arc_detail=False, workers=1)
@@ -62,15 +61,14 @@ def main() -> None:
     window = build(load_scenario("status_quo"), net,
                    model_months(START, np.datetime64("2034-12", "M")))
     t0 = int(np.flatnonzero(window.months == np.datetime64("2025-01", "M"))[0])
-    rows = np.arange(args.members) % len(posterior.u)
-    forecast_draws = {**posterior.parameters(rows),
-                      **registry.lever_parameters(range(args.members), seed=0)}
-    start_state = State.from_arrays({k: v[rows] for k, v in posterior.end_state.items()
-                                     if not k.startswith("stamp.")})
+    members = np.arange(args.members)  # member i is particle i mod N
+    forecast_draws = {**posterior.parameters(members),
+                      **registry.lever_parameters(members, seed=0)}
+    start_state = posterior.start_state(members)
     begin = time.perf_counter()
     out = engine.run_chunked(net, window, forecast_draws, arc_detail=False,
                              start=(t0, start_state))
-    registry.policy_cost_usd(forecast_draws, window.activity[t0:], out["treatment_slots_used"])
+    registry.policy_cost_usd(forecast_draws, window, out["treatment_slots_used"], t0)
     forecast_rate = args.members * (window.n_months - t0) / (time.perf_counter() - begin)
 
     first = {k: v[: args.reference_members] for k, v in draws.items()}

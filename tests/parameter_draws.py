@@ -26,5 +26,5 @@ def full_medians():
 
 def priced(out, drivers, draws):
     """An engine run's outputs with its policy cost, as ``simulate`` prices it."""
-    return {**out, "policy_cost_usd": policy_cost_usd(draws, drivers.activity,
+    return {**out, "policy_cost_usd": policy_cost_usd(draws, drivers,
                                                       out["treatment_slots_used"])}

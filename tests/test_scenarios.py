@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from borderflow import simulate
-from borderflow.errors import ScenarioError
+from borderflow.errors import ParameterError, ScenarioError
 from borderflow.model.drivers import HISTORY_EVENTS
 from borderflow.network import load_network
 from borderflow.policy import load_scenario, scenario_from_dict, shipped_names
@@ -628,3 +628,17 @@ def test_a_new_lever_changes_no_model_hash_and_no_other_draw(monkeypatch):
     # member i's draw depends on (seed, i) only
     np.testing.assert_array_equal(registry.lever_parameters([9], seed=4)["cost_prevention"],
                                   before["cost_prevention"][2:])
+
+
+def test_unit_costs_can_be_overridden_and_are_checked_like_any_parameter():
+    from borderflow.policy import registry
+
+    fixed = registry.lever_parameters([0, 3], seed=1, overrides=registry.check_overrides(
+        {"cost_naloxone_distribution": 45.0}))
+    np.testing.assert_array_equal(fixed["cost_naloxone_distribution"], [45.0, 45.0])
+    with pytest.raises(ParameterError, match=r"parameter 'cost_naloxone_distribution' must "
+                       r"be in \[0, inf\] USD per kit, got -1"):
+        registry.check_overrides({"cost_naloxone_distribution": -1})
+    with pytest.raises(ParameterError, match=r"unknown parameter 'cost_naloxone'; allowed: "
+                       r".*cost_naloxone_distribution"):
+        registry.check_overrides({"cost_naloxone": 45.0})

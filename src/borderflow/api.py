@@ -28,7 +28,6 @@ from borderflow.io import write_text
 from borderflow.model import engine
 from borderflow.model import parameters as registry
 from borderflow.model.drivers import decimal_year
-from borderflow.model.state import State
 from borderflow.model.steps import potency
 from borderflow.network import Network, load_network
 from borderflow.policy import Scenario, load_scenario, shipped_names
@@ -67,9 +66,14 @@ def _members(members: int | Sequence[int]) -> np.ndarray:
 ParametersLike = str | Path | Posterior
 
 
+def _network(network: NetworkLike) -> Network:
+    """The network of a network argument: a loaded one as is, else read (None: shipped)."""
+    return network if isinstance(network, Network) else load_network(network)
+
+
 def _compiled(network: NetworkLike):
     """The compiled network of a network argument (None: the shipped one)."""
-    return (network if isinstance(network, Network) else load_network(network)).compile()
+    return _network(network).compile()
 
 
 def _parameter_source(kind: ParametersLike) -> Posterior | None:
@@ -138,7 +142,7 @@ def simulate(
     source = _parameter_source(parameters)
     idx = _members(members)
     scen = load_scenario(scenario)
-    net_obj = network if isinstance(network, Network) else load_network(network)
+    net_obj = _network(network)
     net = net_obj.compile()
     drivers = build(scen, net)
     each = bytes_per_member(net, drivers.n_months,
@@ -158,7 +162,7 @@ def simulate(
     if resume is None and t0:  # stepped from 2010 (not eligible): keep the months asked
         arrays = {k: v[:, t0:] for k, v in arrays.items()}
     arrays["policy_cost_usd"] = lever_registry.policy_cost_usd(
-        draws, drivers.activity[t0:], arrays["treatment_slots_used"])
+        draws, drivers, arrays["treatment_slots_used"], t0)
     return to_dataset(arrays, net, drivers.months[t0:], idx, draws,
                       attrs={"scenario": scen.name, **provenance(net, source, seed),
                              "started_from": "stored end-of-window state" if resume
@@ -189,9 +193,7 @@ def _start(start: str | None, scen: Scenario, net, drivers, source: Posterior | 
                 and all(np.datetime64(lever.start, "M") >= month for lever in scen.levers))
     if not eligible:
         return t0, None
-    rows = idx % len(source.u)  # type: ignore[union-attr]
-    return t0, (t0, State.from_arrays({k: v[rows] for k, v in state.items()  # type: ignore[union-attr]
-                                       if not k.startswith("stamp.")}))
+    return t0, (t0, source.start_state(idx))  # type: ignore[union-attr]
 
 
 def parameters_for(scen: Scenario, members: np.ndarray, seed: int,
@@ -309,7 +311,7 @@ def compare(
     if len(set(names)) != len(names):
         raise BorderflowError(f"two scenarios share a name: {', '.join(names)}")
     runs = [base, *[s for s in loaded if s.name != base.name]]
-    net_obj = network if isinstance(network, Network) else load_network(network)
+    net_obj = _network(network)
     totals, yearly, monthly = {}, {}, {}
     for scen in runs:
         if progress is not None:
@@ -411,11 +413,12 @@ def calibrate(particles: int = 2000, through: int = 2024, seed: int = 0,
     from borderflow.calibration.calibrate import shipped_path, write_end_states
 
     _check_calibrate(particles, through, out, data, network)
-    posterior = run_smc(particles=particles, through=through, seed=seed,
-                        network=_compiled(network), progress=progress, data_dir=data)
+    net = _compiled(network)
+    posterior = run_smc(particles=particles, through=through, seed=seed, network=net,
+                        progress=progress, data_dir=data)
     path = Path(out) if out is not None else shipped_path()
     write_text(path, json.dumps(posterior.to_json()))
-    write_end_states(posterior, _compiled(network), path)  # where forecasts resume
+    write_end_states(posterior, net, path)  # where forecasts resume
     return posterior
 
 
@@ -431,7 +434,7 @@ def fit_report(parameters: ParametersLike = "posterior", members: int = 400,
     from borderflow.calibration.targets import TARGETS
 
     source = _parameter_source(parameters)
-    net = network if isinstance(network, Network) else load_network(network)
+    net = _network(network)
     simulated = _concat(_reduced("status_quo", members, seed, source, net,
                                  lambda ds: {t.name: t.simulated(ds) for t in TARGETS}))
     fitted = source.fitted if source is not None else ()
@@ -504,7 +507,7 @@ def sensitivity(outcome: str = "overdose_deaths", method: str = "sobol", samples
             params[name] = np.full(len(u), value)
         out = engine.run_chunked(net, drivers, params, arc_detail=False)
         out["policy_cost_usd"] = lever_registry.policy_cost_usd(
-            params, drivers.activity, out["treatment_slots_used"])
+            params, drivers, out["treatment_slots_used"])
         values = add_sums(out)[SCALAR[outcome].variable][:, window]
         return values.reshape(len(u), -1).sum(axis=1)
 
@@ -531,7 +534,7 @@ def backtest(through: int = 2021, particles: int = 2000, members: int = 2000, se
             f"through must be a year in [2014, {LAST_YEAR - 1}] (later years are "
             f"forecast), got {through}"
         )
-    net = network if isinstance(network, Network) else load_network(network)
+    net = _network(network)
     posterior = run_smc(particles=particles, through=through, seed=seed,
                         network=net.compile(), progress=progress)
     ds = simulate("status_quo", members=members, seed=seed, parameters=posterior,
@@ -614,7 +617,7 @@ def optimize_interdiction(
     from borderflow.interdiction import optimize_interdiction as solve
     from borderflow.interdiction.to_scenario import plan_scenario
 
-    net = network if isinstance(network, Network) else load_network(network)
+    net = _network(network)
     plan = solve(net, budget_usd, objective, sources=sources, sinks=sinks,
                  upgraded_detection=upgraded_detection, solver=solver)
     if scenario_out is not None:

@@ -35,10 +35,6 @@ from typing import Any
 from borderflow.errors import ParameterError
 from borderflow.outcomes import SCALAR
 
-#: Lever kinds an EMA lever can set: those with one ``intensity`` (arc levers name an
-#: arc and are set by the optimiser instead).
-_ARC_LEVERS = ("arc_detection", "arc_closure")
-
 
 def _workbench() -> Any:
     try:
@@ -97,17 +93,19 @@ def ema_model(uncertainties: Sequence[str] = (), levers: Sequence[str] = (),
 
     """
     from borderflow.model.parameters import BY_NAME
-    from borderflow.policy.registry import catalogue
+    from borderflow.policy.registry import REGISTRY, catalogue
 
     ema = _workbench()
     kinds = catalogue()
+    # an EMA lever sets one intensity: arc levers name an arc (the optimiser sets them)
+    arc_levers = {k.name for k in REGISTRY if k.targets == "arc"}
     unknown = [u for u in uncertainties if u not in BY_NAME]
     if unknown:
         raise ParameterError(f"unknown parameter(s) {', '.join(unknown)}; see `borderflow "
                              "params`")
-    bad = [k for k in levers if k not in kinds or k in _ARC_LEVERS]
+    bad = [k for k in levers if k not in kinds or k in arc_levers]
     if bad:
-        allowed = ", ".join(k for k in kinds if k not in _ARC_LEVERS)
+        allowed = ", ".join(k for k in kinds if k not in arc_levers)
         raise ParameterError(f"lever(s) {', '.join(bad)} cannot be EMA levers; allowed: "
                              f"{allowed}")
     chosen = list(SCALAR) if outcomes is None else list(outcomes)

@@ -41,6 +41,7 @@ from borderflow.io import read_json
 from borderflow.model import engine
 from borderflow.model.drivers import START, model_months
 from borderflow.model.parameters import FITTED, NAMES, PARAMETERS, member_uniforms
+from borderflow.model.state import State
 from borderflow.model.steps import potency
 from borderflow.network import CompiledNetwork, load_network
 from borderflow.outcomes import add_sums
@@ -213,6 +214,15 @@ class Posterior:
                    tuple(doc["temperatures"]), float(doc["log_evidence"]),
                    tuple(doc.get("held", ())), str(doc.get("network_fingerprint", "")),
                    str(doc.get("data", "packaged")))
+
+    def start_state(self, members: np.ndarray) -> State:
+        """The stored end-of-window state of ensemble members (particle ``i mod N``)."""
+        if self.end_state is None:
+            raise BorderflowError("this posterior has no stored end-of-window states: "
+                                  "refit with `borderflow calibrate`")
+        rows = np.asarray(members) % len(self.u)
+        return State.from_arrays({k: v[rows] for k, v in self.end_state.items()
+                                  if not k.startswith("stamp.")})
 
     def parameters(self, members: np.ndarray) -> dict[str, np.ndarray]:
         """Parameter values of ensemble members: member ``i`` is particle ``i mod N``."""

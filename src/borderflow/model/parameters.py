@@ -727,15 +727,20 @@ def member_uniforms(members: Sequence[int] | np.ndarray, seed: int) -> np.ndarra
     return np.array(rows, dtype=float).reshape(len(rows), len(PARAMETERS))
 
 
-def check_overrides(overrides: Mapping[str, float]) -> dict[str, float]:
-    """Validate parameter overrides: known names, finite values inside hard bounds."""
+def check_overrides(overrides: Mapping[str, float],
+                    known: Mapping[str, Parameter] | None = None) -> dict[str, float]:
+    """Validate parameter overrides: known names, finite values inside hard bounds.
+
+    ``known``: the parameters an override may name (default: the model's).
+    """
+    known = BY_NAME if known is None else known
     out: dict[str, float] = {}
     for name, value in overrides.items():
-        if name not in BY_NAME:
+        if name not in known:
             raise ParameterError(
-                f"unknown parameter '{name}'; allowed: {', '.join(NAMES)}"
+                f"unknown parameter '{name}'; allowed: {', '.join(known)}"
             )
-        p = BY_NAME[name]
+        p = known[name]
         lo, hi = p.bounds
         try:
             x = float(value)

@@ -59,14 +59,7 @@ class State:
 
     def rows(self, members: slice | np.ndarray) -> State:
         """The state of some members (every array indexed on its leading axis)."""
-        def pick(value: object) -> object:
-            if value is None:
-                return None
-            if isinstance(value, Population):
-                return Population(*(getattr(value, f.name)[members]
-                                    for f in dataclasses.fields(Population)))
-            return value[members]  # type: ignore[index]
-        return State(*(pick(getattr(self, f.name)) for f in dataclasses.fields(State)))
+        return State.from_arrays({k: v[members] for k, v in self.to_arrays().items()})
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         """Every field as a named array, (M, …): what a posterior stores."""

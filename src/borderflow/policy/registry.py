@@ -19,7 +19,6 @@ draw, and needs no refit. The reference implementation keeps its own copy of
 
 from __future__ import annotations
 
-import math
 import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,8 +26,8 @@ from typing import Any
 
 import numpy as np
 
-from borderflow.errors import ParameterError
 from borderflow.model import parameters as model_parameters
+from borderflow.model.drivers import Drivers
 from borderflow.model.parameters import Parameter
 from borderflow.policy import levers as schema
 
@@ -335,40 +334,22 @@ def lever_parameters(members: Sequence[int] | np.ndarray, seed: int,
 
 def check_overrides(overrides: Mapping[str, float]) -> dict[str, float]:
     """Validate overrides of model parameters and unit-cost priors alike."""
-    model = {k: v for k, v in overrides.items() if k not in COST_BY_NAME}
-    try:
-        out = model_parameters.check_overrides(model)
-    except ParameterError as exc:
-        if "unknown parameter" in str(exc):
-            name = next(k for k in model if k not in model_parameters.BY_NAME)
-            allowed = ", ".join((*model_parameters.NAMES, *COST_BY_NAME))
-            raise ParameterError(f"unknown parameter '{name}'; allowed: {allowed}") from None
-        raise
-    for name, value in overrides.items():
-        if name not in COST_BY_NAME:
-            continue
-        p = COST_BY_NAME[name]
-        try:
-            x = float(value)
-        except (TypeError, ValueError):
-            x = math.nan
-        if not (math.isfinite(x) and x >= 0.0):
-            raise ParameterError(f"parameter '{name}' must be a number >= 0 {p.unit}, got "
-                                 f"{value!r}")
-        out[name] = x
-    return out
+    return model_parameters.check_overrides(overrides,
+                                            {**model_parameters.BY_NAME, **COST_BY_NAME})
 
 
-def policy_cost_usd(unit_costs: Mapping[str, np.ndarray], activity: np.ndarray,
-                    slots_used: np.ndarray) -> np.ndarray:
-    """The levers' own cost, USD per month, (M, T).
+def policy_cost_usd(unit_costs: Mapping[str, np.ndarray], drivers: Drivers,
+                    slots_used: np.ndarray, first_month: int = 0) -> np.ndarray:
+    """The levers' own cost, USD per month, (M, T) from month index ``first_month``.
 
-    Each cost item's driver (a column of ``activity``, (T, items)) times the member's
-    unit cost a year, over 12; treatment is charged for the added slots people fill
-    (``slots_used``, (M, T), the engine's ``treatment_slots_used``), not for empty ones.
+    Each cost item's driver (the column of ``drivers.activity`` its ``cost_items`` name)
+    times the member's unit cost a year, over 12; treatment is charged for the added
+    slots people fill (``slots_used``, (M, T), the engine's ``treatment_slots_used``),
+    not for empty ones.
     """
+    activity = drivers.activity[first_month:]
     total = np.zeros(slots_used.shape)
-    for i, item in enumerate(COST_ITEMS):
+    for i, item in enumerate(drivers.cost_items):
         price = unit_costs[f"cost_{item}"][:, None]
         if item == "treatment_expansion":
             total += price * slots_used / 12.0

@@ -57,7 +57,7 @@ MODEL_FILES = ("model/drivers.py", "model/engine.py", "model/layout.py", "model/
                "model/steps/guns.py",
                "model/steps/labs.py", "model/steps/market.py", "model/steps/overdose.py",
                "model/steps/potency.py", "model/steps/routing.py", "model/steps/seizures.py",
-               "model/steps/substitution.py", "policy/drivers.py")
+               "model/steps/substitution.py", "model/jit.py", "policy/drivers.py")
 POSTERIOR_FILE = "posterior.json"
 KILMER_2021_KG = 10_000.0  # pure fentanyl consumed in the US in 2021, upper bound (kg)
 POE_SHARE = (0.83, 0.92)  # share of CBP fentanyl weight seized at ports, FY2019-FY2024

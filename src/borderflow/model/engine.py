@@ -109,6 +109,9 @@ _TURNS = np.array([COOPERATION_TURNS.get(e, 0.0) for e in HISTORY_EVENTS])
 #: Terms the explain analysis can hold (``run(hold=...)``), see
 #: :mod:`borderflow.calibration.explain`.
 HOLDABLE = ("potency", "naloxone", "depletion", "disruption", "market", "covid")
+#: Members stepped together on one thread by :func:`run_chunked` (a month's arrays stay
+#: in cache; ``benchmarks/engine.py`` measures the rate).
+CHUNK = 800
 _R = TypeVar("_R")
 
 
@@ -255,15 +258,20 @@ def run(
 def _run(net: CompiledNetwork, drivers: Drivers, params: Mapping[str, np.ndarray],
          arc_detail: bool, shocks: np.ndarray | None, hold: Mapping[str, int] | None,
          window_end: float, start: tuple[int, State] | None, stop_at: int | None,
+         into: Mapping[str, np.ndarray] | None = None,
          ) -> tuple[dict[str, np.ndarray] | None, State]:
-    """:func:`run`'s steps; with ``stop_at``, stop before that month: (None, its state)."""
+    """:func:`run`'s steps; with ``stop_at``, stop before that month: (None, its state).
+
+    ``into``: where to write the outputs, each (M, T, …) (:func:`output_arrays`); None
+    to allocate them.
+    """
     lay = layout(net)
     p = {k: np.asarray(v, dtype=float) for k, v in params.items()}
     m, t_n = len(p["synthesis_yield"]), drivers.n_months
     year = decimal_year(drivers.months)
     c0, yld = p["cooperation_baseline"], p["synthesis_yield"]
     arc_value = _arc_value(lay, p)
-    value_per_theta = arc_value / p["logit_scale_usd_per_kg"][:, None]
+    value_per_theta = np.ascontiguousarray(arc_value / p["logit_scale_usd_per_kg"][:, None])
     keep = routing.arc_yield(lay.n_arcs, lay.into_lab, yld)
     log_size_of_head = lay.log_size_fixed[net.arc_head]
     held = _Hold(hold)
@@ -327,12 +335,10 @@ def _run(net: CompiledNetwork, drivers: Drivers, params: Mapping[str, np.ndarray
     else:
         t0, state = start
     stop = t_n if stop_at is None else stop_at
-    sizes = {"market": len(lay.markets), "arc": lay.n_arcs, "source": len(lay.sources),
-             "lab": len(lay.labs), "crossing": len(lay.crossing_in), "state": len(STATES),
-             "origin": len(ORIGINS)}
-    names = [n for n in OUTPUT_DIMS if arc_detail or n not in ARC_OUTPUTS]
-    out = {name: np.zeros((stop - t0, m, *(sizes[d] for d in OUTPUT_DIMS[name])))
-           for name in names if name not in SERIES_OUTPUTS}  # time-major
+    recorded = (output_arrays(net, m, stop - t0, arc_detail) if into is None
+                else dict(into))
+    out = {name: np.moveaxis(arr, 1, 0) for name, arr in recorded.items()
+           if name not in SERIES_OUTPUTS}  # month-major views: a month is one write
     for t in range(t0, stop):
         hist, chi = drivers.history[t], state.cooperation / c0  # M1: Mexican efficacy
         # M2 migration and Border Patrol workload
@@ -453,13 +459,12 @@ def _run(net: CompiledNetwork, drivers: Drivers, params: Mapping[str, np.ndarray
             import_cost_usd_per_kg=kappa, reference_import_cost_usd_per_kg=kappa_ref)
     if stop_at is not None:
         return None, state
-    recorded = {name: np.moveaxis(arr, 0, 1) for name, arr in out.items()}
     # the series that depend on the drivers and the recorded cooperation only, computed
     # over every month (the gun stock accumulates from the first) and kept from t0
     guns_south = guns.guns_south(p["guns_south_per_year"], guns_left)
     gun_stock = guns.stock(guns_south, p["gun_stock_years"])
     kept = slice(t0, None)
-    recorded.update(
+    series = dict(
         guns_south=guns_south[:, kept],
         gun_stock_mexico=gun_stock[:, kept],
         gun_homicides_mexico=guns.homicides(
@@ -475,7 +480,30 @@ def _run(net: CompiledNetwork, drivers: Drivers, params: Mapping[str, np.ndarray
             drivers.treatment_slots[kept]),
         lethal_dose_share=lethal[:, kept], naloxone_reversal_share=reversed_share[:, kept],
     )
-    return {name: recorded[name] for name in names}, state
+    for name, values in series.items():
+        recorded[name][...] = values
+    return recorded, state
+
+
+def output_arrays(net: CompiledNetwork, members: int, months: int, arc_detail: bool
+                  ) -> dict[str, np.ndarray]:
+    """Empty outputs of :func:`run`, each (M, T, …), named as in :data:`OUTPUT_DIMS`.
+
+    The engine writes a month of every member at once, so the arrays are laid out
+    month-major (each is a view with the member axis first); the series computed after
+    the month loop are member-major.
+    """
+    lay = layout(net)
+    sizes = {"market": len(lay.markets), "arc": lay.n_arcs, "source": len(lay.sources),
+             "lab": len(lay.labs), "crossing": len(lay.crossing_in), "state": len(STATES),
+             "origin": len(ORIGINS)}
+    out = {}
+    for name, dims in OUTPUT_DIMS.items():
+        if arc_detail or name not in ARC_OUTPUTS:
+            shape = tuple(sizes[d] for d in dims)
+            out[name] = (np.zeros((members, months, *shape)) if name in SERIES_OUTPUTS
+                         else np.moveaxis(np.zeros((months, members, *shape)), 0, 1))
+    return out
 
 
 def state_at(net: CompiledNetwork, drivers: Drivers, params: Mapping[str, np.ndarray],
@@ -502,29 +530,30 @@ def run_chunked(
     """:func:`run` over member chunks, on a thread per core; same numbers as one call.
 
     Members are independent, so the ensemble is cut into chunks stepped on ``workers``
-    threads (default: one per core; numpy releases the GIL inside its loops). One
-    thread runs cache-sized chunks of 400 members; several threads run larger ones
-    (up to 2,500 members) so that they contend less for the GIL (measured in
-    ``benchmarks/engine.py``). Each member's numbers are identical whatever the
+    threads (default: one per core; numpy and the compiled passes release the GIL).
+    Chunks of :data:`CHUNK` members keep a month's arrays in cache (measured in
+    ``benchmarks/engine.py``); each writes its members' rows of one set of outputs, so
+    nothing is joined afterwards. Each member's numbers are identical whatever the
     chunking.
     """
     n = len(next(iter(params.values())))
     workers = workers or os.cpu_count() or 1
-    size = 400 if workers == 1 else max(1, min(2500, math.ceil(n / workers)))
+    size = max(1, min(CHUNK, math.ceil(n / workers)))
     starts = range(0, n, size)
+    t0 = 0 if start is None else start[0]
+    into = output_arrays(net, n, drivers.n_months - t0, arc_detail)
 
-    def one(i: int) -> dict[str, np.ndarray]:
-        chunk = {k: np.asarray(v)[i:i + size] for k, v in params.items()}
-        return run(net, drivers, chunk, arc_detail=arc_detail,
-                   shocks=None if shocks is None else shocks[i:i + size], hold=hold,
-                   window_end=window_end,
-                   start=None if start is None else (start[0], start[1].rows(slice(i, i + size))))
+    def one(i: int) -> None:
+        rows = slice(i, i + size)
+        _run(net, drivers, {k: np.asarray(v)[rows] for k, v in params.items()}, arc_detail,
+             None if shocks is None else shocks[rows], hold, window_end,
+             None if start is None else (t0, start[1].rows(rows)), None,
+             {name: arr[rows] for name, arr in into.items()})
 
     if workers == 1 or len(starts) == 1:
-        parts = [one(i) for i in starts]
+        for i in starts:
+            one(i)
     else:
         with ThreadPoolExecutor(min(workers, len(starts))) as pool:
-            parts = list(pool.map(one, starts))
-    if len(parts) == 1:
-        return parts[0]
-    return {k: np.concatenate([part[k] for part in parts]) for k in parts[0]}
+            list(pool.map(one, starts))
+    return into

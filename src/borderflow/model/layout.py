@@ -26,31 +26,6 @@ VALUE_STAGE_OF_TAIL = {"precursor_source": 0, "port": 0, "lab_region": 1, "stagi
 
 
 @dataclass(frozen=True)
-class Level:
-    """Nodes handled together in one vectorised step of a pass.
-
-    Neighbourhoods are padded to rectangles so that sums and minima run along a
-    trailing axis: ``out_arcs`` (senders × max out-degree) lists the active arcs
-    leaving each sender, padded with the dummy arc index ``n_arcs``; ``out_heads``
-    their heads, padded with the dummy node ``n_nodes``; ``in_arcs`` (receivers × max
-    in-degree) the arcs entering each receiver, padded with ``n_arcs``. ``arcs`` and
-    ``tails`` list the real arcs leaving the senders, flat. ``lab_cols`` are the
-    positions among labs of the senders that are lab regions, ``lab_nodes`` their
-    node indices.
-    """
-
-    senders: np.ndarray
-    out_arcs: np.ndarray
-    out_heads: np.ndarray
-    arcs: np.ndarray
-    tails: np.ndarray
-    receivers: np.ndarray
-    in_arcs: np.ndarray
-    lab_cols: np.ndarray
-    lab_nodes: np.ndarray
-
-
-@dataclass(frozen=True)
 class Layout:
     """Index arrays derived once from the compiled network (:func:`layout`)."""
 
@@ -65,8 +40,14 @@ class Layout:
     log_size_fixed: np.ndarray  # per node: ln(size) for non-lab nodes, 0 for labs
     into_lab: np.ndarray  # arcs whose head is a lab region
     into_lab_col: np.ndarray  # for those arcs: the head's position among labs
-    backward: tuple[Level, ...]  # by height above the markets, lowest first
-    forward: tuple[Level, ...]  # by depth below the sources, shallowest first
+    arc_head: np.ndarray  # per arc: head node
+    head_lab: np.ndarray  # per arc: its head's position among labs, or -1
+    active_ptr: np.ndarray  # active arcs leaving node n: active_arcs[ptr[n]:ptr[n + 1]]
+    active_arcs: np.ndarray  # arcs not leaving a market (markets absorb), by tail
+    in_ptr: np.ndarray  # arcs entering node n: in_arcs[in_ptr[n]:in_ptr[n + 1]]
+    in_arcs: np.ndarray
+    backward: np.ndarray  # nodes with an active arc out, by height above the markets
+    forward: np.ndarray  # every node, by depth below the sources
     mexico_arc: np.ndarray  # per arc: bool
     value_stage: np.ndarray  # per arc: 0 precursor, 1 fentanyl
     poe_arc: np.ndarray  # per arc: bool, land port of entry
@@ -85,37 +66,15 @@ def _padded(groups: list[np.ndarray], pad: int) -> np.ndarray:
     return out
 
 
-def _level(net: CompiledNetwork, senders: list[int], receivers: list[int],
-           active: np.ndarray, lab_pos: np.ndarray) -> Level:
-    groups = [np.arange(net.out_ptr[n], net.out_ptr[n + 1]) for n in senders]
-    groups = [g[active[g]] for g in groups]
-    arcs = np.concatenate(groups) if groups else np.zeros(0, dtype=np.int64)
-    out_arcs = _padded(groups, net.n_arcs)
-    heads = np.append(net.arc_head, net.n_nodes)[out_arcs]
-    ins = [net.in_arcs[net.in_ptr[n]:net.in_ptr[n + 1]] for n in receivers]
-    senders_arr = np.array(senders, dtype=np.int64)
-    lab_senders = senders_arr[lab_pos[senders_arr] >= 0]
-    return Level(
-        senders=senders_arr,
-        out_arcs=out_arcs,
-        out_heads=heads,
-        arcs=arcs,
-        tails=net.arc_tail[arcs],
-        receivers=np.array(receivers, dtype=np.int64),
-        in_arcs=_padded(ins, net.n_arcs),
-        lab_cols=lab_pos[lab_senders],
-        lab_nodes=lab_senders,
-    )
+def _schedule(net: CompiledNetwork, active: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The order of the two passes: nodes by height, then all nodes by depth.
 
-
-def _schedule(net: CompiledNetwork, is_market: np.ndarray, lab_pos: np.ndarray
-              ) -> tuple[tuple[Level, ...], tuple[Level, ...]]:
-    """Group nodes into levels: by height for the backward pass, depth for the forward.
-
-    Arcs out of markets are inactive (markets absorb). Every node of a level depends
-    only on nodes of earlier levels, so a level is one set of array operations.
+    A node's height is one more than its highest successor's along active arcs (0 at
+    the markets), its depth one more than its deepest predecessor's (0 at the sources).
+    The backward pass visits the nodes with an active arc out by rising height, so
+    every head is done before its tails; the forward pass visits every node by rising
+    depth, so every tail is done before its heads. No path is ever enumerated.
     """
-    active = ~is_market[net.arc_tail]
     height = np.zeros(net.n_nodes, dtype=np.int64)
     for n in range(net.n_nodes - 1, -1, -1):
         arcs = np.arange(net.out_ptr[n], net.out_ptr[n + 1])
@@ -127,21 +86,9 @@ def _schedule(net: CompiledNetwork, is_market: np.ndarray, lab_pos: np.ndarray
         ins = net.in_arcs[net.in_ptr[n]:net.in_ptr[n + 1]]
         if len(ins):
             depth[n] = 1 + depth[net.arc_tail[ins]].max()
-    backward = tuple(
-        _level(net, [int(n) for n in np.flatnonzero(height == h)], [], active, lab_pos)
-        for h in range(1, int(height.max()) + 1)
-    )
-    forward = tuple(
-        _level(
-            net,
-            [int(n) for n in np.flatnonzero(depth == d) if height[n] > 0],
-            [int(n) for n in np.flatnonzero(depth == d)] if d > 0 else [],
-            active,
-            lab_pos,
-        )
-        for d in range(int(depth.max()) + 1)
-    )
-    return backward, forward
+    senders = np.flatnonzero(height > 0)
+    return (senders[np.argsort(height[senders], kind="stable")],
+            np.argsort(depth, kind="stable"))
 
 
 def layout(net: CompiledNetwork) -> Layout:
@@ -154,7 +101,10 @@ def layout(net: CompiledNetwork) -> Layout:
     lab_pos[labs] = np.arange(len(labs))
     log_size = np.zeros(net.n_nodes)
     log_size[markets] = np.log(net.shares(markets, "demand_share"))
-    backward, forward = _schedule(net, kinds == "market", lab_pos)
+    active = kinds[net.arc_tail] != "market"
+    backward, forward = _schedule(net, active)
+    active_arcs = np.flatnonzero(active)  # arcs are stored sorted by tail
+    active_ptr = np.searchsorted(net.arc_tail[active_arcs], np.arange(net.n_nodes + 1))
     head_kind = kinds[net.arc_head]
     head_ct = np.array([net.crossing_type[h] or "" for h in net.arc_head])
     crossing = head_kind == "crossing"
@@ -170,8 +120,14 @@ def layout(net: CompiledNetwork) -> Layout:
         log_size_fixed=log_size,
         into_lab=np.flatnonzero(lab_pos[net.arc_head] >= 0),
         into_lab_col=lab_pos[net.arc_head][lab_pos[net.arc_head] >= 0],
-        backward=backward,
-        forward=forward,
+        arc_head=np.asarray(net.arc_head, dtype=np.int64),
+        head_lab=lab_pos[net.arc_head],
+        active_ptr=active_ptr.astype(np.int64),
+        active_arcs=active_arcs.astype(np.int64),
+        in_ptr=np.asarray(net.in_ptr, dtype=np.int64),
+        in_arcs=np.asarray(net.in_arcs, dtype=np.int64),
+        backward=backward.astype(np.int64),
+        forward=forward.astype(np.int64),
         mexico_arc=np.isin(head_kind, MEXICO_KINDS),
         value_stage=np.array([
             1 if attrs.get("finished_fentanyl", False) else VALUE_STAGE_OF_TAIL[kind]

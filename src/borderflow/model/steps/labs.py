@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from borderflow.model.jit import jit
+
 
 def destroyed_share(takedown: np.ndarray, strike: np.ndarray,
                     cooperation_ratio: np.ndarray) -> np.ndarray:
@@ -63,30 +65,30 @@ def relocate(capacity_kg: np.ndarray, kept_kg: np.ndarray, struck_kg: np.ndarray
     return kept_kg + moved[:, None] * share
 
 
-def synthesise(precursor_kg: np.ndarray, stock_kg: np.ndarray, capacity_kg: np.ndarray,
-               synthesis_yield: np.ndarray, precursor_holding_months: np.ndarray
-               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """One month of synthesis in some lab regions.
+@jit
+def synthesise(precursor_kg: float, stock_kg: float, capacity_kg: float,
+               synthesis_yield: float, precursor_holding_months: float
+               ) -> tuple[float, float, float]:
+    """One month of synthesis in one lab region of one member (compiled, scalars).
 
     Args:
-        precursor_kg: precursor arriving this month, kg, (M, labs).
-        stock_kg: precursor in stock after destruction, kg, (M, labs).
-        capacity_kg: capacity after destruction, kg of fentanyl per month, (M, labs).
-        synthesis_yield: kg of fentanyl per kg of precursor, (M,).
-        precursor_holding_months: months of capacity a lab keeps in stock, (M,).
+        precursor_kg: precursor arriving this month, kg.
+        stock_kg: precursor in stock after destruction, kg.
+        capacity_kg: capacity after destruction, kg of fentanyl per month.
+        synthesis_yield: kg of fentanyl per kg of precursor.
+        precursor_holding_months: months of capacity a lab keeps in stock.
 
-    Returns ``(produced_kg, stock_kg, lost_kg)``: fentanyl made (M, labs), precursor
-    in stock at the end of the month (M, labs) and mass lost, (M,): the yield's loss
-    plus precursor beyond the holding limit.
+    Returns ``(produced_kg, stock_kg, lost_kg)``: fentanyl made, precursor in stock at
+    the end of the month, and mass lost (the yield's loss plus precursor beyond the
+    holding limit).
 
     """
-    yld = synthesis_yield[:, None]
     have = stock_kg + precursor_kg
-    used = np.minimum(have, capacity_kg / yld)
+    used = min(have, capacity_kg / synthesis_yield)
     left = have - used
-    stock = np.minimum(left, (precursor_holding_months / synthesis_yield)[:, None] * capacity_kg)
-    lost = ((1.0 - synthesis_yield)[:, None] * used + left - stock).sum(axis=1)
-    return yld * used, stock, lost
+    stock = min(left, precursor_holding_months / synthesis_yield * capacity_kg)
+    lost = (1.0 - synthesis_yield) * used + left - stock
+    return synthesis_yield * used, stock, lost
 
 
 def rebuild_factor(gun_share_left: np.ndarray, resilience_gun_elasticity: np.ndarray,

@@ -4,8 +4,9 @@ The backward pass (docs/model.md steps 3-4) computes each node's expected cost-t
 ``V`` and each arc's choice probability ``P``, and the perceived survival ``R`` of a
 kilogram from each node to the markets; :func:`targets` turns them into lab capacity
 targets and the supply to order (steps 5-6); :func:`forward_pass` sends the supply
-along the chosen arcs, through the labs, to the markets. Each pass runs level by level
-(:class:`borderflow.model.layout.Level`), never enumerating a path.
+along the chosen arcs, through the labs, to the markets. Each pass visits the nodes once, in
+the order :func:`borderflow.model.layout.layout` schedules, never enumerating a path;
+the passes' loops are compiled (:mod:`borderflow.model.jit`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from borderflow.model.drivers import CLOSED_ARC_COST_USD_PER_KG
+from borderflow.model.jit import jit
 from borderflow.model.layout import Layout
 from borderflow.model.steps import labs
 
@@ -86,38 +88,61 @@ def logit_pass(
             (the yield ``y`` into labs, else 1), (M, arcs).
 
     Returns ``(V/θ, P, R)``: expected cost-to-go per node in units of θ (M, nodes),
-    arc choice probabilities (M, arcs) and perceived survival per node (M, nodes).
+    arc choice probabilities (M, arcs) and perceived survival per node (M, nodes);
+    0, 0 and 1 at the markets, where routes end.
 
     """
-    m, n_nodes = fixed.shape[0], lay.n_nodes
+    m = fixed.shape[0]
+    V, P, R = np.zeros((m, lay.n_nodes)), np.zeros((m, lay.n_arcs)), np.ones((m, lay.n_nodes))
+    _backward(fixed, risk, log_lab_size, value, keep, lay.backward, lay.active_ptr,
+              lay.active_arcs, lay.arc_head, lay.head_lab, V, P, R)
+    return V, P, R
+
+
+@jit
+def _backward(fixed: np.ndarray, risk: np.ndarray, log_lab_size: np.ndarray,
+              value: np.ndarray, keep: np.ndarray, order: np.ndarray, ptr: np.ndarray,
+              arcs: np.ndarray, head: np.ndarray, head_lab: np.ndarray, V: np.ndarray,
+              P: np.ndarray, R: np.ndarray) -> None:
+    """:func:`logit_pass`'s loops, member by member, node by node (writes V, P, R).
+
+    Per member: each arc's cost without its head's cost-to-go and its perceived
+    survival, then the nodes in order (a single way out is chosen for sure).
+    """
     n_arcs = fixed.shape[1]
-    # generalised cost of each arc without the head's cost-to-go; the last column is
-    # the dummy arc of the padded neighbourhoods (never chosen)
-    base = np.empty((m, n_arcs + 1))
-    np.multiply(value, risk, out=base[:, :n_arcs])
-    base[:, :n_arcs] += fixed
-    base[:, n_arcs] = np.inf
-    base[:, lay.into_lab] -= log_lab_size[:, lay.into_lab_col]
-    survive = np.zeros((m, n_arcs + 1))
-    np.multiply(1.0 - risk, keep, out=survive[:, :n_arcs])
-    V = np.zeros((m, n_nodes + 1))
-    R = np.ones((m, n_nodes + 1))
-    R[:, n_nodes] = 0.0
-    P = np.zeros((m, n_arcs + 1))
-    for lv in lay.backward:
-        e = base[:, lv.out_arcs]
-        e += V[:, lv.out_heads]
-        umin = e.min(axis=2)
-        np.subtract(umin[:, :, None], e, out=e)
-        np.exp(e, out=e)
-        tot = e.sum(axis=2)
-        V[:, lv.senders] = umin - np.log(tot)
-        e /= tot[:, :, None]
-        P[:, lv.out_arcs] = e
-        e *= survive[:, lv.out_arcs]
-        e *= R[:, lv.out_heads]
-        R[:, lv.senders] = e.sum(axis=2)
-    return V[:, :n_nodes], P[:, :n_arcs], R[:, :n_nodes]
+    base, survive = np.empty(n_arcs), np.empty(n_arcs)
+    for i in range(fixed.shape[0]):
+        Vi, Pi, Ri = V[i], P[i], R[i]
+        for a in range(n_arcs):
+            base[a] = value[i, a] * risk[i, a] + fixed[i, a]
+            survive[a] = (1.0 - risk[i, a]) * keep[i, a]
+            if head_lab[a] >= 0:
+                base[a] -= log_lab_size[i, head_lab[a]]
+        for n in order:
+            first, last = ptr[n], ptr[n + 1]
+            if last - first == 1:
+                a = arcs[first]
+                Vi[n] = base[a] + Vi[head[a]]
+                Pi[a] = 1.0
+                Ri[n] = survive[a] * Ri[head[a]]
+                continue
+            umin = np.inf
+            for k in range(first, last):  # P holds the costs, then exp, then shares
+                a = arcs[k]
+                Pi[a] = base[a] + Vi[head[a]]
+                umin = min(umin, Pi[a])
+            total = 0.0
+            for k in range(first, last):
+                a = arcs[k]
+                Pi[a] = np.exp(umin - Pi[a])
+                total += Pi[a]
+            Vi[n] = umin - np.log(total)
+            inverse, survival = 1.0 / total, 0.0
+            for k in range(first, last):
+                a = arcs[k]
+                Pi[a] *= inverse
+                survival += Pi[a] * survive[a] * Ri[head[a]]
+            Ri[n] = survival
 
 
 def targets(
@@ -156,7 +181,7 @@ def forward_pass(
     synthesis_yield: np.ndarray,
     precursor_holding_months: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Send the month's supply to the markets, level by level.
+    """Send the month's supply to the markets, node by node in order of depth.
 
     Args:
         lay: index arrays of the network.
@@ -175,24 +200,44 @@ def forward_pass(
 
     """
     m, n_arcs = choice.shape
-    send = np.zeros((m, lay.n_nodes))
+    send, flow = np.zeros((m, lay.n_nodes)), np.zeros((m, n_arcs))
     send[:, lay.sources] = supply_kg
-    # padded: the last column is the dummy arc of the padded neighbourhoods, always 0
-    flow = np.zeros((m, n_arcs + 1))
-    arriving = np.zeros((m, n_arcs + 1))
-    stock = stock_kg.copy()
-    lost = np.zeros(m)
-    for lv in lay.forward:
-        if len(lv.receivers):
-            send[:, lv.receivers] = arriving[:, lv.in_arcs].sum(axis=2)
-        if len(lv.lab_cols):
-            made, stock[:, lv.lab_cols], wasted = labs.synthesise(
-                send[:, lv.lab_nodes], stock_kg[:, lv.lab_cols], capacity_kg[:, lv.lab_cols],
-                synthesis_yield, precursor_holding_months,
-            )
-            lost += wasted
-            send[:, lv.lab_nodes] = made
-        f = send[:, lv.tails] * choice[:, lv.arcs]
-        flow[:, lv.arcs] = f
-        arriving[:, lv.arcs] = f * passing[:, lv.arcs]
-    return flow[:, :n_arcs], send, stock, lost
+    stock, lost = stock_kg.copy(), np.zeros(m)
+    _forward(choice, passing, stock_kg, capacity_kg, synthesis_yield, precursor_holding_months,
+             lay.forward, lay.active_ptr, lay.active_arcs, lay.in_ptr, lay.in_arcs, lay.lab_pos,
+             send, flow, stock, lost)
+    return flow, send, stock, lost
+
+
+@jit
+def _forward(choice: np.ndarray, passing: np.ndarray, stock_kg: np.ndarray,
+             capacity_kg: np.ndarray, synthesis_yield: np.ndarray, holding_months: np.ndarray,
+             order: np.ndarray, ptr: np.ndarray, arcs: np.ndarray, in_ptr: np.ndarray,
+             in_arcs: np.ndarray, lab_pos: np.ndarray, send: np.ndarray, flow: np.ndarray,
+             stock: np.ndarray, lost: np.ndarray) -> None:
+    """:func:`forward_pass`'s loops, member by member (writes send, flow, stock, lost).
+
+    A node receives what arrives on its arcs in, a lab region with a way out turns it
+    (with its stock) into fentanyl, and the node sends it along its active arcs.
+    """
+    arriving = np.zeros(choice.shape[1])
+    for i in range(choice.shape[0]):
+        arriving[:] = 0.0
+        for n in order:
+            if in_ptr[n + 1] > in_ptr[n]:
+                total = 0.0
+                for k in range(in_ptr[n], in_ptr[n + 1]):
+                    total += arriving[in_arcs[k]]
+                send[i, n] = total
+            col = lab_pos[n]
+            if col >= 0 and ptr[n + 1] > ptr[n]:
+                made, stock[i, col], wasted = labs.synthesise(
+                    send[i, n], stock_kg[i, col], capacity_kg[i, col], synthesis_yield[i],
+                    holding_months[i])
+                lost[i] += wasted
+                send[i, n] = made
+            for k in range(ptr[n], ptr[n + 1]):
+                a = arcs[k]
+                f = send[i, n] * choice[i, a]
+                flow[i, a] = f
+                arriving[a] = f * passing[i, a]

@@ -129,3 +129,16 @@ def test_simulate_states_its_size_and_refuses_past_its_limit(monkeypatch):
     monkeypatch.setattr(api, "SIMULATE_LIMIT_BYTES", 10_000)
     with pytest.raises(ParameterError, match="use compare or fit_report"):
         borderflow.simulate(members=1, arc_detail=False)
+
+
+def test_simulate_records_only_the_outputs_asked_for():
+    some = borderflow.simulate("bilateral_package", members=6, seed=1, arc_detail=False,
+                               start="2025-01", outputs=["seizures_lb", "overdose_deaths"])
+    every = borderflow.simulate("bilateral_package", members=6, seed=1, arc_detail=False,
+                                start="2025-01")
+    assert {"seizures_lb", "overdose_deaths", "policy_cost_usd"} <= set(some.data_vars)
+    assert "population" in some and "price_usd_per_pure_gram" not in some
+    for name in ("seizures_lb", "overdose_deaths", "policy_cost_usd"):
+        np.testing.assert_array_equal(some[name].values, every[name].values, err_msg=name)
+    with pytest.raises(ParameterError, match="unknown outputs"):
+        borderflow.simulate(members=2, outputs=["deaths"])

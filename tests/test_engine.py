@@ -193,3 +193,28 @@ def test_chunked_threads_give_identical_numbers(net, draws):
     assert set(whole) == set(chunked)
     for key in whole:
         np.testing.assert_array_equal(whole[key], chunked[key], err_msg=key)
+
+
+def test_recording_some_outputs_gives_the_same_numbers(net, draws):
+    scen = build(scenario_from_dict({"name": "t", "schema": 2, "levers": ALL_LEVERS}), net)
+    whole = engine.run(net, scen, draws, arc_detail=False)
+    asked = {"overdose_deaths", "crossing_flow_kg", "trade_cost_usd", "treatment_slots_used"}
+    some = engine.run_chunked(net, scen, draws, arc_detail=False, workers=2, outputs=asked)
+    # and what those series are computed from (cooperation, the population's treatment)
+    assert set(some) == asked | {"cooperation", "population"}
+    for key in some:
+        np.testing.assert_array_equal(whole[key], some[key], err_msg=key)
+    with pytest.raises(ValueError, match="unknown outputs"):
+        engine.run(net, scen, draws, outputs={"deaths"})
+
+
+def test_a_held_term_stays_at_its_mean_over_the_year_before(net, draws):
+    scen = build(scenario_from_dict({"name": "t", "schema": 2, "levers": []}), net)
+    start = int(np.flatnonzero(scen.months == np.datetime64("2020-01", "M"))[0])
+    free = engine.run(net, scen, draws, arc_detail=False)
+    held = engine.run(net, scen, draws, arc_detail=False, hold={"market": start})
+    np.testing.assert_array_equal(free["exposure"][:, :start], held["exposure"][:, :start])
+    mean = free["exposure"][:, start - 12:start].sum(axis=1) / 12.0
+    np.testing.assert_allclose(held["exposure"][:, start:], mean[:, None]
+                               * np.ones(held["exposure"].shape[1] - start), rtol=1e-12)
+    assert not np.allclose(free["exposure"][:, start:], held["exposure"][:, start:])

@@ -11,7 +11,7 @@ files → drivers and parameter draws → the batched engine → labelled result
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -30,11 +30,13 @@ from borderflow.model import parameters as registry
 from borderflow.model.drivers import decimal_year
 from borderflow.model.steps import potency
 from borderflow.network import Network, load_network
+from borderflow.outcomes import SUMS, engine_outputs
 from borderflow.policy import Scenario, load_scenario, shipped_names
 from borderflow.policy import registry as lever_registry
 from borderflow.policy.drivers import build
 from borderflow.provenance import describe_parameters, provenance
 from borderflow.results import (
+    TOTALS_OUTPUTS,
     annual,
     bytes_per_member,
     paired_metrics,
@@ -52,6 +54,9 @@ SIMULATE_LIMIT_BYTES = 2 * 1024**3
 #: Members the reducing verbs (:func:`compare`, :func:`fit_report`) simulate at once:
 #: about 0.5 GB of series whatever the ensemble's size.
 REDUCE_CHUNK = 2000
+#: What the calibration targets read, and what ``compare``'s reductions read.
+TARGET_OUTPUTS = frozenset(engine_outputs(t.variable for t in TARGETS))
+COMPARE_OUTPUTS = TOTALS_OUTPUTS | TARGET_OUTPUTS
 
 
 def _members(members: int | Sequence[int]) -> np.ndarray:
@@ -105,6 +110,7 @@ def simulate(
     network: NetworkLike = None,
     arc_detail: bool = True,
     start: str | None = None,
+    outputs: Collection[str] | None = None,
 ) -> xr.Dataset:
     """Run one scenario over an ensemble, monthly from 2010-01 to 2035-12.
 
@@ -128,6 +134,11 @@ def simulate(
             and steps only the months after the window (the same numbers as a run from
             2010, to 1e-9); with prior draws, parameter overrides, levers acting before
             it or another network it steps from 2010 and keeps the months asked.
+        outputs: the variables to include, names of the engine's outputs or their sums
+            ``seizures_lb`` and ``encounters`` (None: all of them); a run records only
+            what it is asked for, so fewer outputs run faster in less memory.
+            ``policy_cost_usd`` and the ``treatment_slots_used`` it is priced from are
+            always included.
 
     Raises ParameterError when the result would pass :data:`SIMULATE_LIMIT_BYTES`
     (about 230 kB a member, 680 kB with per-arc arrays, on the shipped network).
@@ -145,8 +156,10 @@ def simulate(
     net_obj = _network(network)
     net = net_obj.compile()
     drivers = build(scen, net)
+    recorded = _recorded(outputs)
     each = bytes_per_member(net, drivers.n_months,
-                            len(registry.NAMES) + len(lever_registry.COST_PRIORS), arc_detail)
+                            len(registry.NAMES) + len(lever_registry.COST_PRIORS), arc_detail,
+                            recorded)
     if len(idx) * each > SIMULATE_LIMIT_BYTES:
         raise ParameterError(
             f"simulate would return {len(idx) * each / 1024**3:.1f} GB ({each / 1e3:.0f} kB a "
@@ -158,7 +171,7 @@ def simulate(
     shocks = potency.post_window_shocks(idx, seed, drivers.months, decimal_year(drivers.months))
     t0, resume = _start(start, scen, net, drivers, source, idx)
     arrays = engine.run_chunked(net, drivers, draws, arc_detail=arc_detail, shocks=shocks,
-                                start=resume)
+                                start=resume, outputs=recorded)
     if resume is None and t0:  # stepped from 2010 (not eligible): keep the months asked
         arrays = {k: v[:, t0:] for k, v in arrays.items()}
     arrays["policy_cost_usd"] = lever_registry.policy_cost_usd(
@@ -167,6 +180,18 @@ def simulate(
                       attrs={"scenario": scen.name, **provenance(net, source, seed),
                              "started_from": "stored end-of-window state" if resume
                              else drivers.months[0].astype(str)})
+
+
+def _recorded(outputs: Collection[str] | None) -> set[str] | None:
+    """The engine outputs behind ``simulate``'s ``outputs`` (None: all), checked."""
+    if outputs is None:
+        return None
+    names = [outputs] if isinstance(outputs, str) else list(outputs)
+    known = [*engine.OUTPUT_DIMS, *SUMS, "policy_cost_usd"]
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise ParameterError(f"unknown outputs {unknown}; known: {', '.join(known)}")
+    return engine_outputs(n for n in names if n != "policy_cost_usd") | {"treatment_slots_used"}
 
 
 def _start(start: str | None, scen: Scenario, net, drivers, source: Posterior | None,
@@ -264,8 +289,10 @@ class Comparison:
 
 def _reduced(scenario: ScenarioLike, members: int | Sequence[int], seed: int,
              source: Posterior | None, network: Network,
-             reduce: Callable[[xr.Dataset], _T]) -> list[_T]:
+             reduce: Callable[[xr.Dataset], _T], outputs: Collection[str]) -> list[_T]:
     """``reduce`` applied to the simulation of each chunk of :data:`REDUCE_CHUNK` members.
+
+    Only ``outputs`` are recorded (what ``reduce`` reads).
 
     What a verb keeps of a run is small; the run is not: so the ensemble is simulated a
     chunk at a time and only the reductions are kept (member ``i`` is the same member
@@ -273,7 +300,7 @@ def _reduced(scenario: ScenarioLike, members: int | Sequence[int], seed: int,
     """
     idx = _members(members)
     return [reduce(simulate(scenario, idx[i:i + REDUCE_CHUNK], seed, source or "prior",
-                            network, arc_detail=False))
+                            network, arc_detail=False, outputs=outputs))
             for i in range(0, len(idx), REDUCE_CHUNK)]
 
 
@@ -330,7 +357,7 @@ def compare(
                 out["history"] = {t.name: t.simulated(ds) for t in TARGETS}
             return out
 
-        parts = _reduced(scen, members, seed, source, net_obj, reduce)
+        parts = _reduced(scen, members, seed, source, net_obj, reduce, COMPARE_OUTPUTS)
         totals[scen.name] = _concat([p["totals"] for p in parts])
         yearly[scen.name] = xr.concat([p["yearly"] for p in parts], dim="member")
         if keep_monthly:
@@ -436,7 +463,8 @@ def fit_report(parameters: ParametersLike = "posterior", members: int = 400,
     source = _parameter_source(parameters)
     net = _network(network)
     simulated = _concat(_reduced("status_quo", members, seed, source, net,
-                                 lambda ds: {t.name: t.simulated(ds) for t in TARGETS}))
+                                 lambda ds: {t.name: t.simulated(ds) for t in TARGETS},
+                                 TARGET_OUTPUTS))
     fitted = source.fitted if source is not None else ()
     document = score(fitted, simulated, seed=seed)
     document["provenance"] = provenance(net.compile(), source, seed)

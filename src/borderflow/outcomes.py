@@ -13,7 +13,7 @@ Pure data and pure functions; no I/O.
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
+from collections.abc import Iterable, MutableMapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -27,10 +27,19 @@ SUMS: dict[str, tuple[tuple[str, str], str]] = {
 
 
 def add_sums(out: MutableMapping) -> MutableMapping:
-    """Add the :data:`SUMS` to a mapping of engine outputs (arrays or DataArrays)."""
+    """Add the :data:`SUMS` to a mapping of engine outputs (arrays or DataArrays).
+
+    A sum whose parts were not recorded is left out.
+    """
     for name, ((first, second), _) in SUMS.items():
-        out[name] = out[first] + out[second]
+        if first in out and second in out:
+            out[name] = out[first] + out[second]
     return out
+
+
+def engine_outputs(names: Iterable[str]) -> set[str]:
+    """The engine outputs behind these outputs and sums (each sum: its two parts)."""
+    return {part for name in names for part in (SUMS[name][0] if name in SUMS else (name,))}
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ Pure functions over arrays; no I/O.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 import numpy as np
 import xarray as xr
@@ -14,7 +14,7 @@ from borderflow.model.engine import OUTPUT_DIMS
 from borderflow.model.migration import ORIGINS
 from borderflow.model.population import STATES
 from borderflow.network import CompiledNetwork
-from borderflow.outcomes import METRICS, SCALAR, SUMS, add_sums
+from borderflow.outcomes import METRICS, OUTCOMES, SCALAR, SUMS, add_sums, engine_outputs
 
 UNITS = {
     "delivered_kg": "kg/month (pure fentanyl), delivered to US markets",
@@ -110,7 +110,8 @@ def to_dataset(
     ds = xr.Dataset(data, coords=coords, attrs=dict(attrs))
     add_sums(ds)
     for name in SUMS:
-        ds[name].attrs["units"] = UNITS[name]
+        if name in ds:
+            ds[name].attrs["units"] = UNITS[name]
     ds["parameter_value"] = (
         ("member", "parameter"),
         np.stack([np.asarray(v, dtype=float) for v in params.values()], axis=1),
@@ -120,8 +121,11 @@ def to_dataset(
 
 
 def bytes_per_member(net: CompiledNetwork, n_months: int, n_parameters: int,
-                     arc_detail: bool) -> int:
-    """Bytes one member takes in :func:`to_dataset`'s result (float64 series)."""
+                     arc_detail: bool, outputs: Collection[str] | None = None) -> int:
+    """Bytes one member takes in :func:`to_dataset`'s result (float64 series).
+
+    ``outputs``: the engine outputs recorded (None: all).
+    """
     from borderflow.model.engine import ARC_OUTPUTS
 
     size = {"arc": net.n_arcs, "market": len(net.nodes_of_kind("market")),
@@ -130,8 +134,20 @@ def bytes_per_member(net: CompiledNetwork, n_months: int, n_parameters: int,
             "crossing": len(net.nodes_of_kind("crossing")), "state": len(STATES),
             "origin": len(ORIGINS)}
     values = sum(int(np.prod([size[d] for d in dims], dtype=int))
-                 for name, dims in OUTPUT_DIMS.items() if arc_detail or name not in ARC_OUTPUTS)
+                 for name, dims in OUTPUT_DIMS.items()
+                 if (arc_detail or name not in ARC_OUTPUTS)
+                 and (outputs is None or name in outputs))
     return 8 * (n_months * (values + len(SUMS)) + n_parameters)
+
+
+#: The engine outputs :func:`period_totals` and :func:`annual` read, with the monthly
+#: supply and deliveries ``compare`` keeps: what a verb that reduces asks the engine to
+#: record (``policy_cost_usd`` is priced from ``treatment_slots_used``).
+TOTALS_OUTPUTS = frozenset(engine_outputs(
+    {o.variable for o in OUTCOMES if o.variable}
+    | {"delivered_kg", "supply_kg", "seizures_lb", "mexico_seizures_kg", "overdose_deaths",
+       "opioid_overdose_deaths", "encounters", "gun_homicides_mexico", "trade_cost_usd",
+       "treatment_slots_used", "cooperation", "crossing_flow_kg"}) - {"policy_cost_usd"})
 
 
 def period_totals(ds: xr.Dataset, first_year: int, last_year: int) -> dict[str, xr.DataArray]:

@@ -14,4 +14,4 @@ from __future__ import annotations
 import numba
 
 #: Compile a step function to machine code: no Python objects, GIL released, cached.
-jit = numba.njit(cache=True, nogil=True)
+jit = numba.njit(cache=True, nogil=True, error_model="numpy")

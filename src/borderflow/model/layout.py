@@ -8,7 +8,7 @@ lead into each kind of crossing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -25,8 +25,8 @@ VALUE_STAGE_OF_TAIL = {"precursor_source": 0, "port": 0, "lab_region": 1, "stagi
                        "crossing": 2, "us_hub": 2}
 
 
-@dataclass(frozen=True)
-class Layout:
+
+class Layout(NamedTuple):
     """Index arrays derived once from the compiled network (:func:`layout`)."""
 
     n_nodes: int
@@ -49,6 +49,7 @@ class Layout:
     backward: np.ndarray  # nodes with an active arc out, by height above the markets
     forward: np.ndarray  # every node, by depth below the sources
     mexico_arc: np.ndarray  # per arc: bool
+    mexico_arcs: np.ndarray  # the arcs whose detection is Mexico's
     value_stage: np.ndarray  # per arc: 0 precursor, 1 fentanyl
     poe_arc: np.ndarray  # per arc: bool, land port of entry
     mail_arc: np.ndarray  # per arc: bool, international mail
@@ -129,6 +130,7 @@ def layout(net: CompiledNetwork) -> Layout:
         backward=backward.astype(np.int64),
         forward=forward.astype(np.int64),
         mexico_arc=np.isin(head_kind, MEXICO_KINDS),
+        mexico_arcs=np.flatnonzero(np.isin(head_kind, MEXICO_KINDS)),
         value_stage=np.array([
             1 if attrs.get("finished_fentanyl", False) else VALUE_STAGE_OF_TAIL[kind]
             for kind, attrs in zip(kinds[net.arc_tail], net.arc_attrs, strict=True)

@@ -27,9 +27,11 @@ See docs/model-system.md, M8.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
+
+from borderflow.model.jit import jit
 
 STATES: tuple[str, ...] = ("no_use", "misuse", "oud_high_risk", "oud_lower_risk", "treatment",
                            "post_treatment", "remission")
@@ -38,8 +40,7 @@ POST_TREATMENT_EXIT_PER_YEAR = 12.0  # the post-treatment state lasts one month 
 PRESCRIBING_PEAK_YEAR = 2012.0  # US opioid prescribing peaked in 2012 (judgement anchor)
 
 
-@dataclass
-class Population:
+class Population(NamedTuple):
     """The seven states, persons, each of shape (M,)."""
 
     N: np.ndarray
@@ -50,21 +51,20 @@ class Population:
     Rc: np.ndarray
     Rm: np.ndarray
 
-    def stack(self) -> np.ndarray:
-        """States as one array of shape (M, 7) in :data:`STATES` order."""
-        return np.stack([self.N, self.M, self.OH, self.OL, self.Tr, self.Rc, self.Rm], axis=1)
 
-    def users(self, misuse_use_weight: np.ndarray) -> np.ndarray:
-        """People who buy opioids, weighted by use: ``OH + OL + Rc + w_M M``."""
-        return self.OH + self.OL + self.Rc + misuse_use_weight * self.M
-
-    def oud(self) -> np.ndarray:
-        """People with a use disorder out of treatment (``OH + OL + Rc``)."""
-        return self.OH + self.OL + self.Rc
+@jit
+def stack(pop: Population) -> np.ndarray:
+    """States as one array of shape (M, 7) in :data:`STATES` order."""
+    return np.stack((pop.N, pop.M, pop.OH, pop.OL, pop.Tr, pop.Rc, pop.Rm), axis=1)
 
 
-@dataclass(frozen=True)
-class Rates:
+@jit
+def users(pop: Population, misuse_use_weight: np.ndarray) -> np.ndarray:
+    """People who buy opioids, weighted by use: ``OH + OL + Rc + w_M M``."""
+    return pop.OH + pop.OL + pop.Rc + misuse_use_weight * pop.M
+
+
+class Rates(NamedTuple):
     """Transition rates (per year) and hazard weights of the states, each (M,)."""
 
     initiation: np.ndarray
@@ -126,6 +126,7 @@ def prescription_inflow(year: np.ndarray, transition_per_year: np.ndarray,
     return transition_per_year[:, None] * np.exp(-decline_per_year[:, None] * since[None, :])
 
 
+@jit
 def risk_mix(pop: Population, r: Rates) -> np.ndarray:
     """Mean hazard multiplier of the use-disorder population out of treatment (OH, OL)."""
     total = pop.OH + pop.OL
@@ -133,16 +134,19 @@ def risk_mix(pop: Population, r: Rates) -> np.ndarray:
                     / np.where(total > 0, total, 1.0), 1.0)
 
 
+@jit
 def _exits(n: np.ndarray, total_rate: np.ndarray) -> np.ndarray:
     """People leaving a state this month, for a total exit rate per year."""
     return n * -np.expm1(-total_rate / 12.0)
 
 
+@jit
 def _share(rate: np.ndarray, total: np.ndarray) -> np.ndarray:
     return np.where(total > 0, rate / np.where(total > 0, total, 1.0), 0.0)
 
 
-def step(pop: Population, r: Rates, *, fentanyl_hazard_per_year: np.ndarray,
+@jit
+def step(pop: Population, r: Rates, fentanyl_hazard_per_year: np.ndarray,
          heroin_hazard_per_year: np.ndarray, treatment_capacity: np.ndarray,
          prevention: float, unmet_share: np.ndarray, prescription_inflow_per_year: np.ndarray,
          mix_scale: np.ndarray | float = 1.0) -> tuple[Population, np.ndarray, np.ndarray]:
@@ -191,12 +195,6 @@ def step(pop: Population, r: Rates, *, fentanyl_hazard_per_year: np.ndarray,
     room = np.maximum(0.0, treatment_capacity - (pop.Tr - out_t))
     admitted = _share(np.minimum(wanted, room), wanted)  # share of seekers admitted
 
-    def deaths(hazard: np.ndarray) -> np.ndarray:
-        return (out_m * _share(r.weight_misuse * hazard, rate_m)
-                + out_h * _share(w_h * hazard, rate_h) + out_l * _share(w_l * hazard, rate_l)
-                + out_t * _share(r.weight_treatment * hazard, rate_t)
-                + out_c * _share(r.weight_post * hazard, rate_c))
-
     into_oud = (out_m * _share(r.progression, rate_m) + out_r + from_rx
                 + out_c * _share(POST_TREATMENT_EXIT_PER_YEAR, rate_c))
     new = Population(
@@ -210,4 +208,10 @@ def step(pop: Population, r: Rates, *, fentanyl_hazard_per_year: np.ndarray,
                               + out_l * _share(r.remission, rate_l))
             + out_t * _share(r.treatment_exit_remission, rate_t)),
     )
+    def deaths(hazard: np.ndarray) -> np.ndarray:
+        return (out_m * _share(r.weight_misuse * hazard, rate_m)
+                + out_h * _share(w_h * hazard, rate_h) + out_l * _share(w_l * hazard, rate_l)
+                + out_t * _share(r.weight_treatment * hazard, rate_t)
+                + out_c * _share(r.weight_post * hazard, rate_c))
+
     return new, deaths(fentanyl_hazard_per_year), deaths(heroin_hazard_per_year)

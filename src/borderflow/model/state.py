@@ -67,8 +67,8 @@ class State:
         for f in dataclasses.fields(State):
             value = getattr(self, f.name)
             if isinstance(value, Population):
-                for g in dataclasses.fields(Population):
-                    out[f"population.{g.name}"] = getattr(value, g.name)
+                for name in Population._fields:
+                    out[f"population.{name}"] = getattr(value, name)
             elif value is not None:
                 out[f.name] = value
         return out
@@ -76,8 +76,8 @@ class State:
     @classmethod
     def from_arrays(cls, arrays: dict[str, np.ndarray]) -> State:
         """The inverse of :meth:`to_arrays`."""
-        population = Population(*(np.asarray(arrays[f"population.{g.name}"])
-                                  for g in dataclasses.fields(Population)))
+        population = Population(*(np.asarray(arrays[f"population.{name}"])
+                                  for name in Population._fields))
         return cls(**{f.name: population if f.name == "population" else
                       (np.asarray(arrays[f.name]) if f.name in arrays else None)
                       for f in dataclasses.fields(State)})

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from borderflow.model.jit import jit
+
 
 def target(cooperation_baseline: np.ndarray, engagement_gain: np.ndarray,
            engagement: np.ndarray, turns: np.ndarray, cooperation_event_shift: np.ndarray,
@@ -34,6 +36,7 @@ def target(cooperation_baseline: np.ndarray, engagement_gain: np.ndarray,
     return np.clip(moved + (1.0 - c0) * engagement_gain[:, None] * engagement, 0.0, 1.0)
 
 
+@jit
 def step(cooperation: np.ndarray, target: np.ndarray, cooperation_recovery_months: np.ndarray,
          strike_cooperation_drop: np.ndarray, struck: float) -> np.ndarray:
     """Next month's cooperation, in [0, 1], (M,).

@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from borderflow.model.jit import jit
+
 #: Upper bound of the nominal detection probability inside the logarithm, so that
 #: ``ln(1 − d⁰)`` stays finite (a nominal probability of 1 detects all but 1e-15).
 MAX_NOMINAL = 1.0 - 1e-15
 
 
+@jit
 def nominal(detection_scale: np.ndarray, nominal_detection: np.ndarray) -> np.ndarray:
     """``min(1, s d⁰_a)``: the member's nominal detection probability, (M, arcs).
 
@@ -31,33 +34,47 @@ def nominal(detection_scale: np.ndarray, nominal_detection: np.ndarray) -> np.nd
     return np.minimum(1.0, detection_scale[:, None] * nominal_detection)
 
 
+@jit
 def log_escape(detection_scale: np.ndarray, nominal_detection: np.ndarray) -> np.ndarray:
     """``ln(1 − min(1, s d⁰_a))``, finite (see :data:`MAX_NOMINAL`), (M, arcs)."""
     return np.log1p(-np.minimum(nominal(detection_scale, nominal_detection), MAX_NOMINAL))
 
 
+@jit
 def escape_before_workload(log_escape: np.ndarray, effort_us: np.ndarray,
                            effort_mx: np.ndarray, cooperation_ratio: np.ndarray,
-                           mexican_arc: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                           mexican_arc: np.ndarray, arcs: np.ndarray,
+                           last: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """Log and level of the escape probability before the workload factors, (M, arcs).
+
+    The effort on an arc is ``e^US e^MX``, times ``χ`` on Mexico's arcs.
 
     Args:
         log_escape: ``ln(1 − d⁰)`` per arc, from :func:`log_escape`, (M, arcs).
-        effort_us: US-side effort multiplier per arc (1 = status quo), (arcs,).
-        effort_mx: Mexican-side effort multiplier per arc, (arcs,).
+        effort_us: US-side effort multiplier per arc (1 = status quo), (M, arcs).
+        effort_mx: Mexican-side effort multiplier per arc, (M, arcs).
         cooperation_ratio: ``χ``, cooperation relative to its baseline, (M,).
         mexican_arc: arcs whose detection is Mexico's (into Mexican ports, lab regions
             and staging areas), bool (arcs,).
+        arcs: the arcs to compute (all of them, or Mexico's when only ``χ`` changed).
+        last: ``(e ln(1 − d⁰), (1 − d⁰)^e)`` of the other arcs, kept; (M, arcs) each.
 
     Returns ``(e ln(1 − d⁰), (1 − d⁰)^e)``.
 
     """
-    mexican = np.where(mexican_arc, effort_mx, 1.0) * cooperation_ratio[:, None]
-    effort = np.maximum(0.0, effort_us * np.where(mexican_arc, mexican, effort_mx))
-    log_through = effort * log_escape
-    return log_through, np.exp(log_through)
+    log_through, through = last[0].copy(), last[1].copy()
+    for i in range(log_escape.shape[0]):
+        for a in arcs:
+            if mexican_arc[a]:
+                effort = effort_us[i, a] * (effort_mx[i, a] * cooperation_ratio[i])
+            else:
+                effort = effort_us[i, a] * effort_mx[i, a]
+            log_through[i, a] = max(0.0, effort) * log_escape[i, a]
+            through[i, a] = np.exp(log_through[i, a])
+    return log_through, through
 
 
+@jit
 def passing(log_through: np.ndarray, through: np.ndarray, between_cols: np.ndarray,
             poe_cols: np.ndarray, effort_between: np.ndarray, effort_ports: np.ndarray,
             closed: np.ndarray) -> np.ndarray:
@@ -80,6 +97,7 @@ def passing(log_through: np.ndarray, through: np.ndarray, between_cols: np.ndarr
     return out
 
 
+@jit
 def perceived_risk(risk: np.ndarray, detection: np.ndarray,
                    risk_learning_months: np.ndarray) -> np.ndarray:
     """Next month's perceived seizure probability: exponential learning, (M, arcs).

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from borderflow.model.drivers import SCAN_RATE_REFERENCE
+from borderflow.model.jit import jit
 
 
 def stopped_share(coverage: np.ndarray, control_effectiveness: np.ndarray) -> np.ndarray:
@@ -42,7 +43,10 @@ def lab_share_reached(hits: np.ndarray, active_labs_per_hit: np.ndarray,
     """
     labs_there = active_labs[:, None] * np.maximum(lab_share, 1e-12)[None, :]  # (M, labs)
     each = np.minimum(1.0, active_labs_per_hit[:, None] / labs_there)
-    return 1.0 - (1.0 - each[:, None, :]) ** hits[None, :, :]
+    reached = np.zeros((len(active_labs), *hits.shape))
+    months = hits.any(axis=1)  # a month without hits reaches nothing (x^0 = 1)
+    reached[:, months] = 1.0 - (1.0 - each[:, None, :]) ** hits[None, months, :]
+    return reached
 
 
 def saturating(amount: np.ndarray, scale: np.ndarray, top: np.ndarray | float = 1.0
@@ -59,6 +63,7 @@ def saturating(amount: np.ndarray, scale: np.ndarray, top: np.ndarray | float = 
     return top_m * -np.expm1(-amount[None, :] / scale[:, None])
 
 
+@jit
 def us_effort(scan_rate: np.ndarray, agents: np.ndarray, scan_effectiveness: np.ndarray,
               bp_agent_elasticity: np.ndarray) -> np.ndarray:
     """US-side inspection effort multiplier on each arc, (M, arcs).
@@ -81,6 +86,7 @@ def us_effort(scan_rate: np.ndarray, agents: np.ndarray, scan_effectiveness: np.
     return scans * (1.0 + agents[None, :]) ** bp_agent_elasticity[:, None]
 
 
+@jit
 def port_effort(inspectors: np.ndarray, mx_port_inspectors: np.ndarray) -> np.ndarray:
     """Mexican-side inspection effort multiplier on each arc, (M, arcs).
 

@@ -14,6 +14,7 @@ import numpy as np
 from borderflow.model.jit import jit
 
 
+@jit
 def destroyed_share(takedown: np.ndarray, strike: np.ndarray,
                     cooperation_ratio: np.ndarray) -> np.ndarray:
     """Share ``k_l`` of each lab region's capacity and stock destroyed, (M, labs).
@@ -27,6 +28,7 @@ def destroyed_share(takedown: np.ndarray, strike: np.ndarray,
     return 1.0 - (1.0 - mexican_share(takedown, cooperation_ratio)) * (1.0 - strike)
 
 
+@jit
 def mexican_share(takedown: np.ndarray, cooperation_ratio: np.ndarray) -> np.ndarray:
     """Share of each lab region's capacity and stock Mexico's takedowns destroy, (M, labs).
 
@@ -41,6 +43,7 @@ def mexican_share(takedown: np.ndarray, cooperation_ratio: np.ndarray) -> np.nda
     return np.minimum(1.0, takedown * cooperation_ratio[:, None])
 
 
+@jit
 def relocate(capacity_kg: np.ndarray, kept_kg: np.ndarray, struck_kg: np.ndarray,
              strike: np.ndarray, strike_relocation_share: np.ndarray) -> np.ndarray:
     """Capacity after strikes once part of what they hit has moved elsewhere, (M, labs).
@@ -60,7 +63,7 @@ def relocate(capacity_kg: np.ndarray, kept_kg: np.ndarray, struck_kg: np.ndarray
     """
     moved = strike_relocation_share * struck_kg.sum(axis=1)
     weight = capacity_kg * (1.0 - strike)
-    total = weight.sum(axis=1, keepdims=True)
+    total = weight.sum(axis=1)[:, None]
     share = np.where(total > 0, weight / np.where(total > 0, total, 1.0), 0.0)
     return kept_kg + moved[:, None] * share
 
@@ -109,6 +112,7 @@ def rebuild_factor(gun_share_left: np.ndarray, resilience_gun_elasticity: np.nda
                   / lab_rebuild_months[:, None])
 
 
+@jit
 def rebuild(capacity_kg: np.ndarray, target_kg: np.ndarray, factor: np.ndarray) -> np.ndarray:
     """Next month's capacity before destruction, kg/month, (M, labs).
 

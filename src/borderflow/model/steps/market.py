@@ -19,10 +19,11 @@ at the realised retail price with a cited elasticity.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
+from borderflow.model.jit import jit
 from borderflow.model.steps.potency import PURITY_REFERENCE
 
 #: Stock cover relative to the usual, clipped so that no price is 0 or infinite
@@ -34,24 +35,33 @@ COVERAGE_LIMITS = (0.05, 20.0)
 HEROIN_PRICE_LIMIT = 10.0
 
 
+@jit
 def import_cost(flow: np.ndarray, seized: np.ndarray, cost: np.ndarray, value: np.ndarray,
-                delivered: np.ndarray, other_usd: np.ndarray | float = 0.0) -> np.ndarray:
+                delivered: np.ndarray, other_usd: np.ndarray) -> np.ndarray:
     """Traffickers' cost per kg delivered this month, κ (USD/kg), shape (M,).
 
     Transport spending on every arc (``flow`` kg × ``cost`` USD/kg) plus seizure losses
     valued where they happen (``value`` USD/kg per arc, (M, arcs)) plus ``other_usd``
     spent this month (replacing controlled precursors), over the kilograms delivered.
     """
-    spent = (flow * cost).sum(axis=1) + (value * seized).sum(axis=1) + other_usd
-    return spent / np.maximum(delivered, 1e-9)
+    kappa = np.empty(flow.shape[0])
+    for i in range(flow.shape[0]):
+        transport = losses = 0.0
+        for a in range(flow.shape[1]):
+            transport += flow[i, a] * cost[i, a]
+            losses += value[i, a] * seized[i, a]
+        kappa[i] = (transport + losses + other_usd[i]) / max(delivered[i], 1e-9)
+    return kappa
 
 
+@jit
 def cost_ratio(kappa: np.ndarray, kappa_ref: np.ndarray) -> np.ndarray:
     """Import cost relative to month 0's, kept in [0.01, 100]; 1 where κ_ref is 0."""
     safe = np.where(kappa_ref > 0, kappa_ref, 1.0)
     return np.where(kappa_ref > 0, np.clip(kappa / safe, 0.01, 100.0), 1.0)
 
 
+@jit
 def long_run_wholesale_price(cost_ratio: np.ndarray, purity: np.ndarray,
                              wholesale_usd_per_pure_gram: np.ndarray,
                              import_cost_share: np.ndarray) -> np.ndarray:
@@ -65,6 +75,7 @@ def long_run_wholesale_price(cost_ratio: np.ndarray, purity: np.ndarray,
     return wholesale_usd_per_pure_gram * gross * PURITY_REFERENCE / purity
 
 
+@jit
 def wholesale_price(long_run: np.ndarray, stock_kg: np.ndarray, usual_stock_kg: np.ndarray,
                     inventory_price_elasticity: np.ndarray) -> np.ndarray:
     """Short-run wholesale price, USD per pure gram: long-run × cover^(−elasticity).
@@ -74,20 +85,24 @@ def wholesale_price(long_run: np.ndarray, stock_kg: np.ndarray, usual_stock_kg: 
     """
     cover = np.where(usual_stock_kg > 0, stock_kg / np.where(usual_stock_kg > 0,
                                                              usual_stock_kg, 1.0), 1.0)
-    return long_run * np.clip(cover, *COVERAGE_LIMITS) ** -inventory_price_elasticity
+    low, high = COVERAGE_LIMITS
+    return long_run * np.clip(cover, low, high) ** -inventory_price_elasticity
 
 
+@jit
 def need_kg(users: np.ndarray, consumption_g_per_user_month: np.ndarray) -> np.ndarray:
     """Opioids the users would take at reference prices, pure fentanyl-eq kg/month."""
     return consumption_g_per_user_month / 1000.0 * users
 
 
+@jit
 def fentanyl_demand_kg(need: np.ndarray, share: np.ndarray, price_ratio: np.ndarray,
                        price_elasticity: np.ndarray) -> np.ndarray:
     """Fentanyl users buy at the retail price, kg/month: ``need f ratio^ε``, at most need."""
     return need * np.minimum(1.0, share * price_ratio ** price_elasticity)
 
 
+@jit
 def supply_pull_kg(demand: np.ndarray, stock_kg: np.ndarray, usual_stock_kg: np.ndarray,
                    holding_months: np.ndarray) -> np.ndarray:
     """What the supply chain is asked for, kg/month (never negative).
@@ -97,8 +112,7 @@ def supply_pull_kg(demand: np.ndarray, stock_kg: np.ndarray, usual_stock_kg: np.
     return np.maximum(0.0, demand + (usual_stock_kg - stock_kg) / holding_months)
 
 
-@dataclass(frozen=True)
-class Quote:
+class Quote(NamedTuple):
     """The market at the start of a month, each (M,): kg/month, kg, USD per pure gram."""
 
     need_kg: np.ndarray
@@ -109,7 +123,8 @@ class Quote:
     pull_kg: np.ndarray
 
 
-def quote(*, users: np.ndarray, fentanyl_share: np.ndarray, stock_kg: np.ndarray,
+@jit
+def quote(users: np.ndarray, fentanyl_share: np.ndarray, stock_kg: np.ndarray,
           cost_ratio: np.ndarray | float, purity: np.ndarray,
           consumption_g_per_user_month: np.ndarray, retail_usd_per_pure_gram: np.ndarray,
           wholesale_share_of_retail: np.ndarray, import_cost_share: np.ndarray,
@@ -144,6 +159,7 @@ def quote(*, users: np.ndarray, fentanyl_share: np.ndarray, stock_kg: np.ndarray
                  supply_pull_kg(demand, stock_kg, usual, stock_holding_months))
 
 
+@jit
 def heroin_supply_kg(need: np.ndarray, fentanyl_share: np.ndarray,
                      heroin_supply_scale: np.ndarray) -> np.ndarray:
     """Heroin on offer, fentanyl-eq kg/month.
@@ -155,6 +171,7 @@ def heroin_supply_kg(need: np.ndarray, fentanyl_share: np.ndarray,
     return heroin_supply_scale * (1.0 - fentanyl_share) * need
 
 
+@jit
 def shares_of_need(need: np.ndarray, fentanyl_kg: np.ndarray, heroin_kg: np.ndarray
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Shares of the need met by fentanyl and by heroin, and unmet, each (M,) in [0, 1]."""
@@ -164,6 +181,7 @@ def shares_of_need(need: np.ndarray, fentanyl_kg: np.ndarray, heroin_kg: np.ndar
     return x_f, x_h, np.where(need > 0, np.maximum(0.0, 1.0 - x_f - x_h), 0.0)
 
 
+@jit
 def sell(stock_kg: np.ndarray, delivered_kg: np.ndarray, demand_kg: np.ndarray
          ) -> tuple[np.ndarray, np.ndarray]:
     """Retail sales this month and the stock left, kg: sales are demand, if in stock."""
@@ -172,6 +190,7 @@ def sell(stock_kg: np.ndarray, delivered_kg: np.ndarray, demand_kg: np.ndarray
     return sold, available - sold
 
 
+@jit
 def heroin_market(need: np.ndarray, fentanyl_kg: np.ndarray, supply_kg: np.ndarray,
                   price_elasticity: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Heroin bought (fentanyl-eq kg/month) and its price relative to reference.
@@ -186,13 +205,13 @@ def heroin_market(need: np.ndarray, fentanyl_kg: np.ndarray, supply_kg: np.ndarr
     safe_supply = np.where(supply_kg > 0, supply_kg, 1.0)
     inv = np.where(price_elasticity < 0, -1.0 / np.where(price_elasticity < 0,
                                                          price_elasticity, -1.0), np.inf)
-    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
-        clearing = np.where(supply_kg > 0, (sought / safe_supply) ** inv, np.inf)
+    clearing = np.where(supply_kg > 0, (sought / safe_supply) ** inv, np.inf)
     ratio = np.where(short, np.minimum(HEROIN_PRICE_LIMIT, clearing), 1.0)
     bought = np.minimum(sought * ratio ** price_elasticity, supply_kg)
     return bought, ratio
 
 
+@jit
 def diffuse(share: np.ndarray, ratio: np.ndarray, rate_per_year: np.ndarray,
             cost_elasticity: np.ndarray) -> np.ndarray:
     """One month of supplier-driven logistic diffusion (exact for a constant rate).

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from borderflow.model.jit import jit
 from borderflow.model.steps import potency
 
 #: Retail naloxone prescriptions dispensed a year (IQVIA via CDC MMWR 2019 and AP;
@@ -77,12 +78,14 @@ def covid_factor(covid_share: np.ndarray, covid_hazard_increase: np.ndarray,
     return 1.0 + covid_hazard_increase[:, None] * covid_share[None, :] * fading
 
 
+@jit
 def disruption(sold_kg: np.ndarray, recent_kg: np.ndarray) -> np.ndarray:
     """How far sales fell below their recent level, in [0, 1] (0 when none are recent)."""
     safe = np.where(recent_kg > 0, recent_kg, 1.0)
     return np.where(recent_kg > 0, np.maximum(0.0, 1.0 - sold_kg / safe), 0.0)
 
 
+@jit
 def recent_sales(recent_kg: np.ndarray, sold_kg: np.ndarray, disruption_months: np.ndarray
                  ) -> np.ndarray:
     """Recent sales, exponentially averaged over ``disruption_months`` (exact factor)."""
@@ -103,7 +106,8 @@ def treatment_capacity(year: np.ndarray, slots_added: np.ndarray,
     return treatment_capacity_scale[:, None] * path[None, :] + slots_added[None, :]
 
 
-def fatal_hazards(*, fentanyl_exposure: np.ndarray, heroin_exposure: np.ndarray,
+@jit
+def fatal_hazards(fentanyl_exposure: np.ndarray, heroin_exposure: np.ndarray,
                   potency_factor: np.ndarray, multiplier: np.ndarray,
                   fentanyl_death_rate_per_year: np.ndarray,
                   heroin_death_rate_per_year: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

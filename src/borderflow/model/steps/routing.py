@@ -22,6 +22,7 @@ from borderflow.model.steps import labs
 LAB_SIZE_FLOOR_KG = 1e-6
 
 
+@jit
 def arc_costs(cost_usd_per_kg: np.ndarray, closed: np.ndarray, scheduled: np.ndarray,
               scheduling_cost_usd_per_kg: np.ndarray, logit_scale_usd_per_kg: np.ndarray,
               log_size_of_head: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -43,6 +44,15 @@ def arc_costs(cost_usd_per_kg: np.ndarray, closed: np.ndarray, scheduled: np.nda
     return cost, cost / logit_scale_usd_per_kg[:, None] - log_size_of_head
 
 
+@jit
+def _row_min(x: np.ndarray) -> np.ndarray:
+    """Each row's minimum (numba's ``min`` takes no axis)."""
+    out = np.empty(x.shape[0])
+    for i in range(x.shape[0]):
+        out[i] = x[i].min()
+    return out
+
+
 def arc_yield(n_arcs: int, into_lab: np.ndarray, synthesis_yield: np.ndarray) -> np.ndarray:
     """Share of a kilogram on each arc that is still product at its head, (M, arcs).
 
@@ -53,6 +63,7 @@ def arc_yield(n_arcs: int, into_lab: np.ndarray, synthesis_yield: np.ndarray) ->
     return np.where(mask, synthesis_yield[:, None], 1.0)
 
 
+@jit
 def log_lab_size(capacity_kg: np.ndarray) -> np.ndarray:
     """``ln A`` of each lab region: its share of capacity (floored), (M, labs).
 
@@ -61,9 +72,10 @@ def log_lab_size(capacity_kg: np.ndarray) -> np.ndarray:
 
     """
     size = capacity_kg + LAB_SIZE_FLOOR_KG
-    return np.log(size / size.sum(axis=1, keepdims=True))
+    return np.log(size / size.sum(axis=1)[:, None])
 
 
+@jit
 def logit_pass(
     lay: Layout,
     fixed: np.ndarray,
@@ -93,10 +105,14 @@ def logit_pass(
 
     """
     m = fixed.shape[0]
-    V, P, R = np.zeros((m, lay.n_nodes)), np.zeros((m, lay.n_arcs)), np.ones((m, lay.n_nodes))
+    V, P, R = np.empty((m, lay.n_nodes)), np.empty((m, lay.n_arcs)), np.empty((m, lay.n_nodes))
     _backward(fixed, risk, log_lab_size, value, keep, lay.backward, lay.active_ptr,
               lay.active_arcs, lay.arc_head, lay.head_lab, V, P, R)
     return V, P, R
+
+
+#: Members the backward pass steps together: its inner loops run along them (SIMD).
+BLOCK = 16
 
 
 @jit
@@ -104,47 +120,73 @@ def _backward(fixed: np.ndarray, risk: np.ndarray, log_lab_size: np.ndarray,
               value: np.ndarray, keep: np.ndarray, order: np.ndarray, ptr: np.ndarray,
               arcs: np.ndarray, head: np.ndarray, head_lab: np.ndarray, V: np.ndarray,
               P: np.ndarray, R: np.ndarray) -> None:
-    """:func:`logit_pass`'s loops, member by member, node by node (writes V, P, R).
+    """:func:`logit_pass`'s loops, node by node, for :data:`BLOCK` members at a time.
 
-    Per member: each arc's cost without its head's cost-to-go and its perceived
-    survival, then the nodes in order (a single way out is chosen for sure).
+    Per block: each arc's cost without its head's cost-to-go and its perceived
+    survival, then the nodes in order (a single way out is chosen for sure); the block's
+    values are laid out member-last so that the innermost loops run along members.
+    Writes V, P and R.
     """
-    n_arcs = fixed.shape[1]
-    base, survive = np.empty(n_arcs), np.empty(n_arcs)
-    for i in range(fixed.shape[0]):
-        Vi, Pi, Ri = V[i], P[i], R[i]
+    m, n_arcs = fixed.shape
+    n_nodes = V.shape[1]
+    base, survive = np.empty((n_arcs, BLOCK)), np.empty((n_arcs, BLOCK))
+    v, r, p = np.zeros((n_nodes, BLOCK)), np.ones((n_nodes, BLOCK)), np.zeros((n_arcs, BLOCK))
+    umin, total, survival = np.empty(BLOCK), np.empty(BLOCK), np.empty(BLOCK)
+    for first_member in range(0, m, BLOCK):
+        size = min(BLOCK, m - first_member)
         for a in range(n_arcs):
-            base[a] = value[i, a] * risk[i, a] + fixed[i, a]
-            survive[a] = (1.0 - risk[i, a]) * keep[i, a]
-            if head_lab[a] >= 0:
-                base[a] -= log_lab_size[i, head_lab[a]]
+            lab = head_lab[a]
+            for j in range(size):
+                i = first_member + j
+                cost = value[i, a] * risk[i, a] + fixed[i, a]
+                if lab >= 0:
+                    cost -= log_lab_size[i, lab]
+                base[a, j] = cost
+                survive[a, j] = (1.0 - risk[i, a]) * keep[i, a]
         for n in order:
             first, last = ptr[n], ptr[n + 1]
             if last - first == 1:
                 a = arcs[first]
-                Vi[n] = base[a] + Vi[head[a]]
-                Pi[a] = 1.0
-                Ri[n] = survive[a] * Ri[head[a]]
+                h = head[a]
+                for j in range(BLOCK):
+                    v[n, j] = base[a, j] + v[h, j]
+                    p[a, j] = 1.0
+                    r[n, j] = survive[a, j] * r[h, j]
                 continue
-            umin = np.inf
-            for k in range(first, last):  # P holds the costs, then exp, then shares
+            umin[:] = np.inf
+            for k in range(first, last):  # p holds the costs, then exp, then shares
                 a = arcs[k]
-                Pi[a] = base[a] + Vi[head[a]]
-                umin = min(umin, Pi[a])
-            total = 0.0
+                h = head[a]
+                for j in range(BLOCK):
+                    p[a, j] = base[a, j] + v[h, j]
+                    umin[j] = min(umin[j], p[a, j])
+            total[:] = 0.0
             for k in range(first, last):
                 a = arcs[k]
-                Pi[a] = np.exp(umin - Pi[a])
-                total += Pi[a]
-            Vi[n] = umin - np.log(total)
-            inverse, survival = 1.0 / total, 0.0
+                for j in range(BLOCK):
+                    p[a, j] = np.exp(umin[j] - p[a, j])
+                    total[j] += p[a, j]
+            for j in range(BLOCK):
+                v[n, j] = umin[j] - np.log(total[j])
+                total[j] = 1.0 / total[j]
+                survival[j] = 0.0
             for k in range(first, last):
                 a = arcs[k]
-                Pi[a] *= inverse
-                survival += Pi[a] * survive[a] * Ri[head[a]]
-            Ri[n] = survival
+                h = head[a]
+                for j in range(BLOCK):
+                    p[a, j] *= total[j]
+                    survival[j] += p[a, j] * survive[a, j] * r[h, j]
+            for j in range(BLOCK):
+                r[n, j] = survival[j]
+        for j in range(size):
+            i = first_member + j
+            for n in range(n_nodes):
+                V[i, n], R[i, n] = v[n, j], r[n, j]
+            for a in range(n_arcs):
+                P[i, a] = p[a, j]
 
 
+@jit
 def targets(
     lay: Layout, V: np.ndarray, R: np.ndarray, pull_kg: np.ndarray, lab_headroom: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -162,15 +204,16 @@ def targets(
 
     """
     v_lab = V[:, lay.labs]
-    z = v_lab.min(axis=1, keepdims=True) - v_lab
+    z = _row_min(v_lab)[:, None] - v_lab
     w = lay.lab_share * np.exp(z)
-    w /= w.sum(axis=1, keepdims=True)
+    w /= w.sum(axis=1)[:, None]
     need = pull_kg / (w * R[:, lay.labs]).sum(axis=1)
     k_star = (1.0 + lab_headroom)[:, None] * w * need[:, None]
     supply = pull_kg / (R[:, lay.sources] * lay.source_share).sum(axis=1)
     return k_star, supply
 
 
+@jit
 def forward_pass(
     lay: Layout,
     supply_kg: np.ndarray,

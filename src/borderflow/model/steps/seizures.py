@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from borderflow.model.jit import jit
+
 KG_TO_LB = 2.20462262
 
 
+@jit
 def cbp_lb(seized_kg: np.ndarray, poe_arc: np.ndarray, mail_arc: np.ndarray,
            between_arc: np.ndarray, gross_per_pure: np.ndarray, mail_purity: np.ndarray
            ) -> tuple[np.ndarray, np.ndarray]:
@@ -29,12 +32,21 @@ def cbp_lb(seized_kg: np.ndarray, poe_arc: np.ndarray, mail_arc: np.ndarray,
         mail_purity: purity of fentanyl by mail, pure kg per gross kg, (M,).
 
     """
-    ports = KG_TO_LB * (seized_kg[:, poe_arc].sum(axis=1) * gross_per_pure
-                        + seized_kg[:, mail_arc].sum(axis=1) * (1.0 / mail_purity))
-    between = KG_TO_LB * seized_kg[:, between_arc].sum(axis=1) * gross_per_pure
-    return ports, between
+    m = seized_kg.shape[0]
+    poe, mail, between = np.zeros(m), np.zeros(m), np.zeros(m)
+    for i in range(m):
+        for a in range(seized_kg.shape[1]):
+            if poe_arc[a]:
+                poe[i] += seized_kg[i, a]
+            elif mail_arc[a]:
+                mail[i] += seized_kg[i, a]
+            elif between_arc[a]:
+                between[i] += seized_kg[i, a]
+    return (KG_TO_LB * (poe * gross_per_pure + mail * (1.0 / mail_purity)),
+            KG_TO_LB * between * gross_per_pure)
 
 
+@jit
 def mexico_kg(seized_kg: np.ndarray, lab_seized_kg: np.ndarray, mexico_arc: np.ndarray
               ) -> np.ndarray:
     """Mexico's own seizures this month, pure kg, (M,).
@@ -48,9 +60,17 @@ def mexico_kg(seized_kg: np.ndarray, lab_seized_kg: np.ndarray, mexico_arc: np.n
         mexico_arc: arcs into Mexican ports, lab regions and staging areas, (arcs,).
 
     """
-    return seized_kg[:, mexico_arc].sum(axis=1) + lab_seized_kg.sum(axis=1)
+    total = lab_seized_kg.sum(axis=1)
+    for i in range(seized_kg.shape[0]):
+        on_arcs = 0.0
+        for a in range(seized_kg.shape[1]):
+            if mexico_arc[a]:
+                on_arcs += seized_kg[i, a]
+        total[i] += on_arcs
+    return total
 
 
+@jit
 def crossing_flow_kg(flow_kg: np.ndarray, crossing_in: np.ndarray) -> np.ndarray:
     """Pure kg sent into each crossing this month, before its seizures, (M, crossings).
 
@@ -59,6 +79,9 @@ def crossing_flow_kg(flow_kg: np.ndarray, crossing_in: np.ndarray) -> np.ndarray
         crossing_in: arcs into each crossing, padded with ``arcs``, (crossings, width).
 
     """
-    padded = np.zeros((flow_kg.shape[0], flow_kg.shape[1] + 1))
-    padded[:, :-1] = flow_kg
-    return padded[:, crossing_in].sum(axis=2)
+    out = np.zeros((flow_kg.shape[0], crossing_in.shape[0]))
+    for c in range(crossing_in.shape[0]):
+        for a in crossing_in[c]:
+            if a < flow_kg.shape[1]:
+                out[:, c] += flow_kg[:, a]
+    return out

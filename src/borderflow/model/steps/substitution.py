@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from borderflow.model.jit import jit
+
 
 def source_weights(supply_share: np.ndarray, control: np.ndarray
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -28,7 +30,7 @@ def source_weights(supply_share: np.ndarray, control: np.ndarray
     shares.
 
     """
-    blocked = control @ supply_share
+    blocked = (control * supply_share).sum(axis=-1)  # no BLAS: its threads would spin
     open_weight = supply_share * (1.0 - control)
     total = open_weight.sum(axis=-1, keepdims=True)
     substitute = np.where(total > 0, open_weight / np.where(total > 0, total, 1.0),
@@ -36,6 +38,7 @@ def source_weights(supply_share: np.ndarray, control: np.ndarray
     return blocked, open_weight, substitute
 
 
+@jit
 def supply_kg(total_kg: np.ndarray, substitution: np.ndarray, blocked: np.ndarray,
               open_weight: np.ndarray, substitute_weight: np.ndarray) -> np.ndarray:
     """Precursor supply shipped from each source this month, kg, (M, sources).
@@ -52,12 +55,14 @@ def supply_kg(total_kg: np.ndarray, substitution: np.ndarray, blocked: np.ndarra
     return total_kg[:, None] * (open_weight + z_eff[:, None] * substitute_weight)
 
 
+@jit
 def substituted_kg(total_kg: np.ndarray, substitution: np.ndarray, blocked: np.ndarray
                    ) -> np.ndarray:
     """Supply shipped by substitutes this month, kg, (M,): ``X min(z, B)``."""
     return total_kg * np.minimum(substitution, blocked)
 
 
+@jit
 def substitution_level(substitution: np.ndarray, blocked: np.ndarray,
                        substitution_share: np.ndarray, substitution_months: np.ndarray
                        ) -> np.ndarray:

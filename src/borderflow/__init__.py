@@ -68,7 +68,7 @@ __all__ = [
     "sensitivity",
     "simulate",
 ]
-__version__ = "0.6.0"
+__version__ = "0.7.0"
 
 
 def __getattr__(name: str) -> Any:

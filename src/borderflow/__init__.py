@@ -45,6 +45,10 @@ _LAZY = {
     "levers": "borderflow.api",
     "load_network": "borderflow.network",
     "load_scenario": "borderflow.policy",
+    "sweep": "borderflow.sweeps",
+    "sweep_results": "borderflow.store",
+    "discover": "borderflow.discovery",
+    "portfolio": "borderflow.discovery",
 }
 
 __all__ = [
@@ -58,15 +62,19 @@ __all__ = [
     "calibrate",
     "compare",
     "data",
+    "discover",
     "explain",
     "fit_report",
     "levers",
     "load_network",
     "load_scenario",
     "optimize_interdiction",
+    "portfolio",
     "record",
     "sensitivity",
     "simulate",
+    "sweep",
+    "sweep_results",
 ]
 __version__ = "0.7.0"
 

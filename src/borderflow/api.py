@@ -111,6 +111,7 @@ def simulate(
     arc_detail: bool = True,
     start: str | None = None,
     outputs: Collection[str] | None = None,
+    threads: int | None = None,
 ) -> xr.Dataset:
     """Run one scenario over an ensemble, monthly from 2010-01 to 2035-12.
 
@@ -139,6 +140,7 @@ def simulate(
             what it is asked for, so fewer outputs run faster in less memory.
             ``policy_cost_usd`` and the ``treatment_slots_used`` it is priced from are
             always included.
+        threads: engine threads (None: one per core; a sweep's workers take one each).
 
     Raises ParameterError when the result would pass :data:`SIMULATE_LIMIT_BYTES`
     (about 230 kB a member, 680 kB with per-arc arrays, on the shipped network).
@@ -171,7 +173,7 @@ def simulate(
     shocks = potency.post_window_shocks(idx, seed, drivers.months, decimal_year(drivers.months))
     t0, resume = _start(start, scen, net, drivers, source, idx)
     arrays = engine.run_chunked(net, drivers, draws, arc_detail=arc_detail, shocks=shocks,
-                                start=resume, outputs=recorded)
+                                start=resume, outputs=recorded, workers=threads)
     if resume is None and t0:  # stepped from 2010 (not eligible): keep the months asked
         arrays = {k: v[:, t0:] for k, v in arrays.items()}
     arrays["policy_cost_usd"] = lever_registry.policy_cost_usd(

@@ -1,4 +1,4 @@
-"""The command-line front door: ``borderflow run | data | scenarios | network | params``.
+"""The command-line front door: ``borderflow run | data | scenarios | network | params | sweep``.
 
 Every command is one call of the public API plus printing. A mistake of the user's
 (bad file, bad argument) ends with one line on stderr and exit status 2.
@@ -652,6 +652,9 @@ def params(
                       f"{r['distribution']}({r['low']:g}, {r['high']:g})",
                       str(r["mechanism"]), "yes" if r["fitted"] else "", str(r["source"]))
     _show(table, json_out, {"parameters": records})
+
+
+from borderflow import cli_sweeps  # noqa: E402, F401  (registers sweep, results, discover, portfolio)
 
 
 def main(argv: list[str] | None = None) -> int:

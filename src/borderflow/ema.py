@@ -23,8 +23,7 @@ ensemble mean. Use it with any EMA evaluator, sampler or optimiser::
                       levers=["precursor_control", "naloxone_distribution"])
     experiments, outcomes = perform_experiments(model, scenarios=50, policies=4)
 
-EMA Workbench is an optional dependency (``pip install "borderflow[ema]"``; its 3.x
-needs Python >= 3.12).
+EMA Workbench 2.5.x is a dependency (its 3.x needs Python >= 3.12).
 """
 
 from __future__ import annotations

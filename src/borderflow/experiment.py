@@ -96,6 +96,8 @@ class _ExperimentFile(BaseModel):
     members: int = Field(default=500, ge=1)
     seed: int = 0
     period: list[int] = Field(default=[2025, 2034], min_length=2, max_length=2)
+    #: the levers a sweep varies (read and checked by :mod:`borderflow.sweep`)
+    sweep: dict[str, Any] | None = None
 
     @model_validator(mode="after")
     def _ordered(self) -> _ExperimentFile:

@@ -10,6 +10,7 @@ files → drivers and parameter draws → the batched engine → labelled result
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -81,6 +82,12 @@ def _compiled(network: NetworkLike):
     return _network(network).compile()
 
 
+@functools.cache
+def _shipped_posterior() -> Posterior:
+    """The shipped posterior, read once a process (a Posterior is immutable)."""
+    return load_posterior()
+
+
 def _parameter_source(kind: ParametersLike) -> Posterior | None:
     """None for the priors, else the posterior to draw members from."""
     if isinstance(kind, Posterior):
@@ -88,7 +95,7 @@ def _parameter_source(kind: ParametersLike) -> Posterior | None:
     if kind == "prior":
         return None
     if kind == "posterior":
-        return load_posterior()
+        return _shipped_posterior()
     if isinstance(kind, Path) or str(kind).endswith(".json"):
         return load_posterior(kind)
     raise ParameterError(

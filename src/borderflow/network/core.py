@@ -9,6 +9,7 @@ the node or arc, and the field.
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import json
 import os
@@ -226,6 +227,16 @@ class Network:
         return f"Network({self.source!r}: {n_nodes} nodes ({counts}), {n_arcs} arcs)"
 
 
+@functools.cache
+def _shipped_network() -> Network:
+    """The shipped default network, read once a process (a Network is immutable)."""
+    resource = resources.files("borderflow.network").joinpath(DEFAULT_NETWORK_FILE)
+    text = resource.read_text(encoding="utf-8")
+    return Network.from_dict(
+        parse_yaml(text, DEFAULT_NETWORK_SOURCE, NetworkError), source=DEFAULT_NETWORK_SOURCE
+    )
+
+
 def load_network(
     path: str | os.PathLike[str] | Mapping[str, Any] | Network | None = None,
 ) -> Network:
@@ -250,11 +261,7 @@ def load_network(
 
     """
     if path is None:
-        resource = resources.files("borderflow.network").joinpath(DEFAULT_NETWORK_FILE)
-        text = resource.read_text(encoding="utf-8")
-        return Network.from_dict(
-            parse_yaml(text, DEFAULT_NETWORK_SOURCE, NetworkError), source=DEFAULT_NETWORK_SOURCE
-        )
+        return _shipped_network()
     if isinstance(path, Network):
         return path
     if isinstance(path, Mapping):

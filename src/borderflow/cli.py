@@ -677,5 +677,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+if __name__ == "__main__":  # python -m borderflow.cli: the commands live on the module
+    from borderflow.cli import main as _main
+
+    sys.exit(_main())

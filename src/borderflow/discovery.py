@@ -89,8 +89,8 @@ def discover(store: str | Path, outcome: str, below: float | None = None,
         threshold: the density PRIM peels to (EMA Workbench's ``threshold``).
 
     Returns the peeling trajectory (coverage, density, restricted dimensions of each
-    box), the chosen box (the one of highest coverage among those at least as dense as
-    ``threshold``, else the densest) with its limits, and the data sizes.
+    box), the chosen box (the best balance of coverage and density on the trajectory:
+    their harmonic mean) with its limits, and the data sizes.
 
     """
     from ema_workbench.analysis import prim
@@ -124,8 +124,9 @@ def discover(store: str | Path, outcome: str, below: float | None = None,
                              f"{values.loc[chosen.index].max():.4g}]")
     box = prim.Prim(x.reset_index(drop=True), y, threshold=threshold).find_box()
     trajectory = box.peeling_trajectory
-    dense = trajectory[trajectory.density >= threshold]
-    pick = int(dense.coverage.idxmax() if not dense.empty else trajectory.density.idxmax())
+    balance = 2 * trajectory.coverage * trajectory.density / (trajectory.coverage
+                                                              + trajectory.density)
+    pick = int(balance.idxmax())
     initial = box.box_lims[0]
     lims = box.box_lims[pick]
     restricted = [c for c in lims.columns if not np.allclose(lims[c].to_numpy(dtype=float),

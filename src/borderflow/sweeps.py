@@ -245,6 +245,7 @@ def run_chunk(made: Plan, i: int) -> pa.Table:
     from borderflow.results import TOTALS_OUTPUTS, period_totals
 
     setting, members = made.task(i)
+    _fault_injection(i)
     first, last = made.period
     ds = simulate(made.scenario(setting), members=list(members), seed=made.seed,
                   parameters=made.parameters, network=made.network, arc_detail=False,
@@ -256,6 +257,22 @@ def run_chunk(made: Plan, i: int) -> pa.Table:
         if values.dims == ("member",):
             columns[name] = np.asarray(values.values, dtype=np.float64)
     return pa.table(columns)
+
+
+#: Tests only: a marker file; the first task to find it missing creates it and kills
+#: its worker process (the scheduler must then run the chunk again elsewhere).
+KILL_ONCE = "BORDERFLOW_TEST_KILL_WORKER_ONCE"
+
+
+def _fault_injection(chunk: int) -> None:
+    marker = os.environ.get(KILL_ONCE)
+    if marker and chunk > 0:
+        try:
+            with open(marker, "x"):
+                pass
+        except FileExistsError:
+            return
+        os._exit(1)
 
 
 def _write_start(made: Plan, store: Path) -> None:

@@ -200,3 +200,17 @@ def test_portfolio_picks_the_known_best_by_each_rule(tmp_path):
     regret = portfolio(store, 1e8, rule="regret")
     assert regret["chosen"]["name"] == "a"
     assert regret["chosen"]["max_regret"] == pytest.approx(20.0)
+
+
+def test_portfolio_search_writes_a_pareto_set_of_valid_scenarios(clean, tmp_path):
+    from borderflow.discovery import search
+    from borderflow.policy import load_scenario
+
+    _, one = clean
+    found = search(one["store"], budget_usd_per_year=5e8, nfe=12, members=4,
+                   out=tmp_path / "pareto")
+    assert found["solutions"] == len(found["files"]) >= 1
+    for row, path in zip(found["pareto"], found["files"], strict=True):
+        scen = load_scenario(path)
+        assert {lv.lever for lv in scen.levers} == {"poe_inspection", "naloxone_distribution"}
+        assert row["policy_cost_usd"] / 10 <= 5e8 * 1.000001  # the budget constraint

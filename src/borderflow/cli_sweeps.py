@@ -166,10 +166,38 @@ def portfolio(
     rule: Annotated[str, typer.Option(help="median | p10 | regret (least maximum "
                                            "regret)")] = "median",
     json_out: Annotated[Path | None, _json_option("the ranking")] = None,
+    search: Annotated[bool, typer.Option(
+        help="instead, a many-objective search (deaths, cost, encounters, cooperation; "
+             "EMA Workbench, ε-NSGA-II) over the store's levers: writes the Pareto set "
+             "and its scenario files into STORE/pareto")] = False,
+    nfe: Annotated[int, typer.Option(min=10, help="--search: model evaluations")] = 400,
+    members: Annotated[int, typer.Option(min=1, help="--search: members an "
+                                                     "evaluation")] = 40,
 ) -> None:
     """The best lever setting within a budget across members, by a robustness rule."""
     from borderflow.discovery import portfolio as choose
 
+    if search:
+        from borderflow.discovery import search as pareto
+
+        result = pareto(store, budget, nfe=nfe, members=members)
+        table = Table(title=f"Pareto set: {result['solutions']} solutions ({nfe} "
+                            f"evaluations of {members} members, within {money(budget)} a "
+                            "year)", title_justify="left")
+        levers = [k for k in result["pareto"][0] if k not in result["objectives"]] \
+            if result["pareto"] else []
+        first, last = result["period"]
+        for column in (*levers, f"opioid deaths {first}-{last}",
+                       f"policy cost {first}-{last}", f"encounters {first}-{last}",
+                       "cooperation 2030"):
+            table.add_column(column)
+        for row in result["pareto"]:
+            table.add_row(*(f"{row[k]:.3g}" for k in levers), compact(row[
+                "opioid_overdose_deaths"]), money(row["policy_cost_usd"]),
+                compact(row["encounters"]), f"{row['cooperation_2030']:.3f}")
+        _show(table, json_out, result)
+        _console(json_out).print(f"scenario files and pareto.csv in {Path(result['csv']).parent}")
+        return
     found = choose(store, budget, objective=objective, rule=rule)  # type: ignore[arg-type]
     table = Table(title=f"{objective}: settings within {money(budget)} a year, best "
                         f"by {rule} over {found['members']:,} members "

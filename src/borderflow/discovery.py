@@ -245,3 +245,77 @@ def portfolio(store: str | Path, budget_usd_per_year: float,
         "best_single_lever": None if best_single is None else describe(best_single),
         "ranking": [describe(int(s)) for s in ranked.index[:10]],
     }
+
+
+#: What a portfolio search trades off, and which way is better (EMA outcome names).
+SEARCH_OBJECTIVES = {"opioid_overdose_deaths": "minimize", "policy_cost_usd": "minimize",
+                     "encounters": "minimize", "cooperation_2030": "maximize"}
+#: Resolution of the Pareto set in each objective (ε-dominance): 500 deaths, USD 50 M,
+#: 50,000 encounters over the period, 0.005 of the cooperation index (judgement).
+SEARCH_EPSILONS = (500.0, 5e7, 5e4, 0.005)
+
+
+def search(store: str | Path, budget_usd_per_year: float | None = None, nfe: int = 400,
+           members: int = 40, seed: int = 0, out: str | Path | None = None
+           ) -> dict[str, Any]:
+    """A many-objective search over the store's levers: the Pareto set and its scenarios.
+
+    ε-NSGA-II (platypus, through EMA Workbench's ``optimize``) searches the intensities of
+    the levers the store swept, within the ranges it swept them over, for the trade-off
+    between opioid deaths, policy cost, encounters and 2030 cooperation (ensemble means
+    over ``members`` members of the store's parameter source, the store's period; a
+    ``budget_usd_per_year`` is a constraint on the mean policy cost a year). Writes the
+    Pareto set as ``pareto.csv`` and one scenario file per solution into ``out``
+    (default ``STORE/pareto``); returns the set.
+    """
+    import yaml
+    from ema_workbench import Constraint, RealParameter, ScalarOutcome, SequentialEvaluator
+
+    from borderflow.ema import ema_model
+    from borderflow.io import write_text
+
+    meta = st.manifest(store)
+    _, settings, _ = runs_frame(store)
+    entries = {e["lever"]: {k: v for k, v in e.items() if k not in ("lever", "start")}
+               for e in meta["levers"]}
+    kinds = list(entries)
+    model = ema_model(levers=kinds, outcomes=list(SEARCH_OBJECTIVES), members=members,
+                      seed=seed, parameters=meta.get("parameters", "posterior"),
+                      network=meta.get("network"), period=tuple(meta["period"]),
+                      start=meta["levers"][0].get("start", "2025-01"),
+                      lever_fields=tuple(entries.items()))
+    model.levers = [RealParameter(k, float(settings[k].min()), float(settings[k].max()))
+                    for k in kinds]
+    model.outcomes = [ScalarOutcome(name, kind=ScalarOutcome.MINIMIZE if way == "minimize"
+                                    else ScalarOutcome.MAXIMIZE)
+                      for name, way in SEARCH_OBJECTIVES.items()]  # encounters: fewer
+    first, last = meta["period"]
+    years = last - first + 1
+    constraints = [] if budget_usd_per_year is None else [
+        Constraint("budget", outcome_names="policy_cost_usd",
+                   function=lambda cost: max(0.0, cost / years - budget_usd_per_year))]
+    with SequentialEvaluator(model) as evaluator:
+        found = evaluator.optimize(nfe=nfe, searchover="levers",
+                                   epsilons=list(SEARCH_EPSILONS), constraints=constraints)
+    target = Path(out) if out is not None else Path(store) / "pareto"
+    target.mkdir(parents=True, exist_ok=True)
+    found = found.reset_index(drop=True)
+    write_text(target / "pareto.csv", found.to_csv(index=False))
+    start = meta["levers"][0].get("start", "2025-01")
+    files = []
+    for i, row in found.iterrows():
+        scenario = {"schema": 2, "name": f"pareto-{i}", "levers": [
+            {"lever": kind, "start": start, **entries[kind], "intensity": float(row[kind])}
+            for kind in kinds]}
+        head = (f"# Pareto solution {i} of a search over {store} (borderflow portfolio "
+                f"--search):\n# opioid deaths {row.opioid_overdose_deaths:,.0f}, policy "
+                f"cost ${row.policy_cost_usd / years:,.0f} a year, encounters "
+                f"{row.encounters:,.0f}, cooperation in 2030 {row.cooperation_2030:.3f}\n")
+        path = target / f"pareto-{i}.yaml"
+        write_text(path, head + yaml.safe_dump(scenario, sort_keys=False))
+        files.append(str(path))
+    return {"nfe": nfe, "members": members, "objectives": SEARCH_OBJECTIVES,
+            "period": [first, last],
+            "budget_usd_per_year": budget_usd_per_year, "solutions": len(found),
+            "pareto": found.to_dict(orient="records"), "files": files,
+            "csv": str(target / "pareto.csv")}

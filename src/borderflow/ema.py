@@ -45,26 +45,37 @@ def _workbench() -> Any:
     return ema_workbench
 
 
+#: Outcomes an EMA model can return, and which way is better: the period-total outcomes
+#: of the registry, and Mexican cooperation in 2030 (its yearly mean).
+EMA_OUTCOMES = {**{name: o.direction for name, o in SCALAR.items()},
+                "cooperation_2030": "maximize"}
+
+
 def run_experiment(*, members: int, seed: int, parameters: str, network: str | None,
                    start: str, period: tuple[int, int], levers: Sequence[str],
-                   outcomes: Sequence[str], **values: float) -> dict[str, float]:
+                   outcomes: Sequence[str], lever_fields: tuple = (),
+                   **values: float) -> dict[str, float]:
     """One experiment: the ensemble mean of each outcome for a scenario and a policy.
 
     ``values`` holds every uncertainty (a parameter's value) and every lever (its
-    intensity), by name.
+    intensity), by name; ``lever_fields`` the other fields of each lever's entry (its
+    targets), as ``(kind, {field: value})`` pairs. The run starts from the stored
+    end-of-window states when the period does and records what the totals read.
     """
     from borderflow.api import simulate
-    from borderflow.results import period_totals
+    from borderflow.results import TOTALS_OUTPUTS, period_totals
 
+    extra = dict(lever_fields)
     scenario = {
         "schema": 2,
         "name": "ema_experiment",
-        "levers": [{"lever": kind, "start": start, "intensity": float(values.pop(kind))}
-                   for kind in levers],
+        "levers": [{"start": start, **extra.get(kind, {}), "lever": kind,
+                    "intensity": float(values.pop(kind))} for kind in levers],
         "parameters": {name: float(v) for name, v in values.items()},
     }
     ds = simulate(scenario, members=members, seed=seed, parameters=parameters,
-                  network=network, arc_detail=False)
+                  network=network, arc_detail=False, start=f"{period[0]}-01",
+                  outputs=TOTALS_OUTPUTS)
     totals = period_totals(ds, *period)
     return {name: float(totals[name].mean("member")) for name in outcomes}
 
@@ -73,7 +84,7 @@ def ema_model(uncertainties: Sequence[str] = (), levers: Sequence[str] = (),
               outcomes: Sequence[str] | None = None, *, members: int = 20, seed: int = 0,
               parameters: str = "posterior", network: str | None = None,
               start: str = "2025-01", period: tuple[int, int] = (2025, 2034),
-              name: str = "borderflow") -> Any:
+              name: str = "borderflow", lever_fields: tuple = ()) -> Any:
     """An ``ema_workbench.Model`` running borderflow.
 
     Args:
@@ -89,6 +100,7 @@ def ema_model(uncertainties: Sequence[str] = (), levers: Sequence[str] = (),
         start: first month the levers act, YYYY-MM.
         period: first and last calendar year of the outcomes' totals.
         name: the model's name in EMA (an identifier).
+        lever_fields: ``(kind, {field: value})`` pairs: a lever's targets (default: all).
 
     """
     from borderflow.model.parameters import BY_NAME
@@ -108,10 +120,10 @@ def ema_model(uncertainties: Sequence[str] = (), levers: Sequence[str] = (),
         raise ParameterError(f"lever(s) {', '.join(bad)} cannot be EMA levers; allowed: "
                              f"{allowed}")
     chosen = list(SCALAR) if outcomes is None else list(outcomes)
-    missing = [o for o in chosen if o not in SCALAR]
+    missing = [o for o in chosen if o not in EMA_OUTCOMES]
     if missing:
         raise ParameterError(f"unknown outcome(s) {', '.join(missing)}; allowed: "
-                             f"{', '.join(SCALAR)}")
+                             f"{', '.join(EMA_OUTCOMES)}")
     model = ema.Model(name, function=run_experiment)
     model.uncertainties = [ema.RealParameter(u, BY_NAME[u].low, BY_NAME[u].high)
                            for u in uncertainties]
@@ -122,10 +134,11 @@ def ema_model(uncertainties: Sequence[str] = (), levers: Sequence[str] = (),
     model.levers = ranges
     direction = {"minimize": ema.ScalarOutcome.MINIMIZE,
                  "maximize": ema.ScalarOutcome.MAXIMIZE, "none": ema.ScalarOutcome.INFO}
-    model.outcomes = [ema.ScalarOutcome(o, kind=direction[SCALAR[o].direction])
+    model.outcomes = [ema.ScalarOutcome(o, kind=direction[EMA_OUTCOMES[o]])
                       for o in chosen]
     model.constants = [ema.Constant(k, v) for k, v in (
         ("members", members), ("seed", seed), ("parameters", parameters),
         ("network", network), ("start", start), ("period", tuple(period)),
-        ("levers", tuple(levers)), ("outcomes", tuple(chosen)))]
+        ("levers", tuple(levers)), ("outcomes", tuple(chosen)),
+        ("lever_fields", tuple(lever_fields)))]
     return model

@@ -303,7 +303,8 @@ def _write_start(made: Plan, store: Path) -> None:
         "settings": len(made.names), "members": made.members, "chunk": made.chunk,
         "chunks_total": made.chunks_total,
         "member_runs_total": len(made.names) * made.members,
-        "levers": list(made.levers), "period": list(made.period),
+        "levers": list(made.levers), "period": list(made.period), "seed": made.seed,
+        "parameters": made.parameters, "network": made.network, "baseline": made.baseline,
         "provenance": provenance(net, source, made.seed),
     }
     st.write_atomic(store / st.MANIFEST, json.dumps(meta, indent=1, default=str).encode())

@@ -126,6 +126,13 @@ def test_results_json_and_sql(clean):
     assert {"member_runs", "chunks_done", "chunks_total", "experiment_hash",
             "digest"} <= set(doc)
     assert doc["digest"] == one["digest"]
+    exported = Path(one["store"]).parent / "export"
+    subprocess.run([sys.executable, "-m", "borderflow.cli", "results", one["store"],
+                    "--parquet", str(exported), "--csv", str(exported / "runs.csv")],
+                   capture_output=True, check=True)
+    assert pq.read_table(exported / "runs.parquet").num_rows == doc["member_runs"]
+    assert pq.read_table(exported / "members.parquet").num_rows == 12
+    assert len((exported / "runs.csv").read_text().splitlines()) == doc["member_runs"] + 1
     bad = subprocess.run([sys.executable, "-m", "borderflow.cli", "results", one["store"],
                           "--sql", "select nonsense from runs"], capture_output=True, text=True)
     assert bad.returncode == 2 and "--sql" in bad.stderr

@@ -328,8 +328,10 @@ def prepare(made: Plan, store: str | Path, resume: bool) -> list[int]:
         if not resume:
             raise st.StoreError(f"{store} already holds this sweep: add --resume to finish "
                                 "it, or give a new --store")
-    else:
-        if store.exists() and any(store.iterdir()):
+    else:  # the manifest is written last: a start cut short leaves only its own files
+        started = {st.CHUNKS, "experiment.yaml", "settings.parquet", "members.parquet"}
+        if store.exists() and any(p.name not in started and not p.name.startswith(".")
+                                  for p in store.iterdir()):
             raise st.StoreError(f"{store} exists and is not a sweep store: give a new or "
                                 "empty directory")
         _write_start(made, store)

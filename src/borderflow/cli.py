@@ -654,6 +654,45 @@ def params(
     _show(table, json_out, {"parameters": records})
 
 
+@app.command()
+def report(
+    scenarios: Annotated[
+        list[str] | None,
+        typer.Argument(help="shipped scenario names or scenario file paths (default: all "
+                       "shipped scenarios)", show_default=False),
+    ] = None,
+    out: Annotated[Path, typer.Option("-o", "--out", help="the HTML file to write")] = Path(
+        "borderflow-report.html"),
+    members: Annotated[int, typer.Option(min=1, help="ensemble members")] = 500,
+    seed: Annotated[int, typer.Option(help="ensemble seed")] = 0,
+    network: NetworkOption = None,
+) -> None:
+    """Write the self-contained HTML report of scenarios against status_quo (no network).
+
+    The same report as ``run --report``: one file, its charts' script inside it, nothing
+    fetched from elsewhere.
+    """
+    from borderflow.api import compare
+    from borderflow.report import render
+
+    result = compare(scenarios or None, members=members, seed=seed, network=network)
+    write_text(out, render(result))
+    _console().print(f"wrote {out}")
+
+
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option(min=1, max=65535, help="port to listen on")] = 8050,
+    host: Annotated[str, typer.Option(help="address to listen on (loopback by "
+                                           "default)")] = "127.0.0.1",
+) -> None:
+    """Start the dashboard: set levers, see the answer, share a permalink."""
+    from borderflow.dashboard import serve as start
+
+    _console().print(f"borderflow dashboard on http://{host}:{port}/ (Ctrl-C to stop)")
+    start(port=port, host=host)
+
+
 from borderflow import cli_sweeps  # noqa: E402, F401  (registers sweep, results, discover, portfolio)
 
 

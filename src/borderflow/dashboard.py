@@ -1,0 +1,367 @@
+"""The dashboard (``borderflow serve``): set levers, see the answer at once, share it.
+
+A Dash app (plotly charts updated in place through callbacks). Every lever of the
+registry is a control in its unit with its allowed range; a shipped scenario can be
+loaded as a preset. A change asks for a quick answer (:data:`QUICK` members from the
+posterior's stored end-of-window states) and then, without blocking the page, for the
+full ensemble (:data:`FULL` members); both are paired with ``status_quo`` on the same
+members. The page shows, against the status quo with 50 % and 90 % bands, opioid and
+T40.4 deaths, deaths averted, kilograms delivered, CBP seizures, encounters, Mexican gun
+homicides, cooperation and policy plus trade cost, with the observed history behind the
+forecast and the data window marked. Every state has a permalink (levers, seed, model
+hash, data snapshot) that reproduces the same numbers with the same version.
+
+The app only calls the public API (:func:`borderflow.simulate`); :func:`answer` is the
+whole computation and is tested without a browser.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from typing import Any
+from urllib.parse import parse_qs, urlencode
+
+import numpy as np
+
+#: Members of the quick answer and of the full ensemble.
+QUICK, FULL = 64, 500
+#: First and last year shown for the forecast; history from HISTORY_FROM.
+FIRST, LAST, HISTORY_FROM = 2025, 2034, 2015
+#: The series shown: (output or derived name, title, unit, aggregation over a year).
+PANELS = (
+    ("opioid_overdose_deaths", "Opioid overdose deaths", "deaths a year", "sum"),
+    ("overdose_deaths", "Synthetic-opioid (T40.4) deaths", "deaths a year", "sum"),
+    ("deaths_averted", "Opioid deaths averted vs status quo", "deaths a year", "sum"),
+    ("delivered_kg", "Fentanyl delivered to US markets", "kg (pure) a year", "sum"),
+    ("seizures_lb", "CBP fentanyl seizures", "lb (gross) a year", "sum"),
+    ("encounters", "Southwest-border encounters", "a year", "sum"),
+    ("gun_homicides_mexico", "Gun homicides in Mexico", "a year", "sum"),
+    ("cooperation", "Mexican cooperation", "index 0-1, yearly mean", "mean"),
+    ("cost_usd", "Policy and trade cost", "USD a year", "sum"),
+)
+OUTPUTS = ("opioid_overdose_deaths", "overdose_deaths", "delivered_kg", "seizures_lb",
+           "encounters", "gun_homicides_mexico", "cooperation", "trade_cost_usd")
+#: Observed annual history drawn behind the forecast: panel -> calibration target.
+HISTORY = {"overdose_deaths": "synthetic_opioid_deaths",
+           "seizures_lb": "fentanyl_seizures_lb"}
+
+
+def lever_controls() -> dict[str, dict[str, Any]]:
+    """The levers a control is shown for: unit and range (arc levers need the optimiser)."""
+    from borderflow.policy.registry import REGISTRY, catalogue
+
+    kinds = catalogue()
+    return {k.name: kinds[k.name] for k in REGISTRY if k.targets != "arc"}
+
+
+def scenario_of(levers: dict[str, float | None], start: int) -> dict[str, Any]:
+    """The dashboard's lever settings as a scenario mapping (each lever on all targets).
+
+    A lever that names one target (precursor controls name a source) is set on every
+    source of the shipped network.
+    """
+    from borderflow.network import load_network
+    from borderflow.policy.registry import BY_KIND
+
+    net = load_network().compile()
+    entries = []
+    for kind, x in sorted(levers.items()):
+        if x is None:
+            continue
+        entry = {"lever": kind, "start": f"{start}-01", "intensity": float(x)}
+        targets = BY_KIND[kind].targets
+        if isinstance(targets, tuple) and targets[0] == "source":
+            entries += [{**entry, "source": net.node_ids[n]}
+                        for n in net.nodes_of_kind(targets[1])]
+        else:
+            entries.append(entry)
+    return {"schema": 2, "name": "dashboard", "levers": entries}
+
+
+def _yearly(ds: Any, name: str, how: str) -> np.ndarray:
+    """(members, years FIRST..LAST) of one variable, or a derived one."""
+    if name == "cost_usd":
+        values = ds["policy_cost_usd"].values + ds["trade_cost_usd"].values
+    else:
+        values = ds[name].values
+        if values.ndim == 3:
+            values = values.sum(axis=2)
+    months = 12 * (LAST - FIRST + 1)
+    per_year = values[:, :months].reshape(len(values), LAST - FIRST + 1, 12)
+    return per_year.sum(axis=2) if how == "sum" else per_year.mean(axis=2)
+
+
+@functools.lru_cache(maxsize=8)
+def _status_quo(members: int, seed: int) -> dict[str, np.ndarray]:
+    return _run("status_quo", members, seed)
+
+
+def _run(scenario: Any, members: int, seed: int) -> dict[str, np.ndarray]:
+    import borderflow
+
+    ds = borderflow.simulate(scenario, members=members, seed=seed, start=f"{FIRST}-01",
+                             arc_detail=False, outputs=OUTPUTS)
+    return {name: _yearly(ds, name, how) for name, _, _, how in PANELS
+            if name != "deaths_averted"}
+
+
+def answer(levers: dict[str, float | None], start: int = FIRST, members: int = QUICK,
+           seed: int = 0) -> dict[str, Any]:
+    """The dashboard's numbers for some lever settings, paired with the status quo.
+
+    Returns, per panel, the yearly median and 50 % / 90 % bands of the scenario and of
+    the status quo (``{"years", "scenario": {q: [...]}, "status_quo": {...}}``), and the
+    period totals: deaths averted and cost per death averted (medians).
+    """
+    base = _status_quo(members, seed)
+    levers = {k: v for k, v in levers.items() if v is not None}
+    scen = _run(scenario_of(levers, start), members, seed) if levers else base
+    scen = {**scen, "deaths_averted": base["opioid_overdose_deaths"]
+            - scen["opioid_overdose_deaths"]}
+    base = {**base, "deaths_averted": np.zeros_like(base["opioid_overdose_deaths"])}
+    qs = (5, 25, 50, 75, 95)
+
+    def bands(x: np.ndarray) -> dict[str, list[float]]:
+        return {f"p{q:02d}": np.percentile(x, q, axis=0).tolist() for q in qs}
+
+    averted = scen["deaths_averted"].sum(axis=1)
+    extra_cost = (scen["cost_usd"] - base["cost_usd"]).sum(axis=1)
+    per_death = (float(np.mean(extra_cost) / np.mean(averted))
+                 if np.mean(averted) >= 1 else None)
+    return {
+        "years": list(range(FIRST, LAST + 1)), "members": members, "seed": seed,
+        "panels": {name: {"scenario": bands(scen[name]), "status_quo": bands(base[name])}
+                   for name, _, _, _ in PANELS},
+        "deaths_averted": float(np.median(averted)),
+        "cost_per_death_averted_usd": per_death,
+    }
+
+
+@functools.lru_cache(maxsize=1)
+def _history() -> dict[str, dict[int, float]]:
+    from borderflow.calibration.targets import TARGETS
+
+    by_name = {t.name: t for t in TARGETS}
+    out = {}
+    for panel, target in HISTORY.items():
+        series = by_name[target].observed()
+        out[panel] = {int(y): float(v) for y, v in series.items() if y >= HISTORY_FROM}
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _layout() -> dict[str, Any]:
+    """The panels' layout, built once: axes, titles, the data window's end."""
+    from plotly.subplots import make_subplots
+
+    fig = make_subplots(rows=3, cols=3, subplot_titles=[f"{t} ({u})" for _, t, u, _ in PANELS],
+                        vertical_spacing=0.09, horizontal_spacing=0.06)
+    for k in range(1, len(PANELS) + 1):
+        axis = "" if k == 1 else str(k)
+        fig.add_shape(type="line", x0=FIRST - 0.5, x1=FIRST - 0.5, y0=0, y1=1,
+                      xref=f"x{axis}", yref=f"y{axis} domain",
+                      line={"dash": "dot", "color": "gray", "width": 1})
+    fig.update_layout(height=820, margin={"t": 60, "l": 40, "r": 20, "b": 30},
+                      legend={"orientation": "h", "y": 1.06})
+    return fig.to_plotly_json()["layout"]
+
+
+def figure(result: dict[str, Any]) -> dict[str, Any]:
+    """All panels in one figure: bands, medians, observed history, the data window.
+
+    Built as plain data on a layout made once, so that an update costs milliseconds.
+    """
+    years = result["years"]
+    history = _history()
+    data: list[dict[str, Any]] = []
+    for i, (name, _, _, _) in enumerate(PANELS):
+        axis = "" if i == 0 else str(i + 1)
+        where = {"xaxis": f"x{axis}", "yaxis": f"y{axis}"}
+        panel = result["panels"][name]
+        for who, color in (("status_quo", "120,120,120"), ("scenario", "31,119,180")):
+            b = panel[who]
+            for lo, hi, alpha in (("p05", "p95", 0.15), ("p25", "p75", 0.3)):
+                data.append({"type": "scatter", "x": years + years[::-1],
+                             "y": b[hi] + b[lo][::-1], "fill": "toself",
+                             "fillcolor": f"rgba({color},{alpha})", "line": {"width": 0},
+                             "hoverinfo": "skip", "showlegend": False, **where})
+            data.append({"type": "scatter", "x": years, "y": b["p50"], "mode": "lines",
+                         "line": {"color": f"rgb({color})"},
+                         "name": "status quo" if who == "status_quo" else "levers",
+                         "legendgroup": who, "showlegend": i == 0, **where})
+        if name in history:
+            h = history[name]
+            data.append({"type": "scatter", "x": list(h), "y": list(h.values()),
+                         "mode": "markers", "marker": {"color": "black", "size": 5},
+                         "name": "observed", "legendgroup": "observed",
+                         "showlegend": i == 1, **where})
+    return {"data": data, "layout": _layout()}
+
+
+def permalink(levers: dict[str, float | None], start: int, seed: int) -> str:
+    """The query string of a state: levers, start, seed, model hash, data snapshot."""
+    from borderflow import __version__
+    from borderflow.calibration.calibrate import model_hash
+
+    state = {k: v for k, v in sorted(levers.items()) if v is not None}
+    return "?" + urlencode({"levers": json.dumps(state, separators=(",", ":")),
+                            "start": start, "seed": seed, "version": __version__,
+                            "model": model_hash()[:16], "data": "packaged"})
+
+
+def parse_permalink(search: str | None) -> tuple[dict[str, float], int, int, str | None]:
+    """``(levers, start, seed, warning)`` from a permalink's query string."""
+    from borderflow import __version__
+    from borderflow.calibration.calibrate import model_hash
+
+    query = parse_qs((search or "").lstrip("?"))
+    try:
+        levers = {str(k): float(v) for k, v in json.loads(query.get("levers", ["{}"])[0]).items()}
+        start = int(query.get("start", [FIRST])[0])
+        seed = int(query.get("seed", [0])[0])
+    except (ValueError, TypeError, json.JSONDecodeError):
+        return {}, FIRST, 0, "this link is damaged: showing the status quo"
+    known = lever_controls()
+    warning = None
+    if any(k not in known for k in levers):
+        warning = f"unknown levers ignored: {', '.join(k for k in levers if k not in known)}"
+        levers = {k: v for k, v in levers.items() if k in known}
+    made_by = query.get("version", [__version__])[0]
+    model = query.get("model", [model_hash()[:16]])[0]
+    if made_by != __version__ or model != model_hash()[:16]:
+        warning = (f"this link was made with borderflow {made_by} (model {model}); this is "
+                   f"{__version__} (model {model_hash()[:16]}): the numbers may differ")
+    return levers, start, seed, warning
+
+
+def app() -> Any:
+    """The Dash app."""
+    import dash
+    from dash import ALL, Input, Output, State, dcc, html
+
+    from borderflow.errors import BorderflowError
+    from borderflow.policy import load_scenario, shipped_names
+
+    controls = lever_controls()
+    dash_app = dash.Dash(__name__, title="borderflow", update_title=None,
+                         serve_locally=True)
+    rows = []
+    for kind, info in controls.items():
+        low, high = info["range"]
+        rows.append(html.Div([
+            html.Label(f"{kind} ({info['unit']})", htmlFor=f"lever-{kind}",
+                       style={"fontSize": "12px", "display": "block"}),
+            dcc.Input(id={"type": "lever", "kind": kind}, type="number", min=low, max=high,
+                      placeholder=f"off ({low:g} to {high:g})", debounce=True,
+                      style={"width": "95%"}),
+        ], style={"marginBottom": "6px"}))
+    dash_app.layout = html.Div([
+        dcc.Location(id="url"),
+        dcc.Store(id="rev"),
+        dcc.Store(id="quick"),
+        dcc.Download(id="download"),
+        html.H3("borderflow: the levers and what they do, 2025-2034"),
+        html.Div([
+            html.Div([
+                html.Label("preset (a shipped scenario)", style={"fontSize": "12px"}),
+                dcc.Dropdown(id="preset", options=[{"label": n, "value": n}
+                                                   for n in shipped_names()]),
+                html.Label("levers act from", style={"fontSize": "12px"}),
+                dcc.Dropdown(id="start", options=list(range(FIRST, 2031)), value=FIRST,
+                             clearable=False),
+                html.Hr(), *rows,
+                html.Button("Download CSV", id="csv"), html.Button("Download JSON", id="json"),
+            ], style={"width": "22%", "padding": "8px", "overflowY": "auto",
+                      "height": "92vh"}),
+            html.Div([
+                html.Div(id="status", children="loading", **{"data-testid": "status"}),
+                html.Div(id="headline"),
+                html.Div(id="warning", style={"color": "#a33"}),
+                dcc.Input(id="link", readOnly=True, style={"width": "100%"}),
+                dcc.Graph(id="charts", config={"displaylogo": False}),
+            ], style={"width": "76%", "padding": "8px"}),
+        ], style={"display": "flex"}),
+    ])
+
+    lever_inputs = Input({"type": "lever", "kind": ALL}, "value")
+
+    @dash_app.callback(Output({"type": "lever", "kind": ALL}, "value"),
+                       Output("start", "value"), Output("warning", "children"),
+                       Input("url", "search"), Input("preset", "value"),
+                       State({"type": "lever", "kind": ALL}, "id"))
+    def load(search: str | None, preset: str | None, ids: list[dict]) -> tuple:
+        """A permalink on opening the page, or a preset when one is chosen."""
+        if dash.ctx.triggered_id == "preset" and preset:
+            scen = load_scenario(preset)
+            levers = {lv.lever: getattr(lv, "intensity", None) for lv in scen.levers}
+            start, warning = FIRST, (f"{preset}: each lever acts on all its targets here"
+                                     if any(getattr(lv, "crossings", None) or getattr(
+                                         lv, "regions", None) for lv in scen.levers) else "")
+        else:
+            levers, start, _, warning = parse_permalink(search)
+        return [levers.get(i["kind"]) for i in ids], start, warning or ""
+
+    dash.clientside_callback(
+        "function() { window.bfRev = (window.bfRev || 0) + 1; return window.bfRev; }",
+        Output("rev", "data"), lever_inputs, Input("start", "value"))
+
+    def settings(values: list, ids: list[dict]) -> dict[str, float | None]:
+        return {i["kind"]: v for i, v in zip(ids, values, strict=True)}
+
+    def show(rev: int, values: list, ids: list, start: int, members: int, label: str):
+        levers = settings(values, ids)
+        try:
+            result = answer(levers, start, members=members)
+        except BorderflowError as exc:  # a value out of range: say so, keep the charts
+            return (dash.no_update, f"error:{rev}", f"cannot run these levers: {exc}",
+                    permalink(levers, start, 0))
+        per = result["cost_per_death_averted_usd"]
+        headline = (f"{label} ({members} members): {result['deaths_averted']:,.0f} opioid "
+                    f"deaths averted 2025-2034 (median, paired with the status quo)"
+                    + (f"; ${per:,.0f} per death averted" if per is not None else ""))
+        return figure(result), f"{label}:{rev}", headline, permalink(levers, start, 0)
+
+    @dash_app.callback(Output("charts", "figure", allow_duplicate=True),
+                       Output("status", "children", allow_duplicate=True),
+                       Output("headline", "children", allow_duplicate=True),
+                       Output("link", "value"), Output("quick", "data"),
+                       Input("rev", "data"), State({"type": "lever", "kind": ALL}, "value"),
+                       State({"type": "lever", "kind": ALL}, "id"), State("start", "value"),
+                       prevent_initial_call=True)
+    def quick(rev: int, values: list, ids: list, start: int) -> tuple:
+        """The quick answer, at once."""
+        return (*show(rev, values, ids, start, QUICK, "quick"), rev)
+
+    @dash_app.callback(Output("charts", "figure"), Output("status", "children"),
+                       Output("headline", "children"),
+                       Input("quick", "data"), State({"type": "lever", "kind": ALL}, "value"),
+                       State({"type": "lever", "kind": ALL}, "id"), State("start", "value"),
+                       prevent_initial_call=True)
+    def full(rev: int, values: list, ids: list, start: int) -> tuple:
+        """The full ensemble, after the quick answer is on the page."""
+        return show(rev, values, ids, start, FULL, "full")[:3]
+
+    @dash_app.callback(Output("download", "data"), Input("csv", "n_clicks"),
+                       Input("json", "n_clicks"),
+                       State({"type": "lever", "kind": ALL}, "value"),
+                       State({"type": "lever", "kind": ALL}, "id"), State("start", "value"),
+                       prevent_initial_call=True)
+    def download(_csv: int, _json: int, values: list, ids: list, start: int) -> dict:
+        """The full ensemble's numbers as CSV or JSON."""
+        result = answer(settings(values, ids), start, members=FULL)
+        if dash.ctx.triggered_id == "json":
+            return {"content": json.dumps(result, indent=1), "filename": "borderflow.json"}
+        lines = ["panel,who,quantile," + ",".join(map(str, result["years"]))]
+        for name, panel in result["panels"].items():
+            for who, bands in panel.items():
+                lines += [f"{name},{who},{q}," + ",".join(f"{x:.6g}" for x in v)
+                          for q, v in bands.items()]
+        return {"content": "\n".join(lines) + "\n", "filename": "borderflow.csv"}
+
+    return dash_app
+
+
+def serve(port: int = 8050, host: str = "127.0.0.1") -> None:
+    """Run the dashboard until interrupted (loopback only unless told otherwise)."""
+    app().run(host=host, port=port, debug=False)

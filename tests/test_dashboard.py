@@ -59,7 +59,7 @@ def test_every_lever_has_a_control_and_runs_on_all_its_targets():
 def test_a_permalink_reproduces_its_state_and_says_when_the_version_differs():
     levers = {"poe_inspection": 0.35, "naloxone_distribution": 2e6}
     link = permalink({**levers, "prevention": None}, 2027, 0)
-    assert parse_permalink(link) == (levers, 2027, 0, None)
+    assert parse_permalink(link) == (levers, 2027, 0, None, None)
     old = link.replace(f"version={__version__}", "version=0.1.0")
     assert "0.1.0" in parse_permalink(old)[3]
     assert "damaged" in parse_permalink("?levers=%7Bnot-json")[3]
@@ -140,3 +140,24 @@ def test_the_page_answers_a_lever_and_its_permalink_reproduces_the_numbers():
     finally:
         server.terminate()
         server.wait()
+
+
+def test_the_optimisers_plan_compare_and_why():
+    from borderflow.dashboard import assumptions, compare_answer, plan_levers
+
+    plan = plan_levers(1e8)
+    assert plan and all(lv["lever"] in ("arc_detection", "arc_closure") for lv in plan)
+    load_scenario(scenario_of({}, 2025, plan))  # a valid scenario
+    with_plan = answer({}, members=8, plan_budget_usd=1e8)
+    assert with_plan["panels"]["deaths_averted"]["scenario"] != \
+        answer({}, members=8)["panels"]["deaths_averted"]["scenario"]
+    link = permalink({}, 2025, 0, 1e8)
+    assert parse_permalink(link)[4] == 1e8
+    both = compare_answer(["naloxone_distribution", "precursor_controls"], members=8)
+    assert list(both["panels"]["overdose_deaths"]) == ["status_quo", "naloxone_distribution",
+                                                        "precursor_controls"]
+    assert both["panels"]["overdose_deaths"]["status_quo"] == \
+        answer({}, members=8)["panels"]["overdose_deaths"]["status_quo"]
+    rows = assumptions({"naloxone_distribution": 1e6, "prevention": None})
+    assert rows and {r["lever"] for r in rows} == {"naloxone_distribution"}
+    assert all(r["source"] for r in rows)

@@ -652,13 +652,20 @@ def optimize_interdiction(
     import yaml
 
     from borderflow.interdiction import optimize_interdiction as solve
-    from borderflow.interdiction.to_scenario import plan_scenario
 
     net = _network(network)
     plan = solve(net, budget_usd, objective, sources=sources, sinks=sinks,
                  upgraded_detection=upgraded_detection, solver=solver)
     if scenario_out is not None:
-        scenario = plan_scenario(plan, net, start=start,
-                                 upgraded_detection=upgraded_detection)
-        write_text(scenario_out, yaml.safe_dump(scenario, sort_keys=False))
+        write_text(scenario_out, yaml.safe_dump(
+            interdiction_scenario(plan, net, start, upgraded_detection), sort_keys=False))
     return plan
+
+
+def interdiction_scenario(plan, network: NetworkLike = None, start: str = "2025-01",
+                          upgraded_detection: float | None = None) -> dict:
+    """An optimiser's plan (:func:`optimize_interdiction`) as a scenario mapping."""
+    from borderflow.interdiction.to_scenario import plan_scenario
+
+    return plan_scenario(plan, _network(network), start=start,
+                         upgraded_detection=upgraded_detection)

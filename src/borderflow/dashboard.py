@@ -42,6 +42,8 @@ PANELS = (
 )
 OUTPUTS = ("opioid_overdose_deaths", "overdose_deaths", "delivered_kg", "seizures_lb",
            "encounters", "gun_homicides_mexico", "cooperation", "trade_cost_usd")
+#: Colours of the status quo and the scenarios (r,g,b).
+PALETTE = ("120,120,120", "31,119,180", "214,39,40", "44,160,44", "148,103,189")
 #: Observed annual history drawn behind the forecast: panel -> calibration target.
 HISTORY = {"overdose_deaths": "synthetic_opioid_deaths",
            "seizures_lb": "fentanyl_seizures_lb"}
@@ -55,11 +57,13 @@ def lever_controls() -> dict[str, dict[str, Any]]:
     return {k.name: kinds[k.name] for k in REGISTRY if k.targets != "arc"}
 
 
-def scenario_of(levers: dict[str, float | None], start: int) -> dict[str, Any]:
+def scenario_of(levers: dict[str, float | None], start: int,
+                extra: tuple[dict[str, Any], ...] = ()) -> dict[str, Any]:
     """The dashboard's lever settings as a scenario mapping (each lever on all targets).
 
     A lever that names one target (precursor controls name a source) is set on every
-    source of the shipped network.
+    source of the shipped network. ``extra``: lever entries added as they are (an
+    interdiction plan's arc levers).
     """
     from borderflow.network import load_network
     from borderflow.policy.registry import BY_KIND
@@ -76,7 +80,7 @@ def scenario_of(levers: dict[str, float | None], start: int) -> dict[str, Any]:
                         for n in net.nodes_of_kind(targets[1])]
         else:
             entries.append(entry)
-    return {"schema": 2, "name": "dashboard", "levers": entries}
+    return {"schema": 2, "name": "dashboard", "levers": [*entries, *extra]}
 
 
 def _yearly(ds: Any, name: str, how: str) -> np.ndarray:
@@ -106,8 +110,18 @@ def _run(scenario: Any, members: int, seed: int) -> dict[str, np.ndarray]:
             if name != "deaths_averted"}
 
 
+@functools.lru_cache(maxsize=16)
+def plan_levers(budget_usd: float) -> tuple[dict[str, Any], ...]:
+    """The interdiction optimiser's plan for a budget, as lever entries (from 2025)."""
+    import borderflow
+    from borderflow.api import interdiction_scenario
+
+    plan = borderflow.optimize_interdiction(budget_usd=budget_usd)
+    return tuple(interdiction_scenario(plan)["levers"])
+
+
 def answer(levers: dict[str, float | None], start: int = FIRST, members: int = QUICK,
-           seed: int = 0) -> dict[str, Any]:
+           seed: int = 0, plan_budget_usd: float | None = None) -> dict[str, Any]:
     """The dashboard's numbers for some lever settings, paired with the status quo.
 
     Returns, per panel, the yearly median and 50 % / 90 % bands of the scenario and of
@@ -116,7 +130,9 @@ def answer(levers: dict[str, float | None], start: int = FIRST, members: int = Q
     """
     base = _status_quo(members, seed)
     levers = {k: v for k, v in levers.items() if v is not None}
-    scen = _run(scenario_of(levers, start), members, seed) if levers else base
+    extra = plan_levers(float(plan_budget_usd)) if plan_budget_usd else ()
+    scen = (_run(scenario_of(levers, start, extra), members, seed) if levers or extra
+            else base)
     scen = {**scen, "deaths_averted": base["opioid_overdose_deaths"]
             - scen["opioid_overdose_deaths"]}
     base = {**base, "deaths_averted": np.zeros_like(base["opioid_overdose_deaths"])}
@@ -136,6 +152,49 @@ def answer(levers: dict[str, float | None], start: int = FIRST, members: int = Q
         "deaths_averted": float(np.median(averted)),
         "cost_per_death_averted_usd": per_death,
     }
+
+
+def compare_answer(names: list[str], members: int = QUICK * 2, seed: int = 0
+                   ) -> dict[str, Any]:
+    """Two to four scenarios and the status quo on the same members: bands per panel."""
+    from borderflow.errors import ParameterError
+
+    if not 2 <= len(names) <= 4:
+        raise ParameterError("compare two to four scenarios")
+    base = _status_quo(members, seed)
+    runs = {"status_quo": base, **{n: _run(n, members, seed) for n in names}}
+    panels: dict[str, dict[str, Any]] = {}
+    for name, _, _, _ in PANELS:
+        panels[name] = {}
+        for who, r in runs.items():
+            x = (base["opioid_overdose_deaths"] - r["opioid_overdose_deaths"]
+                 if name == "deaths_averted" else r[name])
+            panels[name][who] = {f"p{q:02d}": np.percentile(x, q, axis=0).tolist()
+                                 for q in (5, 25, 50, 75, 95)}
+    return {"years": list(range(FIRST, LAST + 1)), "members": members, "seed": seed,
+            "panels": panels}
+
+
+def assumptions(levers: dict[str, float | None]) -> list[dict[str, Any]]:
+    """What the active levers' effect rests on: each effectiveness and cost prior, sourced."""
+    controls = lever_controls()
+    rows = []
+    for kind in sorted(k for k, v in levers.items() if v is not None):
+        info = controls[kind]
+        for prior in [*info["effectiveness"], *([info["cost"]] if info["cost"] else [])]:
+            rows.append({"lever": kind, **prior})
+    return rows
+
+
+@functools.lru_cache(maxsize=4)
+def top_indices(outcome: str = "opioid_overdose_deaths", samples: int = 8, top: int = 10
+                ) -> list[dict[str, Any]]:
+    """The parameters the outcome is most sensitive to (Sobol total order, priors)."""
+    import borderflow
+
+    found = borderflow.sensitivity(outcome=outcome, samples=samples)["indices"]
+    ranked = sorted(found.items(), key=lambda kv: -kv[1]["ST"])[:top]
+    return [{"parameter": k, **v} for k, v in ranked]
 
 
 @functools.lru_cache(maxsize=1)
@@ -179,8 +238,8 @@ def figure(result: dict[str, Any]) -> dict[str, Any]:
         axis = "" if i == 0 else str(i + 1)
         where = {"xaxis": f"x{axis}", "yaxis": f"y{axis}"}
         panel = result["panels"][name]
-        for who, color in (("status_quo", "120,120,120"), ("scenario", "31,119,180")):
-            b = panel[who]
+        for k, (who, b) in enumerate(panel.items()):
+            color = PALETTE[k % len(PALETTE)]
             for lo, hi, alpha in (("p05", "p95", 0.15), ("p25", "p75", 0.3)):
                 data.append({"type": "scatter", "x": years + years[::-1],
                              "y": b[hi] + b[lo][::-1], "fill": "toself",
@@ -188,7 +247,8 @@ def figure(result: dict[str, Any]) -> dict[str, Any]:
                              "hoverinfo": "skip", "showlegend": False, **where})
             data.append({"type": "scatter", "x": years, "y": b["p50"], "mode": "lines",
                          "line": {"color": f"rgb({color})"},
-                         "name": "status quo" if who == "status_quo" else "levers",
+                         "name": {"status_quo": "status quo", "scenario": "levers"}.get(
+                             who, who),
                          "legendgroup": who, "showlegend": i == 0, **where})
         if name in history:
             h = history[name]
@@ -199,19 +259,22 @@ def figure(result: dict[str, Any]) -> dict[str, Any]:
     return {"data": data, "layout": _layout()}
 
 
-def permalink(levers: dict[str, float | None], start: int, seed: int) -> str:
-    """The query string of a state: levers, start, seed, model hash, data snapshot."""
+def permalink(levers: dict[str, float | None], start: int, seed: int,
+              plan_budget_usd: float | None = None) -> str:
+    """The query string of a state: levers, plan, start, seed, model hash, data snapshot."""
     from borderflow import __version__
     from borderflow.calibration.calibrate import model_hash
 
     state = {k: v for k, v in sorted(levers.items()) if v is not None}
-    return "?" + urlencode({"levers": json.dumps(state, separators=(",", ":")),
+    plan = {} if not plan_budget_usd else {"plan": f"{float(plan_budget_usd):g}"}
+    return "?" + urlencode({"levers": json.dumps(state, separators=(",", ":")), **plan,
                             "start": start, "seed": seed, "version": __version__,
                             "model": model_hash()[:16], "data": "packaged"})
 
 
-def parse_permalink(search: str | None) -> tuple[dict[str, float], int, int, str | None]:
-    """``(levers, start, seed, warning)`` from a permalink's query string."""
+def parse_permalink(search: str | None
+                    ) -> tuple[dict[str, float], int, int, str | None, float | None]:
+    """``(levers, start, seed, warning, plan budget)`` from a permalink's query string."""
     from borderflow import __version__
     from borderflow.calibration.calibrate import model_hash
 
@@ -220,8 +283,9 @@ def parse_permalink(search: str | None) -> tuple[dict[str, float], int, int, str
         levers = {str(k): float(v) for k, v in json.loads(query.get("levers", ["{}"])[0]).items()}
         start = int(query.get("start", [FIRST])[0])
         seed = int(query.get("seed", [0])[0])
+        plan = float(query["plan"][0]) if "plan" in query else None
     except (ValueError, TypeError, json.JSONDecodeError):
-        return {}, FIRST, 0, "this link is damaged: showing the status quo"
+        return {}, FIRST, 0, "this link is damaged: showing the status quo", None
     known = lever_controls()
     warning = None
     if any(k not in known for k in levers):
@@ -232,7 +296,7 @@ def parse_permalink(search: str | None) -> tuple[dict[str, float], int, int, str
     if made_by != __version__ or model != model_hash()[:16]:
         warning = (f"this link was made with borderflow {made_by} (model {model}); this is "
                    f"{__version__} (model {model_hash()[:16]}): the numbers may differ")
-    return levers, start, seed, warning
+    return levers, start, seed, warning, plan
 
 
 def app() -> Any:
@@ -270,28 +334,52 @@ def app() -> Any:
                 html.Label("levers act from", style={"fontSize": "12px"}),
                 dcc.Dropdown(id="start", options=list(range(FIRST, 2031)), value=FIRST,
                              clearable=False),
+                html.Label("interdiction plan: the optimiser's for a budget (USD a year)",
+                           style={"fontSize": "12px"}),
+                dcc.Input(id="plan", type="number", min=0, placeholder="none", debounce=True,
+                          style={"width": "95%"}),
                 html.Hr(), *rows,
                 html.Button("Download CSV", id="csv"), html.Button("Download JSON", id="json"),
             ], style={"width": "22%", "padding": "8px", "overflowY": "auto",
                       "height": "92vh"}),
-            html.Div([
-                html.Div(id="status", children="loading", **{"data-testid": "status"}),
-                html.Div(id="headline"),
-                html.Div(id="warning", style={"color": "#a33"}),
-                dcc.Input(id="link", readOnly=True, style={"width": "100%"}),
-                dcc.Graph(id="charts", config={"displaylogo": False}),
-            ], style={"width": "76%", "padding": "8px"}),
+            html.Div([dcc.Tabs([
+                dcc.Tab(label="answer", children=[
+                    html.Div(id="status", children="loading", **{"data-testid": "status"}),
+                    html.Div(id="headline"),
+                    html.Div(id="warning", style={"color": "#a33"}),
+                    dcc.Input(id="link", readOnly=True, style={"width": "100%"}),
+                    dcc.Graph(id="charts", config={"displaylogo": False}),
+                ]),
+                dcc.Tab(label="compare", children=[
+                    dcc.Dropdown(id="compare-names", multi=True, options=list(shipped_names()),
+                                 placeholder="two to four shipped scenarios"),
+                    html.Button("compare on the same members", id="compare-go"),
+                    html.Div(id="compare-status"),
+                    dcc.Graph(id="compare-charts", config={"displaylogo": False}),
+                ]),
+                dcc.Tab(label="why", children=[
+                    html.P("What the levers set here rest on: each effectiveness and cost "
+                           "prior with its source (borderflow params lists them all)."),
+                    html.Div(id="why-assumptions"),
+                    html.Button("which parameters matter most (Sobol, about a minute)",
+                                id="why-go"),
+                    html.Div(id="why-indices"),
+                ]),
+            ])], style={"width": "76%", "padding": "8px"}),
         ], style={"display": "flex"}),
     ])
 
-    lever_inputs = Input({"type": "lever", "kind": ALL}, "value")
+    lever_values = State({"type": "lever", "kind": ALL}, "value")
+    lever_ids = State({"type": "lever", "kind": ALL}, "id")
 
     @dash_app.callback(Output({"type": "lever", "kind": ALL}, "value"),
                        Output("start", "value"), Output("warning", "children"),
+                       Output("plan", "value"),
                        Input("url", "search"), Input("preset", "value"),
                        State({"type": "lever", "kind": ALL}, "id"))
     def load(search: str | None, preset: str | None, ids: list[dict]) -> tuple:
         """A permalink on opening the page, or a preset when one is chosen."""
+        plan = None
         if dash.ctx.triggered_id == "preset" and preset:
             scen = load_scenario(preset)
             levers = {lv.lever: getattr(lv, "intensity", None) for lv in scen.levers}
@@ -299,57 +387,86 @@ def app() -> Any:
                                      if any(getattr(lv, "crossings", None) or getattr(
                                          lv, "regions", None) for lv in scen.levers) else "")
         else:
-            levers, start, _, warning = parse_permalink(search)
-        return [levers.get(i["kind"]) for i in ids], start, warning or ""
+            levers, start, _, warning, plan = parse_permalink(search)
+        return [levers.get(i["kind"]) for i in ids], start, warning or "", plan
 
     dash.clientside_callback(
         "function() { window.bfRev = (window.bfRev || 0) + 1; return window.bfRev; }",
-        Output("rev", "data"), lever_inputs, Input("start", "value"))
+        Output("rev", "data"), Input({"type": "lever", "kind": ALL}, "value"),
+        Input("start", "value"), Input("plan", "value"))
 
     def settings(values: list, ids: list[dict]) -> dict[str, float | None]:
         return {i["kind"]: v for i, v in zip(ids, values, strict=True)}
 
-    def show(rev: int, values: list, ids: list, start: int, members: int, label: str):
+    def show(rev: int, values: list, ids: list, start: int, plan: float | None,
+             members: int, label: str):
         levers = settings(values, ids)
         try:
-            result = answer(levers, start, members=members)
+            result = answer(levers, start, members=members, plan_budget_usd=plan)
         except BorderflowError as exc:  # a value out of range: say so, keep the charts
             return (dash.no_update, f"error:{rev}", f"cannot run these levers: {exc}",
-                    permalink(levers, start, 0))
+                    permalink(levers, start, 0, plan))
         per = result["cost_per_death_averted_usd"]
         headline = (f"{label} ({members} members): {result['deaths_averted']:,.0f} opioid "
                     f"deaths averted 2025-2034 (median, paired with the status quo)"
                     + (f"; ${per:,.0f} per death averted" if per is not None else ""))
-        return figure(result), f"{label}:{rev}", headline, permalink(levers, start, 0)
+        return figure(result), f"{label}:{rev}", headline, permalink(levers, start, 0, plan)
 
     @dash_app.callback(Output("charts", "figure", allow_duplicate=True),
                        Output("status", "children", allow_duplicate=True),
                        Output("headline", "children", allow_duplicate=True),
                        Output("link", "value"), Output("quick", "data"),
-                       Input("rev", "data"), State({"type": "lever", "kind": ALL}, "value"),
-                       State({"type": "lever", "kind": ALL}, "id"), State("start", "value"),
-                       prevent_initial_call=True)
-    def quick(rev: int, values: list, ids: list, start: int) -> tuple:
+                       Input("rev", "data"), lever_values, lever_ids, State("start", "value"),
+                       State("plan", "value"), prevent_initial_call=True)
+    def quick(rev: int, values: list, ids: list, start: int, plan: float | None) -> tuple:
         """The quick answer, at once."""
-        return (*show(rev, values, ids, start, QUICK, "quick"), rev)
+        return (*show(rev, values, ids, start, plan, QUICK, "quick"), rev)
 
     @dash_app.callback(Output("charts", "figure"), Output("status", "children"),
-                       Output("headline", "children"),
-                       Input("quick", "data"), State({"type": "lever", "kind": ALL}, "value"),
-                       State({"type": "lever", "kind": ALL}, "id"), State("start", "value"),
-                       prevent_initial_call=True)
-    def full(rev: int, values: list, ids: list, start: int) -> tuple:
+                       Output("headline", "children"), Output("why-assumptions", "children"),
+                       Input("quick", "data"), lever_values, lever_ids, State("start", "value"),
+                       State("plan", "value"), prevent_initial_call=True)
+    def full(rev: int, values: list, ids: list, start: int, plan: float | None) -> tuple:
         """The full ensemble, after the quick answer is on the page."""
-        return show(rev, values, ids, start, FULL, "full")[:3]
+        rows = assumptions(settings(values, ids))
+        table = html.Table([html.Tr([html.Th(h) for h in ("lever", "parameter", "prior",
+                                                          "unit", "source")])] + [
+            html.Tr([html.Td(r["lever"]), html.Td(r["parameter"]),
+                     html.Td(f"{r['distribution']} {r['low']:g} to {r['high']:g}"),
+                     html.Td(r["unit"]), html.Td(r["source"])]) for r in rows]
+        ) if rows else html.P("No lever is set: the status quo.")
+        return (*show(rev, values, ids, start, plan, FULL, "full")[:3], table)
+
+    @dash_app.callback(Output("compare-charts", "figure"), Output("compare-status", "children"),
+                       Input("compare-go", "n_clicks"), State("compare-names", "value"),
+                       prevent_initial_call=True)
+    def compare(_: int, names: list[str] | None) -> tuple:
+        """Two to four scenarios side by side on the same members."""
+        try:
+            result = compare_answer(list(names or []))
+        except BorderflowError as exc:
+            return dash.no_update, str(exc)
+        return figure(result), (f"{', '.join(names or [])} and the status quo on the same "
+                                f"{result['members']} members (medians, 50 and 90 % bands)")
+
+    @dash_app.callback(Output("why-indices", "children"), Input("why-go", "n_clicks"),
+                       prevent_initial_call=True)
+    def why(_: int) -> Any:
+        """The parameters opioid deaths 2025-2034 depend on most (Sobol, over the priors)."""
+        rows = top_indices()
+        return html.Table([html.Tr([html.Th(h) for h in ("parameter", "total-order index",
+                                                         "first-order index")])] + [
+            html.Tr([html.Td(r["parameter"]), html.Td(f"{r['ST']:.3f} ± {r['ST_conf']:.3f}"),
+                     html.Td(f"{r['S1']:.3f} ± {r['S1_conf']:.3f}")]) for r in rows])
 
     @dash_app.callback(Output("download", "data"), Input("csv", "n_clicks"),
-                       Input("json", "n_clicks"),
-                       State({"type": "lever", "kind": ALL}, "value"),
-                       State({"type": "lever", "kind": ALL}, "id"), State("start", "value"),
+                       Input("json", "n_clicks"), lever_values, lever_ids,
+                       State("start", "value"), State("plan", "value"),
                        prevent_initial_call=True)
-    def download(_csv: int, _json: int, values: list, ids: list, start: int) -> dict:
+    def download(_csv: int, _json: int, values: list, ids: list, start: int,
+                 plan: float | None) -> dict:
         """The full ensemble's numbers as CSV or JSON."""
-        result = answer(settings(values, ids), start, members=FULL)
+        result = answer(settings(values, ids), start, members=FULL, plan_budget_usd=plan)
         if dash.ctx.triggered_id == "json":
             return {"content": json.dumps(result, indent=1), "filename": "borderflow.json"}
         lines = ["panel,who,quantile," + ",".join(map(str, result["years"]))]

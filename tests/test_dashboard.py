@@ -161,3 +161,17 @@ def test_the_optimisers_plan_compare_and_why():
     rows = assumptions({"naloxone_distribution": 1e6, "prevention": None})
     assert rows and {r["lever"] for r in rows} == {"naloxone_distribution"}
     assert all(r["source"] for r in rows)
+
+
+def test_the_map_shows_displacement_on_real_coordinates_offline():
+    from borderflow.dashboard import map_answer, map_figure, places
+    from borderflow.network import load_network
+
+    net = load_network().compile()
+    assert set(net.node_ids) <= set(places())  # every node has a place
+    found = map_answer({"poe_inspection": 0.6}, members=8)
+    base, lever = np.array(found["status_quo"]["flow"]), np.array(found["scenario"]["flow"])
+    assert base.shape == (10, net.n_arcs) and not np.allclose(base, lever)
+    fig = map_figure(found, 2030)
+    go.Figure(fig)
+    assert "geo" not in fig["layout"]  # lon/lat axes and a packaged outline: no fetch

@@ -198,6 +198,114 @@ def top_indices(outcome: str = "opioid_overdose_deaths", samples: int = 8, top: 
 
 
 @functools.lru_cache(maxsize=1)
+def places() -> dict[str, tuple[str, float, float]]:
+    """The shipped network's nodes on the map: ``{id: (name, lon, lat)}`` (cited file)."""
+    import csv
+    from importlib import resources
+
+    text = resources.files("borderflow.network").joinpath("places.csv").read_text("utf-8")
+    return {r["id"]: (r["name"], float(r["lon"]), float(r["lat"]))
+            for r in csv.DictReader(text.splitlines())}
+
+
+@functools.lru_cache(maxsize=1)
+def _outline() -> list[list[tuple[float, float]]]:
+    """Country outlines (Natural Earth 1:110m, public domain), packaged: drawn offline."""
+    from importlib import resources
+
+    doc = json.loads(resources.files("borderflow.network").joinpath("outline.json")
+                     .read_text("utf-8"))
+    return [ring for rings in doc["countries"].values() for ring in rings]
+
+
+def map_answer(levers: dict[str, float | None], start: int = FIRST, members: int = QUICK,
+               seed: int = 0, plan_budget_usd: float | None = None) -> dict[str, Any]:
+    """Median pure kg a year on every arc, and seized on it, with the levers and without.
+
+    The same members run with the levers and in the status quo, 2025-2034.
+    """
+    import borderflow
+    from borderflow.network import load_network
+
+    net = load_network().compile()
+    levers = {k: v for k, v in levers.items() if v is not None}
+    extra = plan_levers(float(plan_budget_usd)) if plan_budget_usd else ()
+    out = {}
+    for who, scen in (("status_quo", "status_quo"),
+                      ("scenario", scenario_of(levers, start, extra))):
+        ds = borderflow.simulate(scen, members=members, seed=seed, start=f"{FIRST}-01",
+                                 outputs=("flow_kg", "seizures_kg"))
+        flow = _yearly_arcs(ds["flow_kg"].values)
+        seized = _yearly_arcs(ds["seizures_kg"].values)
+        out[who] = {"flow": np.median(flow, axis=0).tolist(),
+                    "seized": np.median(seized, axis=0).tolist()}
+    return {"years": list(range(FIRST, LAST + 1)),
+            "arcs": [[net.node_ids[t], net.node_ids[h]]
+                     for t, h in zip(net.arc_tail, net.arc_head, strict=True)], **out}
+
+
+def _yearly_arcs(values: np.ndarray) -> np.ndarray:
+    """(members, months, arcs) -> (members, years, arcs), summed by year."""
+    months = 12 * (LAST - FIRST + 1)
+    m, _, arcs = values.shape
+    return values[:, :months].reshape(m, LAST - FIRST + 1, 12, arcs).sum(axis=2)
+
+
+def map_figure(found: dict[str, Any], year: int, who: str = "scenario") -> dict[str, Any]:
+    """The network on its real coordinates in one year.
+
+    Arcs as wide as their flow, nodes coloured by the kilograms seized on arrival, over
+    the packaged country outlines (nothing fetched).
+    """
+    at = places()
+    i = found["years"].index(year)
+    flow = np.array(found[who]["flow"][i])
+    seized = np.array(found[who]["seized"][i])
+    top = max(float(flow.max()), 1e-9)
+    data: list[dict[str, Any]] = []
+    xs, ys = [], []
+    for ring in _outline():
+        xs += [p[0] for p in ring] + [None]
+        ys += [p[1] for p in ring] + [None]
+    data.append({"type": "scatter", "x": xs, "y": ys, "mode": "lines",
+                 "line": {"color": "#bbb", "width": 1}, "hoverinfo": "skip",
+                 "showlegend": False})
+    widths = (0.5, 1.5, 3, 5, 8)
+    bins: list[tuple[list, list]] = [([], []) for _ in widths]  # arcs binned by flow
+    for (tail, head), f in zip(found["arcs"], flow, strict=True):
+        if f > 0 and tail in at and head in at:
+            xs_b, ys_b = bins[min(int(f / top * len(widths)), len(widths) - 1)]
+            xs_b += [at[tail][1], at[head][1], None]
+            ys_b += [at[tail][2], at[head][2], None]
+    for b, ((ax, ay), width) in enumerate(zip(bins, widths, strict=True)):
+        data.append({"type": "scatter", "x": ax, "y": ay, "mode": "lines",
+                     "line": {"color": "rgba(31,119,180,0.6)", "width": width},
+                     "hoverinfo": "skip",
+                     "name": f"up to {(b + 1) / len(widths) * top:,.0f} kg a year"})
+    kinds_seized: dict[str, float] = {}
+    for (_, head), s in zip(found["arcs"], seized, strict=True):
+        kinds_seized[head] = kinds_seized.get(head, 0.0) + float(s)
+    ids = [n for n in at if n in {h for _, h in found["arcs"]} | {t for t, _ in found["arcs"]}]
+    data.append({"type": "scatter", "x": [at[n][1] for n in ids], "y": [at[n][2] for n in ids],
+                 "mode": "markers", "text": [f"{at[n][0]}: {kinds_seized.get(n, 0):,.0f} kg "
+                                             f"seized {year}" for n in ids],
+                 "hoverinfo": "text", "name": "nodes (colour: kg seized arriving)",
+                 "marker": {"size": 8, "color": [kinds_seized.get(n, 0.0) for n in ids],
+                            "colorscale": "Reds", "showscale": True,
+                            "colorbar": {"title": "kg seized"}}})
+    return {"data": data, "layout": {
+        "title": f"{'With the levers' if who == 'scenario' else 'Status quo'}, {year}: "
+                 "arc width by kg moved (precursor to the labs, pure fentanyl after), "
+                 "nodes by kg seized on arrival",
+        "xaxis": {"range": [-125, -70], "showgrid": False, "zeroline": False,
+                  "title": "longitude"},
+        "yaxis": {"range": [15, 46], "showgrid": False, "zeroline": False,
+                  "scaleanchor": "x", "title": "latitude"},
+        "height": 620, "margin": {"t": 50, "l": 40, "r": 20, "b": 40},
+        "legend": {"orientation": "h"}}}
+
+
+@functools.lru_cache(maxsize=1)
 def _history() -> dict[str, dict[int, float]]:
     from borderflow.calibration.targets import TARGETS
 
@@ -350,6 +458,16 @@ def app() -> Any:
                     dcc.Input(id="link", readOnly=True, style={"width": "100%"}),
                     dcc.Graph(id="charts", config={"displaylogo": False}),
                 ]),
+                dcc.Tab(label="map", children=[
+                    html.Button("draw the network for these levers", id="map-go"),
+                    dcc.RadioItems(id="map-who", value="scenario", inline=True,
+                                   options=[{"label": "with the levers", "value": "scenario"},
+                                            {"label": "status quo", "value": "status_quo"}]),
+                    dcc.Slider(id="map-year", min=FIRST, max=LAST, step=1, value=FIRST,
+                               marks={y: str(y) for y in range(FIRST, LAST + 1)}),
+                    dcc.Store(id="map-data"),
+                    dcc.Graph(id="map", config={"displaylogo": False}),
+                ]),
                 dcc.Tab(label="compare", children=[
                     dcc.Dropdown(id="compare-names", multi=True, options=list(shipped_names()),
                                  placeholder="two to four shipped scenarios"),
@@ -436,6 +554,20 @@ def app() -> Any:
                      html.Td(r["unit"]), html.Td(r["source"])]) for r in rows]
         ) if rows else html.P("No lever is set: the status quo.")
         return (*show(rev, values, ids, start, plan, FULL, "full")[:3], table)
+
+    @dash_app.callback(Output("map-data", "data"), Input("map-go", "n_clicks"), lever_values,
+                       lever_ids, State("start", "value"), State("plan", "value"),
+                       prevent_initial_call=True)
+    def map_data(_: int, values: list, ids: list, start: int, plan: float | None) -> dict:
+        """Flows and seizures by arc and year for the levers set (quick ensemble)."""
+        return map_answer(settings(values, ids), start, plan_budget_usd=plan)
+
+    @dash_app.callback(Output("map", "figure"), Input("map-data", "data"),
+                       Input("map-year", "value"), Input("map-who", "value"),
+                       prevent_initial_call=True)
+    def draw_map(found: dict | None, year: int, who: str) -> Any:
+        """The map in the year on the slider: displacement shows as arcs change width."""
+        return dash.no_update if not found else map_figure(found, year, who)
 
     @dash_app.callback(Output("compare-charts", "figure"), Output("compare-status", "children"),
                        Input("compare-go", "n_clicks"), State("compare-names", "value"),

@@ -175,3 +175,11 @@ def test_the_map_shows_displacement_on_real_coordinates_offline():
     fig = map_figure(found, 2030)
     go.Figure(fig)
     assert "geo" not in fig["layout"]  # lon/lat axes and a packaged outline: no fetch
+
+
+def test_the_dashboards_report_is_the_report():
+    from borderflow.dashboard import report_html
+
+    text = report_html({"naloxone_distribution": 2e6}, members=12)
+    assert ">dashboard<" in text  # the levers set, as a scenario of the report
+    assert not re.search(r'<(script|link)[^>]+(src|href)="https?://', text)

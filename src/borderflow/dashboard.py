@@ -197,6 +197,30 @@ def top_indices(outcome: str = "opioid_overdose_deaths", samples: int = 8, top: 
     return [{"parameter": k, **v} for k, v in ranked]
 
 
+def _scalar_outcomes() -> list[str]:
+    from borderflow.outcomes import SCALAR
+
+    return list(SCALAR)
+
+
+def report_html(levers: dict[str, float | None], start: int = FIRST,
+                plan_budget_usd: float | None = None, members: int = FULL) -> str:
+    """The self-contained HTML report of the dashboard's levers against the status quo.
+
+    The same report as ``borderflow report`` and ``run --report`` (one code path).
+    """
+    import borderflow
+    from borderflow.report import render
+
+    levers = {k: v for k, v in levers.items() if v is not None}
+    extra = plan_levers(float(plan_budget_usd)) if plan_budget_usd else ()
+    scenario = {**scenario_of(levers, start, extra), "description": "set in the dashboard: "
+                + (", ".join(f"{k} {v:g}" for k, v in sorted(levers.items())) or "no lever")
+                + (f"; the optimiser's plan for ${plan_budget_usd:,.0f} a year"
+                   if plan_budget_usd else "")}
+    return render(borderflow.compare([scenario], members=members))
+
+
 @functools.lru_cache(maxsize=1)
 def places() -> dict[str, tuple[str, float, float]]:
     """The shipped network's nodes on the map: ``{id: (name, lon, lat)}`` (cited file)."""
@@ -448,6 +472,7 @@ def app() -> Any:
                           style={"width": "95%"}),
                 html.Hr(), *rows,
                 html.Button("Download CSV", id="csv"), html.Button("Download JSON", id="json"),
+                html.Button("Download the report (HTML)", id="report"),
             ], style={"width": "22%", "padding": "8px", "overflowY": "auto",
                       "height": "92vh"}),
             html.Div([dcc.Tabs([
@@ -479,8 +504,10 @@ def app() -> Any:
                     html.P("What the levers set here rest on: each effectiveness and cost "
                            "prior with its source (borderflow params lists them all)."),
                     html.Div(id="why-assumptions"),
-                    html.Button("which parameters matter most (Sobol, about a minute)",
-                                id="why-go"),
+                    dcc.Dropdown(id="why-outcome", value="opioid_overdose_deaths",
+                                 clearable=False, options=sorted(_scalar_outcomes())),
+                    html.Button("which parameters matter most for it (Sobol, about a "
+                                "minute)", id="why-go"),
                     html.Div(id="why-indices"),
                 ]),
             ])], style={"width": "76%", "padding": "8px"}),
@@ -582,23 +609,28 @@ def app() -> Any:
                                 f"{result['members']} members (medians, 50 and 90 % bands)")
 
     @dash_app.callback(Output("why-indices", "children"), Input("why-go", "n_clicks"),
-                       prevent_initial_call=True)
-    def why(_: int) -> Any:
-        """The parameters opioid deaths 2025-2034 depend on most (Sobol, over the priors)."""
-        rows = top_indices()
+                       State("why-outcome", "value"), prevent_initial_call=True)
+    def why(_: int, outcome: str) -> Any:
+        """The parameters an outcome 2025-2034 depends on most (Sobol, over the priors)."""
+        rows = top_indices(outcome)
         return html.Table([html.Tr([html.Th(h) for h in ("parameter", "total-order index",
                                                          "first-order index")])] + [
             html.Tr([html.Td(r["parameter"]), html.Td(f"{r['ST']:.3f} ± {r['ST_conf']:.3f}"),
                      html.Td(f"{r['S1']:.3f} ± {r['S1_conf']:.3f}")]) for r in rows])
 
     @dash_app.callback(Output("download", "data"), Input("csv", "n_clicks"),
-                       Input("json", "n_clicks"), lever_values, lever_ids,
+                       Input("json", "n_clicks"), Input("report", "n_clicks"), lever_values,
+                       lever_ids,
                        State("start", "value"), State("plan", "value"),
                        prevent_initial_call=True)
-    def download(_csv: int, _json: int, values: list, ids: list, start: int,
+    def download(_csv: int, _json: int, _report: int, values: list, ids: list, start: int,
                  plan: float | None) -> dict:
-        """The full ensemble's numbers as CSV or JSON."""
-        result = answer(settings(values, ids), start, members=FULL, plan_budget_usd=plan)
+        """The full ensemble's numbers as CSV or JSON, or the self-contained report."""
+        levers = settings(values, ids)
+        if dash.ctx.triggered_id == "report":
+            return {"content": report_html(levers, start, plan), "filename":
+                    "borderflow-report.html"}
+        result = answer(levers, start, members=FULL, plan_budget_usd=plan)
         if dash.ctx.triggered_id == "json":
             return {"content": json.dumps(result, indent=1), "filename": "borderflow.json"}
         lines = ["panel,who,quantile," + ",".join(map(str, result["years"]))]

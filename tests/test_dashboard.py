@@ -59,7 +59,7 @@ def test_every_lever_has_a_control_and_runs_on_all_its_targets():
 def test_a_permalink_reproduces_its_state_and_says_when_the_version_differs():
     levers = {"poe_inspection": 0.35, "naloxone_distribution": 2e6}
     link = permalink({**levers, "prevention": None}, 2027, 0)
-    assert parse_permalink(link) == (levers, 2027, 0, None, None)
+    assert parse_permalink(link) == (levers, 2027, 0, None, None, {})
     old = link.replace(f"version={__version__}", "version=0.1.0")
     assert "0.1.0" in parse_permalink(old)[3]
     assert "damaged" in parse_permalink("?levers=%7Bnot-json")[3]
@@ -183,3 +183,18 @@ def test_the_dashboards_report_is_the_report():
     text = report_html({"naloxone_distribution": 2e6}, members=12)
     assert ">dashboard<" in text  # the levers set, as a scenario of the report
     assert not re.search(r'<(script|link)[^>]+(src|href)="https?://', text)
+
+
+def test_a_lever_has_its_own_years_and_the_link_keeps_them():
+    timing = {"naloxone_distribution": (2027, 2029)}
+    scen = load_scenario(scenario_of({"naloxone_distribution": 1e6, "poe_inspection": 0.3},
+                                     2025, timing=timing))
+    by_kind = {lv.lever: lv for lv in scen.levers}
+    assert str(by_kind["naloxone_distribution"].start).startswith("2027")
+    assert str(by_kind["naloxone_distribution"].end).startswith("2029")
+    assert str(by_kind["poe_inspection"].start).startswith("2025")
+    link = permalink({"naloxone_distribution": 1e6}, 2025, 0, None, timing)
+    assert parse_permalink(link)[5] == timing
+    early = answer({"naloxone_distribution": 5e6}, members=8)
+    late = answer({"naloxone_distribution": 5e6}, members=8, timing=timing)
+    assert 0 < late["deaths_averted"] < early["deaths_averted"]

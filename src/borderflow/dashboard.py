@@ -57,13 +57,18 @@ def lever_controls() -> dict[str, dict[str, Any]]:
     return {k.name: kinds[k.name] for k in REGISTRY if k.targets != "arc"}
 
 
+Timing = dict[str, tuple[int | None, int | None]]
+
+
 def scenario_of(levers: dict[str, float | None], start: int,
-                extra: tuple[dict[str, Any], ...] = ()) -> dict[str, Any]:
+                extra: tuple[dict[str, Any], ...] = (), timing: Timing | None = None
+                ) -> dict[str, Any]:
     """The dashboard's lever settings as a scenario mapping (each lever on all targets).
 
     A lever that names one target (precursor controls name a source) is set on every
     source of the shipped network. ``extra``: lever entries added as they are (an
-    interdiction plan's arc levers).
+    interdiction plan's arc levers). ``timing``: a lever's own first and last year
+    (``(None, None)``: from ``start``, open-ended).
     """
     from borderflow.network import load_network
     from borderflow.policy.registry import BY_KIND
@@ -73,7 +78,9 @@ def scenario_of(levers: dict[str, float | None], start: int,
     for kind, x in sorted(levers.items()):
         if x is None:
             continue
-        entry = {"lever": kind, "start": f"{start}-01", "intensity": float(x)}
+        first, last = (timing or {}).get(kind, (None, None))
+        entry = {"lever": kind, "start": f"{first or start}-01", "intensity": float(x),
+                 **({"end": f"{last}-12"} if last else {})}
         targets = BY_KIND[kind].targets
         if isinstance(targets, tuple) and targets[0] == "source":
             entries += [{**entry, "source": net.node_ids[n]}
@@ -121,7 +128,8 @@ def plan_levers(budget_usd: float) -> tuple[dict[str, Any], ...]:
 
 
 def answer(levers: dict[str, float | None], start: int = FIRST, members: int = QUICK,
-           seed: int = 0, plan_budget_usd: float | None = None) -> dict[str, Any]:
+           seed: int = 0, plan_budget_usd: float | None = None,
+           timing: Timing | None = None) -> dict[str, Any]:
     """The dashboard's numbers for some lever settings, paired with the status quo.
 
     Returns, per panel, the yearly median and 50 % / 90 % bands of the scenario and of
@@ -131,8 +139,8 @@ def answer(levers: dict[str, float | None], start: int = FIRST, members: int = Q
     base = _status_quo(members, seed)
     levers = {k: v for k, v in levers.items() if v is not None}
     extra = plan_levers(float(plan_budget_usd)) if plan_budget_usd else ()
-    scen = (_run(scenario_of(levers, start, extra), members, seed) if levers or extra
-            else base)
+    scen = (_run(scenario_of(levers, start, extra, timing), members, seed)
+            if levers or extra else base)
     scen = {**scen, "deaths_averted": base["opioid_overdose_deaths"]
             - scen["opioid_overdose_deaths"]}
     base = {**base, "deaths_averted": np.zeros_like(base["opioid_overdose_deaths"])}
@@ -204,7 +212,8 @@ def _scalar_outcomes() -> list[str]:
 
 
 def report_html(levers: dict[str, float | None], start: int = FIRST,
-                plan_budget_usd: float | None = None, members: int = FULL) -> str:
+                plan_budget_usd: float | None = None, members: int = FULL,
+                timing: Timing | None = None) -> str:
     """The self-contained HTML report of the dashboard's levers against the status quo.
 
     The same report as ``borderflow report`` and ``run --report`` (one code path).
@@ -214,7 +223,8 @@ def report_html(levers: dict[str, float | None], start: int = FIRST,
 
     levers = {k: v for k, v in levers.items() if v is not None}
     extra = plan_levers(float(plan_budget_usd)) if plan_budget_usd else ()
-    scenario = {**scenario_of(levers, start, extra), "description": "set in the dashboard: "
+    scenario = {**scenario_of(levers, start, extra, timing),
+                "description": "set in the dashboard: "
                 + (", ".join(f"{k} {v:g}" for k, v in sorted(levers.items())) or "no lever")
                 + (f"; the optimiser's plan for ${plan_budget_usd:,.0f} a year"
                    if plan_budget_usd else "")}
@@ -243,7 +253,8 @@ def _outline() -> list[list[tuple[float, float]]]:
 
 
 def map_answer(levers: dict[str, float | None], start: int = FIRST, members: int = QUICK,
-               seed: int = 0, plan_budget_usd: float | None = None) -> dict[str, Any]:
+               seed: int = 0, plan_budget_usd: float | None = None,
+               timing: Timing | None = None) -> dict[str, Any]:
     """Median pure kg a year on every arc, and seized on it, with the levers and without.
 
     The same members run with the levers and in the status quo, 2025-2034.
@@ -256,7 +267,7 @@ def map_answer(levers: dict[str, float | None], start: int = FIRST, members: int
     extra = plan_levers(float(plan_budget_usd)) if plan_budget_usd else ()
     out = {}
     for who, scen in (("status_quo", "status_quo"),
-                      ("scenario", scenario_of(levers, start, extra))):
+                      ("scenario", scenario_of(levers, start, extra, timing))):
         ds = borderflow.simulate(scen, members=members, seed=seed, start=f"{FIRST}-01",
                                  outputs=("flow_kg", "seizures_kg"))
         flow = _yearly_arcs(ds["flow_kg"].values)
@@ -392,21 +403,25 @@ def figure(result: dict[str, Any]) -> dict[str, Any]:
 
 
 def permalink(levers: dict[str, float | None], start: int, seed: int,
-              plan_budget_usd: float | None = None) -> str:
+              plan_budget_usd: float | None = None, timing: Timing | None = None) -> str:
     """The query string of a state: levers, plan, start, seed, model hash, data snapshot."""
     from borderflow import __version__
     from borderflow.calibration.calibrate import model_hash
 
     state = {k: v for k, v in sorted(levers.items()) if v is not None}
     plan = {} if not plan_budget_usd else {"plan": f"{float(plan_budget_usd):g}"}
+    times = {k: list(v) for k, v in sorted((timing or {}).items())
+             if k in state and any(v)}
+    if times:
+        plan["timing"] = json.dumps(times, separators=(",", ":"))
     return "?" + urlencode({"levers": json.dumps(state, separators=(",", ":")), **plan,
                             "start": start, "seed": seed, "version": __version__,
                             "model": model_hash()[:16], "data": "packaged"})
 
 
-def parse_permalink(search: str | None
-                    ) -> tuple[dict[str, float], int, int, str | None, float | None]:
-    """``(levers, start, seed, warning, plan budget)`` from a permalink's query string."""
+def parse_permalink(search: str | None) -> tuple[dict[str, float], int, int, str | None,
+                                                  float | None, Timing]:
+    """``(levers, start, seed, warning, plan budget, timing)`` from a permalink."""
     from borderflow import __version__
     from borderflow.calibration.calibrate import model_hash
 
@@ -416,8 +431,10 @@ def parse_permalink(search: str | None
         start = int(query.get("start", [FIRST])[0])
         seed = int(query.get("seed", [0])[0])
         plan = float(query["plan"][0]) if "plan" in query else None
-    except (ValueError, TypeError, json.JSONDecodeError):
-        return {}, FIRST, 0, "this link is damaged: showing the status quo", None
+        timing = {str(k): (v[0], v[1]) for k, v in
+                  json.loads(query.get("timing", ["{}"])[0]).items()}
+    except (ValueError, TypeError, IndexError, json.JSONDecodeError):
+        return {}, FIRST, 0, "this link is damaged: showing the status quo", None, {}
     known = lever_controls()
     warning = None
     if any(k not in known for k in levers):
@@ -428,7 +445,7 @@ def parse_permalink(search: str | None
     if made_by != __version__ or model != model_hash()[:16]:
         warning = (f"this link was made with borderflow {made_by} (model {model}); this is "
                    f"{__version__} (model {model_hash()[:16]}): the numbers may differ")
-    return levers, start, seed, warning, plan
+    return levers, start, seed, warning, plan, timing
 
 
 def app() -> Any:
@@ -451,6 +468,14 @@ def app() -> Any:
             dcc.Input(id={"type": "lever", "kind": kind}, type="number", min=low, max=high,
                       placeholder=f"off ({low:g} to {high:g})", debounce=True,
                       style={"width": "95%"}),
+            html.Div([
+                dcc.Dropdown(id={"type": "from", "kind": kind}, placeholder="from",
+                             options=list(range(FIRST, LAST + 1)),
+                             style={"width": "48%", "fontSize": "11px"}),
+                dcc.Dropdown(id={"type": "to", "kind": kind}, placeholder="to (open)",
+                             options=list(range(FIRST, LAST + 1)),
+                             style={"width": "48%", "fontSize": "11px"}),
+            ], style={"display": "flex", "gap": "4%"}),
         ], style={"marginBottom": "6px"}))
     dash_app.layout = html.Div([
         dcc.Location(id="url"),
@@ -463,7 +488,8 @@ def app() -> Any:
                 html.Label("preset (a shipped scenario)", style={"fontSize": "12px"}),
                 dcc.Dropdown(id="preset", options=[{"label": n, "value": n}
                                                    for n in shipped_names()]),
-                html.Label("levers act from", style={"fontSize": "12px"}),
+                html.Label("levers act from (unless a lever says otherwise)",
+                           style={"fontSize": "12px"}),
                 dcc.Dropdown(id="start", options=list(range(FIRST, 2031)), value=FIRST,
                              clearable=False),
                 html.Label("interdiction plan: the optimiser's for a budget (USD a year)",
@@ -516,15 +542,18 @@ def app() -> Any:
 
     lever_values = State({"type": "lever", "kind": ALL}, "value")
     lever_ids = State({"type": "lever", "kind": ALL}, "id")
+    firsts = State({"type": "from", "kind": ALL}, "value")
+    lasts = State({"type": "to", "kind": ALL}, "value")
 
     @dash_app.callback(Output({"type": "lever", "kind": ALL}, "value"),
                        Output("start", "value"), Output("warning", "children"),
-                       Output("plan", "value"),
+                       Output("plan", "value"), Output({"type": "from", "kind": ALL}, "value"),
+                       Output({"type": "to", "kind": ALL}, "value"),
                        Input("url", "search"), Input("preset", "value"),
                        State({"type": "lever", "kind": ALL}, "id"))
     def load(search: str | None, preset: str | None, ids: list[dict]) -> tuple:
         """A permalink on opening the page, or a preset when one is chosen."""
-        plan = None
+        plan, timing = None, {}
         if dash.ctx.triggered_id == "preset" and preset:
             scen = load_scenario(preset)
             levers = {lv.lever: getattr(lv, "intensity", None) for lv in scen.levers}
@@ -532,46 +561,59 @@ def app() -> Any:
                                      if any(getattr(lv, "crossings", None) or getattr(
                                          lv, "regions", None) for lv in scen.levers) else "")
         else:
-            levers, start, _, warning, plan = parse_permalink(search)
-        return [levers.get(i["kind"]) for i in ids], start, warning or "", plan
+            levers, start, _, warning, plan, timing = parse_permalink(search)
+        return ([levers.get(i["kind"]) for i in ids], start, warning or "", plan,
+                [timing.get(i["kind"], (None, None))[0] for i in ids],
+                [timing.get(i["kind"], (None, None))[1] for i in ids])
 
     dash.clientside_callback(
         "function() { window.bfRev = (window.bfRev || 0) + 1; return window.bfRev; }",
         Output("rev", "data"), Input({"type": "lever", "kind": ALL}, "value"),
-        Input("start", "value"), Input("plan", "value"))
+        Input("start", "value"), Input("plan", "value"),
+        Input({"type": "from", "kind": ALL}, "value"),
+        Input({"type": "to", "kind": ALL}, "value"))
 
     def settings(values: list, ids: list[dict]) -> dict[str, float | None]:
         return {i["kind"]: v for i, v in zip(ids, values, strict=True)}
 
+    def timing_of(ids: list[dict], first: list, last: list) -> Timing:
+        return {i["kind"]: (a, b) for i, a, b in zip(ids, first, last, strict=True)
+                if a or b}
+
     def show(rev: int, values: list, ids: list, start: int, plan: float | None,
-             members: int, label: str):
+             members: int, label: str, timing: Timing):
         levers = settings(values, ids)
         try:
-            result = answer(levers, start, members=members, plan_budget_usd=plan)
+            result = answer(levers, start, members=members, plan_budget_usd=plan,
+                            timing=timing)
         except BorderflowError as exc:  # a value out of range: say so, keep the charts
             return (dash.no_update, f"error:{rev}", f"cannot run these levers: {exc}",
-                    permalink(levers, start, 0, plan))
+                    permalink(levers, start, 0, plan, timing))
         per = result["cost_per_death_averted_usd"]
         headline = (f"{label} ({members} members): {result['deaths_averted']:,.0f} opioid "
                     f"deaths averted 2025-2034 (median, paired with the status quo)"
                     + (f"; ${per:,.0f} per death averted" if per is not None else ""))
-        return figure(result), f"{label}:{rev}", headline, permalink(levers, start, 0, plan)
+        return (figure(result), f"{label}:{rev}", headline,
+                permalink(levers, start, 0, plan, timing))
 
     @dash_app.callback(Output("charts", "figure", allow_duplicate=True),
                        Output("status", "children", allow_duplicate=True),
                        Output("headline", "children", allow_duplicate=True),
                        Output("link", "value"), Output("quick", "data"),
                        Input("rev", "data"), lever_values, lever_ids, State("start", "value"),
-                       State("plan", "value"), prevent_initial_call=True)
-    def quick(rev: int, values: list, ids: list, start: int, plan: float | None) -> tuple:
+                       State("plan", "value"), firsts, lasts, prevent_initial_call=True)
+    def quick(rev: int, values: list, ids: list, start: int, plan: float | None,
+              first: list, last: list) -> tuple:
         """The quick answer, at once."""
-        return (*show(rev, values, ids, start, plan, QUICK, "quick"), rev)
+        return (*show(rev, values, ids, start, plan, QUICK, "quick",
+                      timing_of(ids, first, last)), rev)
 
     @dash_app.callback(Output("charts", "figure"), Output("status", "children"),
                        Output("headline", "children"), Output("why-assumptions", "children"),
                        Input("quick", "data"), lever_values, lever_ids, State("start", "value"),
-                       State("plan", "value"), prevent_initial_call=True)
-    def full(rev: int, values: list, ids: list, start: int, plan: float | None) -> tuple:
+                       State("plan", "value"), firsts, lasts, prevent_initial_call=True)
+    def full(rev: int, values: list, ids: list, start: int, plan: float | None,
+             first: list, last: list) -> tuple:
         """The full ensemble, after the quick answer is on the page."""
         rows = assumptions(settings(values, ids))
         table = html.Table([html.Tr([html.Th(h) for h in ("lever", "parameter", "prior",
@@ -580,14 +622,17 @@ def app() -> Any:
                      html.Td(f"{r['distribution']} {r['low']:g} to {r['high']:g}"),
                      html.Td(r["unit"]), html.Td(r["source"])]) for r in rows]
         ) if rows else html.P("No lever is set: the status quo.")
-        return (*show(rev, values, ids, start, plan, FULL, "full")[:3], table)
+        return (*show(rev, values, ids, start, plan, FULL, "full",
+                      timing_of(ids, first, last))[:3], table)
 
     @dash_app.callback(Output("map-data", "data"), Input("map-go", "n_clicks"), lever_values,
-                       lever_ids, State("start", "value"), State("plan", "value"),
-                       prevent_initial_call=True)
-    def map_data(_: int, values: list, ids: list, start: int, plan: float | None) -> dict:
+                       lever_ids, State("start", "value"), State("plan", "value"), firsts,
+                       lasts, prevent_initial_call=True)
+    def map_data(_: int, values: list, ids: list, start: int, plan: float | None,
+                 first: list, last: list) -> dict:
         """Flows and seizures by arc and year for the levers set (quick ensemble)."""
-        return map_answer(settings(values, ids), start, plan_budget_usd=plan)
+        return map_answer(settings(values, ids), start, plan_budget_usd=plan,
+                          timing=timing_of(ids, first, last))
 
     @dash_app.callback(Output("map", "figure"), Input("map-data", "data"),
                        Input("map-year", "value"), Input("map-who", "value"),
@@ -621,16 +666,16 @@ def app() -> Any:
     @dash_app.callback(Output("download", "data"), Input("csv", "n_clicks"),
                        Input("json", "n_clicks"), Input("report", "n_clicks"), lever_values,
                        lever_ids,
-                       State("start", "value"), State("plan", "value"),
+                       State("start", "value"), State("plan", "value"), firsts, lasts,
                        prevent_initial_call=True)
     def download(_csv: int, _json: int, _report: int, values: list, ids: list, start: int,
-                 plan: float | None) -> dict:
+                 plan: float | None, first: list, last: list) -> dict:
         """The full ensemble's numbers as CSV or JSON, or the self-contained report."""
-        levers = settings(values, ids)
+        levers, timing = settings(values, ids), timing_of(ids, first, last)
         if dash.ctx.triggered_id == "report":
-            return {"content": report_html(levers, start, plan), "filename":
-                    "borderflow-report.html"}
-        result = answer(levers, start, members=FULL, plan_budget_usd=plan)
+            return {"content": report_html(levers, start, plan, timing=timing),
+                    "filename": "borderflow-report.html"}
+        result = answer(levers, start, members=FULL, plan_budget_usd=plan, timing=timing)
         if dash.ctx.triggered_id == "json":
             return {"content": json.dumps(result, indent=1), "filename": "borderflow.json"}
         lines = ["panel,who,quantile," + ",".join(map(str, result["years"]))]

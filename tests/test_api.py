@@ -137,7 +137,7 @@ def test_simulate_records_only_the_outputs_asked_for():
     every = borderflow.simulate("bilateral_package", members=6, seed=1, arc_detail=False,
                                 start="2025-01")
     assert {"seizures_lb", "overdose_deaths", "policy_cost_usd"} <= set(some.data_vars)
-    assert "population" in some and "price_usd_per_pure_gram" not in some
+    assert "treatment_slots_used" in some and "population" not in some
     for name in ("seizures_lb", "overdose_deaths", "policy_cost_usd"):
         np.testing.assert_array_equal(some[name].values, every[name].values, err_msg=name)
     with pytest.raises(ParameterError, match="unknown outputs"):

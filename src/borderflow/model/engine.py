@@ -104,9 +104,9 @@ ARC_OUTPUTS = ("flow_kg", "seizures_kg")
 #: Outputs that depend on the drivers and on the recorded cooperation only, computed
 #: for all months at once after the loop.
 SERIES_OUTPUTS = ("guns_south", "gun_stock_mexico", "gun_homicides_mexico", "trade_cost_usd",
-                  "treatment_slots_used", "lethal_dose_share", "naloxone_reversal_share")
+                  "lethal_dose_share", "naloxone_reversal_share")
 #: Series computed from a recorded output, and that output.
-SERIES_NEEDS = {"trade_cost_usd": "cooperation", "treatment_slots_used": "population"}
+SERIES_NEEDS = {"trade_cost_usd": "cooperation"}
 _COVID = HISTORY_EVENTS.index("covid")
 _OTC = HISTORY_EVENTS.index("otc_naloxone")
 _TURNS = np.array([COOPERATION_TURNS.get(e, 0.0) for e in HISTORY_EVENTS])
@@ -146,6 +146,7 @@ class Monthly(NamedTuple):
     closed: np.ndarray
     scheduled: np.ndarray
     strikes: np.ndarray
+    treatment_slots: np.ndarray
     detection_changed: np.ndarray  # bool: detection drivers differ from last month's
     costs_changed: np.ndarray  # bool: closures or scheduling differ from last month's
 
@@ -394,6 +395,7 @@ def _run(net: CompiledNetwork, drivers: Drivers, params: Mapping[str, np.ndarray
         closed=np.asarray(drivers.closed, dtype=float),
         scheduled=np.asarray(drivers.scheduled, dtype=float),
         strikes=np.asarray(strikes, dtype=float),
+        treatment_slots=np.asarray(drivers.treatment_slots, dtype=float),
         detection_changed=_changed(drivers.detection, drivers.scan_rate, drivers.agents,
                                    drivers.inspectors),
         costs_changed=_changed(drivers.closed, drivers.scheduled),
@@ -454,9 +456,6 @@ def _run(net: CompiledNetwork, drivers: Drivers, params: Mapping[str, np.ndarray
             p["welfare_per_trade_lost"], drivers.tariff_applied[kept],
             p["import_demand_elasticity"], drivers.scan_added[kept],
             p["border_wait_cost_usd_per_year"]),
-        treatment_slots_used=lambda: costs.treatment_slots_used(
-            into["population"][:, rows, STATES.index("treatment")].T, moud[:, kept],
-            drivers.treatment_slots[kept]),
         lethal_dose_share=lethal[:, kept], naloxone_reversal_share=reversed_share[:, kept],
     )
     for name, values in series_out.items():
@@ -622,6 +621,8 @@ def _months(t0: int, stop: int, first: int, record: bool, p: LoopParameters, lay
             _put(out.heroin_price_ratio, i, first, heroin_ratio)
             _put(out.unmet_share, i, first, unmet)
             _put(out.population, i, first, population.stack(pop_next))
+            _put(out.treatment_slots_used, i, first, costs.treatment_slots_used(
+                pop_next.Tr, s.moud[i], d.treatment_slots[t]))
             _put(out.encounters_by_origin, i, first, by_origin)
             _put(out.encounters_at_ports, i, first, at_ports)
             _put(out.encounters_between_ports, i, first, total - at_ports)

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from borderflow.model.jit import jit
+
 TRADE_USD_PER_YEAR = 798.8e9  # US-Mexico goods trade, 2023 (US Census via context_facts)
 IMPORTS_USD_PER_YEAR = 475.6e9  # US goods imports from Mexico, 2023 (same source)
 
@@ -47,18 +49,18 @@ def trade_cost_usd(cooperation_ratio: np.ndarray, trade_loss_share: np.ndarray,
     return (disrupted + harberger + waits) / 12.0
 
 
+@jit
 def treatment_slots_used(in_treatment: np.ndarray, capacity: np.ndarray,
-                         slots_added: np.ndarray) -> np.ndarray:
-    """Added MOUD slots filled at the end of each month, persons, (M, T).
+                         slots_added: float) -> np.ndarray:
+    """Added MOUD slots filled at the end of a month, persons, (M,).
 
     People in treatment beyond the status quo's capacity, at most the slots added:
     a funded slot that nobody fills is not charged.
 
     Args:
-        in_treatment: people in MOUD at the end of the month, (M, T).
-        capacity: MOUD capacity including the added slots, (M, T).
-        slots_added: slots added by the lever, (T,).
+        in_treatment: people in MOUD at the end of the month, (M,).
+        capacity: MOUD capacity including the added slots, (M,).
+        slots_added: slots added by the lever this month.
 
     """
-    base = capacity - slots_added[None, :]
-    return np.clip(in_treatment - base, 0.0, slots_added[None, :])
+    return np.minimum(np.maximum(in_treatment - (capacity - slots_added), 0.0), slots_added)

@@ -3,11 +3,9 @@
 import json
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +21,7 @@ from borderflow.dashboard import (
     lever_controls,
     parse_permalink,
     permalink,
+    running,
     scenario_of,
 )
 from borderflow.policy import load_scenario
@@ -91,12 +90,6 @@ CHROMIUM = "/usr/bin/chromium"
 def test_the_page_answers_a_lever_and_its_permalink_reproduces_the_numbers():
     from playwright.sync_api import sync_playwright
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "borderflow.cli", "serve", "--port",
-                               str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/"
     args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
             "--disable-component-update", "--disable-sync", "--no-first-run"]
 
@@ -108,13 +101,7 @@ def test_the_page_answers_a_lever_and_its_permalink_reproduces_the_numbers():
             time.sleep(0.02)
         raise AssertionError(f"status stayed {status.text_content()!r}")
 
-    try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(url, timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
+    with running() as url:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=args)
             page = browser.new_page()
@@ -137,9 +124,6 @@ def test_the_page_answers_a_lever_and_its_permalink_reproduces_the_numbers():
             assert again.locator("input[id*='\"kind\":\"naloxone_distribution\"']") \
                 .input_value() == "3000000"
             browser.close()
-    finally:
-        server.terminate()
-        server.wait()
 
 
 def test_the_optimisers_plan_compare_and_why():

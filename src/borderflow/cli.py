@@ -44,6 +44,11 @@ def _json_option(what: str) -> Any:
                         help=f"write {what} as JSON to FILE ('-': standard output)")
 
 
+#: The scenarios a command runs: shipped names or files; default the shipped library.
+ScenariosArgument = Annotated[
+    list[str] | None,
+    typer.Argument(help="shipped scenario names or scenario file paths (default: all "
+                   "shipped scenarios)", show_default=False)]
 #: ``--network FILE``: every command that runs the model takes a user's network.
 NetworkOption = Annotated[
     Path | None, typer.Option(help="network YAML file (default: the shipped network)")]
@@ -85,11 +90,7 @@ def _tempering(label: str, call: Callable[[Callable[[float], None]], T]) -> T:
 
 @app.command()
 def run(
-    scenarios: Annotated[
-        list[str] | None,
-        typer.Argument(help="shipped scenario names or scenario file paths (default: all "
-                       "shipped scenarios)", show_default=False),
-    ] = None,
+    scenarios: ScenariosArgument = None,
     members: Annotated[int | None, typer.Option(
         min=1, help="ensemble members  [default: 500]", show_default=False)] = None,
     seed: Annotated[int | None, typer.Option(
@@ -656,11 +657,7 @@ def params(
 
 @app.command()
 def report(
-    scenarios: Annotated[
-        list[str] | None,
-        typer.Argument(help="shipped scenario names or scenario file paths (default: all "
-                       "shipped scenarios)", show_default=False),
-    ] = None,
+    scenarios: ScenariosArgument = None,
     out: Annotated[Path, typer.Option("-o", "--out", help="the HTML file to write")] = Path(
         "borderflow-report.html"),
     members: Annotated[int, typer.Option(min=1, help="ensemble members")] = 500,

@@ -17,8 +17,10 @@ whole computation and is tested without a browser.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
@@ -686,6 +688,41 @@ def app() -> Any:
         return {"content": "\n".join(lines) + "\n", "filename": "borderflow.csv"}
 
     return dash_app
+
+
+@contextlib.contextmanager
+def running(port: int | None = None, timeout: float = 60.0) -> Iterator[str]:
+    """``borderflow serve`` in a child process on a loopback port, for a block: its URL.
+
+    For the browser tests and the benchmark: the server is stopped when the block ends.
+    """
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    if port is None:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "borderflow.cli", "serve", "--port",
+                               str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                urllib.request.urlopen(url, timeout=1)
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError(f"the dashboard did not answer on {url}") from None
+                time.sleep(0.2)
+        yield url
+    finally:
+        server.terminate()
+        server.wait()
 
 
 def serve(port: int = 8050, host: str = "127.0.0.1") -> None:

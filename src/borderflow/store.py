@@ -45,6 +45,10 @@ class StoreError(BorderflowError):
     """A store that cannot be used as asked: missing, damaged, or another experiment's."""
 
 
+class StoreWarning(UserWarning):
+    """Something found in a store and mended: a damaged chunk that is run again."""
+
+
 def manifest(store: str | Path) -> dict[str, Any]:
     """The store's manifest; a directory that is not a store is refused."""
     path = Path(store) / MANIFEST

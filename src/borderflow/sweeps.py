@@ -34,6 +34,7 @@ import json
 import os
 import shutil
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -337,7 +338,7 @@ def prepare(made: Plan, store: str | Path, resume: bool) -> list[int]:
         _write_start(made, store)
     done = st.finished(store)
     for chunk, why in st.damaged(store, done).items():
-        print(f"chunk {chunk} will run again: {why}")
+        warnings.warn(f"chunk {chunk} will run again: {why}", st.StoreWarning, stacklevel=2)
         done.pop(chunk)
     return [i for i in range(made.chunks_total) if i not in done]
 

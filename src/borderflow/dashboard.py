@@ -233,15 +233,22 @@ def report_html(levers: dict[str, float | None], start: int = FIRST,
     return render(borderflow.compare([scenario], members=members))
 
 
+#: The map's western edge, degrees of longitude: nodes across the Pacific (precursor
+#: sources in Asia) are drawn on it at their own latitude.
+WEST_EDGE = -124.0
+
+
 @functools.lru_cache(maxsize=1)
 def places() -> dict[str, tuple[str, float, float]]:
-    """The shipped network's nodes on the map: ``{id: (name, lon, lat)}`` (cited file)."""
-    import csv
-    from importlib import resources
+    """The network's nodes on the map, from the network file: ``{id: (name, lon, lat)}``.
 
-    text = resources.files("borderflow.network").joinpath("places.csv").read_text("utf-8")
-    return {r["id"]: (r["name"], float(r["lon"]), float(r["lat"]))
-            for r in csv.DictReader(text.splitlines())}
+    Nodes without coordinates are left off; nodes in the eastern hemisphere are drawn at
+    :data:`WEST_EDGE`, where their shipments enter the map.
+    """
+    from borderflow.network import load_network
+
+    return {n.id: (n.name or n.id, WEST_EDGE if n.lon > 0 else n.lon, n.lat)
+            for n in load_network().nodes if n.lat is not None and n.lon is not None}
 
 
 @functools.lru_cache(maxsize=1)
@@ -404,11 +411,18 @@ def figure(result: dict[str, Any]) -> dict[str, Any]:
     return {"data": data, "layout": _layout()}
 
 
+@functools.cache
+def _model_tag() -> str:
+    """The installed model's hash, short (hashing the model's files once a process)."""
+    from borderflow.calibration.calibrate import model_hash
+
+    return model_hash()[:16]
+
+
 def permalink(levers: dict[str, float | None], start: int, seed: int,
               plan_budget_usd: float | None = None, timing: Timing | None = None) -> str:
     """The query string of a state: levers, plan, start, seed, model hash, data snapshot."""
     from borderflow import __version__
-    from borderflow.calibration.calibrate import model_hash
 
     state = {k: v for k, v in sorted(levers.items()) if v is not None}
     plan = {} if not plan_budget_usd else {"plan": f"{float(plan_budget_usd):g}"}
@@ -418,14 +432,13 @@ def permalink(levers: dict[str, float | None], start: int, seed: int,
         plan["timing"] = json.dumps(times, separators=(",", ":"))
     return "?" + urlencode({"levers": json.dumps(state, separators=(",", ":")), **plan,
                             "start": start, "seed": seed, "version": __version__,
-                            "model": model_hash()[:16], "data": "packaged"})
+                            "model": _model_tag(), "data": "packaged"})
 
 
 def parse_permalink(search: str | None) -> tuple[dict[str, float], int, int, str | None,
                                                   float | None, Timing]:
     """``(levers, start, seed, warning, plan budget, timing)`` from a permalink."""
     from borderflow import __version__
-    from borderflow.calibration.calibrate import model_hash
 
     query = parse_qs((search or "").lstrip("?"))
     try:
@@ -443,10 +456,10 @@ def parse_permalink(search: str | None) -> tuple[dict[str, float], int, int, str
         warning = f"unknown levers ignored: {', '.join(k for k in levers if k not in known)}"
         levers = {k: v for k, v in levers.items() if k in known}
     made_by = query.get("version", [__version__])[0]
-    model = query.get("model", [model_hash()[:16]])[0]
-    if made_by != __version__ or model != model_hash()[:16]:
+    model = query.get("model", [_model_tag()])[0]
+    if made_by != __version__ or model != _model_tag():
         warning = (f"this link was made with borderflow {made_by} (model {model}); this is "
-                   f"{__version__} (model {model_hash()[:16]}): the numbers may differ")
+                   f"{__version__} (model {_model_tag()}): the numbers may differ")
     return levers, start, seed, warning, plan, timing
 
 

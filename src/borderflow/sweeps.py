@@ -48,11 +48,6 @@ from borderflow import store as st
 from borderflow.errors import BorderflowError, ScenarioError
 from borderflow.io import read_yaml
 
-#: Outcomes stored for every member-run: the period totals that are one number a member.
-STORED = ("discounted_cost_usd", "discounted_opioid_deaths", "discounted_encounters",
-          "cooperation_2030")
-
-
 #: Environment of the local workers. Dask's own sets ``MALLOC_TRIM_THRESHOLD_`` low so
 #: that workers give memory back, which also freezes glibc's mmap threshold at 128 kB:
 #: every array the engine allocates is then mapped and unmapped, and a sweep spent as

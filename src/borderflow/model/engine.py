@@ -130,7 +130,8 @@ LOOP_PARAMETERS = (
     "fentanyl_death_rate_per_year", "heroin_death_rate_per_year", "risk_learning_months",
     "substitution_share", "substitution_months", "diffusion_rate_per_year",
     "diffusion_cost_elasticity", "cooperation_recovery_months", "strike_cooperation_drop",
-    "disruption_months", "mail_purity")
+    "disruption_months", "mail_purity", "control_effectiveness", "raid_active_share",
+    "strike_labs_reached", "active_labs")
 LoopParameters = namedtuple("LoopParameters", LOOP_PARAMETERS)  # type: ignore[misc]
 
 
@@ -145,10 +146,14 @@ class Monthly(NamedTuple):
     inspectors: np.ndarray
     closed: np.ndarray
     scheduled: np.ndarray
-    strikes: np.ndarray
+    strikes: np.ndarray  # strikes on all regions
+    raids: np.ndarray  # (T, labs)
+    strikes_by_region: np.ndarray  # (T, labs)
+    coverage: np.ndarray  # (T, sources)
     treatment_slots: np.ndarray
     detection_changed: np.ndarray  # bool: detection drivers differ from last month's
     costs_changed: np.ndarray  # bool: closures or scheduling differ from last month's
+    coverage_changed: np.ndarray  # bool: precursor controls differ from last month's
 
 
 class Series(NamedTuple):
@@ -163,11 +168,6 @@ class Series(NamedTuple):
     from_rx: np.ndarray
     mx_migration: np.ndarray
     rebuild: np.ndarray
-    blocked: np.ndarray
-    open_weight: np.ndarray
-    substitute_weight: np.ndarray
-    raided: np.ndarray
-    struck: np.ndarray
     cooperation_target: np.ndarray
     gross_per_pure: np.ndarray
     regime_fixed: np.ndarray
@@ -345,8 +345,6 @@ def _run(net: CompiledNetwork, drivers: Drivers, params: Mapping[str, np.ndarray
                                        p["treatment_capacity_scale"])
     # levers: a government's quantities mapped to their effects (members' effectiveness)
     guns_left = guns.share_left(drivers.gun_officers, p["gun_officers_scale"])
-    blocked, open_w, sub_w = substitution.source_weights(
-        lay.source_share, effects.stopped_share(drivers.coverage, p["control_effectiveness"]))
     strikes = drivers.strikes.sum(axis=1)
     regime_fixed, regime_mexican = migration.regime(p, drivers.history)
     stop = t_n if stop_at is None else stop_at
@@ -369,11 +367,6 @@ def _run(net: CompiledNetwork, drivers: Drivers, params: Mapping[str, np.ndarray
                                         p["mx_migration_personnel_scale"]),
         rebuild=labs.rebuild_factor(guns_left, p["resilience_gun_elasticity"],
                                     p["lab_rebuild_months"]),
-        blocked=blocked, open_weight=open_w, substitute_weight=sub_w,
-        raided=effects.lab_share_reached(drivers.raids, p["raid_active_share"],
-                                         p["active_labs"], lay.lab_share),
-        struck=effects.lab_share_reached(drivers.strikes, p["strike_labs_reached"],
-                                         p["active_labs"], lay.lab_share),
         cooperation_target=cooperation.target(
             c0, p["engagement_gain"],
             effects.saturating(drivers.engagement_usd, p["engagement_usd_scale"]),
@@ -395,10 +388,14 @@ def _run(net: CompiledNetwork, drivers: Drivers, params: Mapping[str, np.ndarray
         closed=np.asarray(drivers.closed, dtype=float),
         scheduled=np.asarray(drivers.scheduled, dtype=float),
         strikes=np.asarray(strikes, dtype=float),
+        raids=np.asarray(drivers.raids, dtype=float),
+        strikes_by_region=np.asarray(drivers.strikes, dtype=float),
+        coverage=np.asarray(drivers.coverage, dtype=float),
         treatment_slots=np.asarray(drivers.treatment_slots, dtype=float),
         detection_changed=_changed(drivers.detection, drivers.scan_rate, drivers.agents,
                                    drivers.inspectors),
         costs_changed=_changed(drivers.closed, drivers.scheduled),
+        coverage_changed=_changed(drivers.coverage),
     )
     if start is None:
         _, fixed = routing.arc_costs(net.cost_usd_per_kg, monthly.closed[0],
@@ -505,6 +502,8 @@ def _months(t0: int, stop: int, first: int, record: bool, p: LoopParameters, lay
     log_through, through = detection.escape_before_workload(
         log_escape, effort_us, effort_mx, chi_used, lay.mexico_arc, every_arc,
         (np.empty_like(log_escape), np.empty_like(log_escape)))
+    blocked, open_weight, substitute_weight = substitution.source_weights(
+        lay.source_share, effects.stopped_share(d.coverage[t0], p.control_effectiveness))
     for t in range(t0, stop):
         i = t - t0  # the month's index in the series and the outputs
         chi = coop / c0  # M1: Mexican efficacy
@@ -538,7 +537,10 @@ def _months(t0: int, stop: int, first: int, record: bool, p: LoopParameters, lay
                                     effort_between, effort_ports, d.closed[t])
         # M5 destruction: Mexican raids scale with cooperation, strikes do not; part of
         # what strikes hit relocates
-        raided, struck = s.raided[i], s.struck[i]
+        raided = effects.lab_share_reached(d.raids[t], p.raid_active_share, p.active_labs,
+                                           lay.lab_share)
+        struck = effects.lab_share_reached(d.strikes_by_region[t], p.strike_labs_reached,
+                                           p.active_labs, lay.lab_share)
         k = labs.destroyed_share(raided, struck, chi)
         k_mexico = labs.mexican_share(raided, chi)
         avail = labs.relocate(capacity, capacity * (1.0 - k), capacity * (k - k_mexico),
@@ -554,8 +556,12 @@ def _months(t0: int, stop: int, first: int, record: bool, p: LoopParameters, lay
         V, P, R = routing.logit_pass(lay, fixed, risk, routing.log_lab_size(avail),
                                      value_per_theta, keep)
         k_star, ordered = routing.targets(lay, V, R, q.pull_kg, p.lab_headroom)
-        supply = substitution.supply_kg(ordered, subst, s.blocked[i],
-                                        s.open_weight[i], s.substitute_weight[i])
+        if t > t0 and d.coverage_changed[t]:
+            blocked, open_weight, substitute_weight = substitution.source_weights(
+                lay.source_share,
+                effects.stopped_share(d.coverage[t], p.control_effectiveness))
+        supply = substitution.supply_kg(ordered, subst, blocked, open_weight,
+                                        substitute_weight)
         flow, sent, precursor_next, lost = routing.forward_pass(
             lay, supply, P, passing, precursor * (1.0 - k), avail, yld,
             p.precursor_holding_months)
@@ -566,7 +572,7 @@ def _months(t0: int, stop: int, first: int, record: bool, p: LoopParameters, lay
         kappa = market.import_cost(
             flow, seized, cost, arc_value, delivered_total,
             p.substitution_cost_usd_per_kg * substitution.substituted_kg(
-                ordered, subst, s.blocked[i]))
+                ordered, subst, blocked))
         # M6 sales from the stock; heroin for the need fentanyl leaves unmet
         sold, stock_next = market.sell(stock, delivered_total, q.demand_kg)
         heroin, heroin_ratio = market.heroin_market(
@@ -637,7 +643,7 @@ def _months(t0: int, stop: int, first: int, record: bool, p: LoopParameters, lay
         risk = detection.perceived_risk(risk, detect, p.risk_learning_months)
         precursor, waiting, pop, stock = precursor_next, waiting_next, pop_next, stock_next
         capacity = labs.rebuild(avail, k_star, s.rebuild[i])
-        subst = substitution.substitution_level(subst, s.blocked[i], p.substitution_share,
+        subst = substitution.substitution_level(subst, blocked, p.substitution_share,
                                                 p.substitution_months)
         share = market.diffuse(share, market.cost_ratio(kappa, kappa_ref),
                                p.diffusion_rate_per_year, p.diffusion_cost_elasticity)

@@ -14,39 +14,41 @@ from borderflow.model.drivers import SCAN_RATE_REFERENCE
 from borderflow.model.jit import jit
 
 
+@jit
 def stopped_share(coverage: np.ndarray, control_effectiveness: np.ndarray) -> np.ndarray:
-    """Share of each source's precursor supply stopped by controls, (M, T, sources).
+    """Share of each source's precursor supply stopped by controls in a month, (M, sources).
 
     Args:
-        coverage: share of each source's exports the controls cover, (T, sources).
+        coverage: share of each source's exports the controls cover, (sources,).
         control_effectiveness: share of the covered exports that stops, (M,).
 
     """
-    return coverage[None, :, :] * control_effectiveness[:, None, None]
+    return control_effectiveness[:, None] * coverage
 
 
+@jit
 def lab_share_reached(hits: np.ndarray, active_labs_per_hit: np.ndarray,
                       active_labs: np.ndarray, lab_share: np.ndarray) -> np.ndarray:
-    """Share of each lab region's capacity that raids or strikes destroy, (M, T, labs).
+    """Share of each lab region's capacity that a month's raids or strikes destroy, (M, labs).
 
     A region holds ``N s_l`` of the ``N`` active labs (``s_l`` its capacity share); each
     hit destroys ``a`` active labs of it at random, so ``n`` hits leave
     ``(1 − a / (N s_l))^n`` of its capacity.
 
     Args:
-        hits: raids or strikes on each region in the month, (T, labs).
+        hits: raids or strikes on each region in the month, (labs,).
         active_labs_per_hit: active labs one hit destroys ``a`` (a raid: the share of
             raids finding an active lab), (M,).
         active_labs: active labs in Mexico ``N``, (M,).
         lab_share: each region's share of capacity, (labs,).
 
     """
-    labs_there = active_labs[:, None] * np.maximum(lab_share, 1e-12)[None, :]  # (M, labs)
+    reached = np.zeros((len(active_labs), len(hits)))
+    if not hits.any():  # a month without hits reaches nothing (x^0 = 1)
+        return reached
+    labs_there = active_labs[:, None] * np.maximum(lab_share, 1e-12)  # (M, labs)
     each = np.minimum(1.0, active_labs_per_hit[:, None] / labs_there)
-    reached = np.zeros((len(active_labs), *hits.shape))
-    months = hits.any(axis=1)  # a month without hits reaches nothing (x^0 = 1)
-    reached[:, months] = 1.0 - (1.0 - each[:, None, :]) ** hits[None, months, :]
-    return reached
+    return 1.0 - (1.0 - each) ** hits
 
 
 def saturating(amount: np.ndarray, scale: np.ndarray, top: np.ndarray | float = 1.0

@@ -16,25 +16,31 @@ import numpy as np
 from borderflow.model.jit import jit
 
 
+@jit
 def source_weights(supply_share: np.ndarray, control: np.ndarray
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Blocked share and each source's weights, for every member and month.
+    """Blocked share and each source's weights in a month, for every member.
 
     Args:
         supply_share: each source's share ``σ_s`` of supply, summing to 1, (sources,).
-        control: share of each source's supply stopped, in [0, 1], (M, T, sources).
+        control: share of each source's supply stopped, in [0, 1], (M, sources).
 
-    Returns ``(blocked, open_weight, substitute_weight)``: ``B`` (M, T), the open
-    shares ``σ_s (1 − c_s)`` (M, T, sources) and the weights of the substitute supply,
-    summing to 1 (M, T, sources); where every source is fully stopped, the supply
-    shares.
+    Returns ``(blocked, open_weight, substitute_weight)``: ``B`` (M,), the open
+    shares ``σ_s (1 − c_s)`` (M, sources) and the weights of the substitute supply,
+    summing to 1 (M, sources); where every source is fully stopped, the supply shares.
 
     """
-    blocked = (control * supply_share).sum(axis=-1)  # no BLAS: its threads would spin
-    open_weight = supply_share * (1.0 - control)
-    total = open_weight.sum(axis=-1, keepdims=True)
-    substitute = np.where(total > 0, open_weight / np.where(total > 0, total, 1.0),
-                          supply_share)
+    m, n = control.shape
+    blocked, open_weight = np.zeros(m), np.empty((m, n))
+    substitute = np.empty((m, n))
+    for i in range(m):
+        total = 0.0
+        for s in range(n):
+            blocked[i] += control[i, s] * supply_share[s]
+            open_weight[i, s] = supply_share[s] * (1.0 - control[i, s])
+            total += open_weight[i, s]
+        for s in range(n):
+            substitute[i, s] = open_weight[i, s] / total if total > 0 else supply_share[s]
     return blocked, open_weight, substitute
 
 

@@ -25,7 +25,7 @@ def test_run_json_schema(tmp_path, capsys):
     doc = json.loads(path.read_text())
     assert set(doc["scenarios"]) == {"status_quo", "poe_inspection"}
     for name, entry in doc["scenarios"].items():
-        assert set(entry) == {"metrics"}
+        assert set(entry) == {"metrics", "crossings", "by_year"}
         assert set(entry["metrics"]) == set(METRICS)
         for metric, stats in entry["metrics"].items():
             if metric.startswith("cost_per_"):

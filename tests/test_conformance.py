@@ -136,6 +136,7 @@ def _corrupt(out, key, index, change):
         ("exposure", (1, 150), lambda v: -1e-12, "share in [0, 1]"),
         ("cooperation", (0, 300), lambda v: 1.0 + 1e-9, "share in [0, 1]"),
         ("crossing_flow_kg", (2, 77, 3), lambda v: v * 1.01 + 1e-6, "crossing flow"),
+        ("crossing_seizures_kg", (1, 200, 2), lambda v: v * 1.01 + 1e-6, "crossing seizures"),
         ("mexico_seizures_kg", (1, 120), lambda v: v + 0.5, "Mexican seizures"),
         ("strike_destroyed_kg", (2, 130), lambda v: v + 0.5, "Mexican seizures"),
         # the wholesale market: S(t+1) = S(t) + delivered − sold (M6)
@@ -164,7 +165,8 @@ def test_seizures_above_flow_are_caught_and_named_by_arc(net, rich, engine_out):
     with pytest.raises(InvariantError) as info:
         validate_run(bad, net=net)
     checks = {v.split(":")[0] for v in info.value.violations}
-    assert checks == {"seizures within flow", "mass balance"}
+    # the arc enters a crossing: its seizures no longer add up to the crossing's either
+    assert checks == {"seizures within flow", "mass balance", "crossing seizures"}
     assert f"seizures within flow: member 2, month index 150: seizures_kg[{arc}] is" in str(
         info.value)
 

@@ -379,6 +379,7 @@ def test_output_shapes(rich_run) -> None:
         "market_pull_kg": (M, T), "mexico_seizures_kg": (M, T), "strike_destroyed_kg": (M, T),
         "seizures_lb_ports_of_entry": (M, T), "seizures_lb_between_ports": (M, T),
         "crossing_flow_kg": (M, T, len(net.nodes_of_kind("crossing"))),
+        "crossing_seizures_kg": (M, T, len(net.nodes_of_kind("crossing"))),
         "overdose_deaths": (M, T), "heroin_deaths": (M, T), "opioid_overdose_deaths": (M, T),
         "price_usd_per_pure_gram": (M, T), "wholesale_price_usd_per_pure_gram": (M, T),
         "wholesale_stock_kg": (M, T), "consumption_kg": (M, T), "heroin_kg": (M, T),

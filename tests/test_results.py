@@ -40,6 +40,7 @@ def test_discounting_at_three_percent_from_the_first_month():
         coords={"month": months})
     ds["delivered_kg"] = (("member", "month", "market"), np.ones((2, len(months), 1)))
     ds["crossing_flow_kg"] = (("member", "month", "crossing"), np.ones((2, len(months), 1)))
+    ds["crossing_seizures_kg"] = ds["crossing_flow_kg"] * 0.1
     totals = period_totals(ds, 2025, 2034)
     factor = (1 + DISCOUNT_RATE) ** -(np.arange(120) / 12)
     np.testing.assert_allclose(totals["discounted_opioid_deaths"], factor.sum(), rtol=1e-12)

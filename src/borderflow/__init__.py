@@ -3,7 +3,12 @@
 The public API is small:
 
 - :func:`simulate` runs one scenario over an ensemble and returns an ``xarray.Dataset``;
-- :func:`compare` runs scenarios against ``status_quo``, paired member by member;
+- :func:`compare` runs scenarios against ``status_quo``, paired member by member, over
+  a period (``period=(2026, 2030)``; default 2025-2034), with yearly values of deaths,
+  costs, seizures, encounters and cooperation (``Comparison.annual``, ``by_year``);
+- :func:`head_to_head` sets scenario A against B on the same members: each outcome's
+  difference with its interval, the probability that A beats B, and (``budget=``) the
+  same at equal spending;
 - :func:`calibrate`, :func:`fit_report`, :func:`backtest`, :func:`record`,
   :func:`sensitivity` fit the model to the cited history and say how well, how well it
   forecast, and how sensitively (each takes ``network`` for a user's own network);
@@ -34,6 +39,7 @@ from borderflow.errors import (
 _LAZY = {
     "simulate": "borderflow.api",
     "compare": "borderflow.api",
+    "head_to_head": "borderflow.api",
     "calibrate": "borderflow.api",
     "backtest": "borderflow.api",
     "fit_report": "borderflow.api",
@@ -65,6 +71,7 @@ __all__ = [
     "discover",
     "explain",
     "fit_report",
+    "head_to_head",
     "levers",
     "load_network",
     "load_scenario",
@@ -77,6 +84,11 @@ __all__ = [
     "sweep_results",
 ]
 __version__ = "0.7.0"
+
+
+def __dir__() -> list[str]:
+    """Tab completion and ``dir(borderflow)`` show the lazily imported API too."""
+    return sorted({*globals(), *__all__})
 
 
 def __getattr__(name: str) -> Any:

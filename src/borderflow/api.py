@@ -40,6 +40,7 @@ from borderflow.results import (
     TOTALS_OUTPUTS,
     annual,
     bytes_per_member,
+    crossing_changes,
     paired_metrics,
     period_totals,
     to_dataset,
@@ -150,7 +151,7 @@ def simulate(
         threads: engine threads (None: one per core; a sweep's workers take one each).
 
     Raises ParameterError when the result would pass :data:`SIMULATE_LIMIT_BYTES`
-    (about 230 kB a member, 680 kB with per-arc arrays, on the shipped network).
+    (about 250 kB a member, 700 kB with per-arc arrays, on the shipped network).
 
     Returns:
         ``xarray.Dataset`` with dims ``member``, ``month`` (and ``arc``, ``market``,
@@ -255,9 +256,16 @@ class Comparison:
 
     Attributes:
         metrics: ``{scenario: {metric: {"median", "p05", "p95"}}}`` for the period.
-        annual: calendar-year totals (dims scenario, member, year) of delivered kg,
-            CBP seizures (lb) and Mexican seizures (kg).
+        annual: calendar-year values (dims scenario, member, year, every year run)
+            of kg delivered, CBP (lb) and Mexican (kg) seizures, deaths (T40.4 and all
+            opioids), encounters, gun homicides, policy and trade cost (USD) and the
+            cooperation index (the year's mean).
         period: first and last calendar year of the metrics.
+        totals: each scenario's per-member totals over the period
+            (:func:`~borderflow.results.period_totals`), paired by member.
+        crossings: ``{scenario: {crossing_id: {...}}}``, where displaced flow goes: each
+            crossing's flow and seizures against the baseline
+            (:func:`~borderflow.results.crossing_changes`).
         members, seed, baseline: how the ensemble was run.
         history: the baseline's annual values of each calibration target (dims member,
             year; calendar or fiscal years as the target counts), for fit charts.
@@ -282,6 +290,8 @@ class Comparison:
     plans: dict = field(default_factory=dict)
     monthly: xr.Dataset | None = None
     provenance: dict = field(default_factory=dict)
+    totals: dict[str, dict[str, xr.DataArray]] = field(default_factory=dict)
+    crossings: dict[str, dict[str, dict]] = field(default_factory=dict)
 
     def to_json(self) -> dict:
         """The ``--json`` document: ``{"scenarios": {NAME: {"metrics": {...}}}}``."""
@@ -292,8 +302,30 @@ class Comparison:
             "baseline": self.baseline,
             "parameters": self.parameters,
             "provenance": self.provenance,
-            "scenarios": {name: {"metrics": m} for name, m in self.metrics.items()},
+            "scenarios": {name: {"metrics": m, "crossings": self.crossings.get(name, {}),
+                                 "by_year": self.by_year(name)}
+                          for name, m in self.metrics.items()},
         }
+
+    def by_year(self, scenario: str) -> dict[str, dict[str, list[float]]]:
+        """A scenario's yearly values in the period: median and 90 % interval by year.
+
+        ``{variable: {"year": [...], "median": [...], "p05": [...], "p95": [...]}}``
+        for every variable of :attr:`annual`, plus ``deaths_averted`` (paired against
+        the baseline).
+        """
+        first, last = self.period
+        years = self.annual.sel(year=slice(first, last))
+        scen = years.sel(scenario=scenario)
+        data = {name: scen[name] for name in scen.data_vars}
+        data["deaths_averted"] = (years["opioid_overdose_deaths"].sel(scenario=self.baseline)
+                                  - scen["opioid_overdose_deaths"])
+        out = {}
+        for name, values in data.items():
+            q = values.quantile([0.5, 0.05, 0.95], dim="member").values
+            out[name] = {"year": [int(y) for y in values["year"].values],
+                         "median": q[0].tolist(), "p05": q[1].tolist(), "p95": q[2].tolist()}
+        return out
 
 
 def _reduced(scenario: ScenarioLike, members: int | Sequence[int], seed: int,
@@ -373,10 +405,13 @@ def compare(
             monthly[scen.name] = xr.concat([p["monthly"] for p in parts], dim="member")
         if scen.name == base.name:
             history = _concat([p["history"] for p in parts])
-    metrics = {
-        name: paired_metrics(totals[base.name], totals[name])
-        for name in [base.name, *[n for n in names if n != base.name]]
-    }
+    order = [base.name, *[n for n in names if n != base.name]]
+    metrics = {name: paired_metrics(totals[base.name], totals[name]) for name in order}
+    net = net_obj.compile()
+    crossing_names = {net.node_ids[c]: net.node_names[c] or net.node_ids[c]
+                      for c in net.nodes_of_kind("crossing")}
+    crossings = {name: crossing_changes(totals[base.name], totals[name], crossing_names)
+                 for name in order if name != base.name}
     combined = xr.concat(list(yearly.values()), dim="scenario").assign_coords(
         scenario=list(yearly)
     )
@@ -387,7 +422,105 @@ def compare(
             scenario=list(monthly))
     return Comparison(metrics, combined, period, members, seed, base.name, history,
                       describe_parameters(source), plans, flows,
-                      provenance(net_obj.compile(), source, seed))
+                      provenance(net, source, seed), {name: totals[name] for name in order},
+                      crossings)
+
+
+@dataclass(frozen=True)
+class HeadToHead:
+    """What :func:`head_to_head` returns: scenario A against scenario B.
+
+    Attributes:
+        a, b: the two scenarios' names.
+        outcomes: ``{outcome: {...}}`` as :func:`~borderflow.results.head_to_head`
+            gives it: each side, the paired difference A − B with its 90 % interval
+            and the probability that A is better.
+        equal_budget: ``None``, or the same comparison with each scenario's costed
+            levers scaled to spend ``budget_usd_per_year``
+            (:func:`~borderflow.policy.budget.at_budget`): ``{"budget_usd_per_year",
+            "scale": {name: factor}, "spent_usd_per_year": {name: mean policy cost a
+            year as run}, "outcomes": {...}}``.
+        comparison: the :class:`Comparison` both ran in (every scenario against the
+            baseline, on the same members).
+
+    """
+
+    a: str
+    b: str
+    outcomes: dict
+    equal_budget: dict | None
+    comparison: Comparison
+
+    def to_json(self) -> dict:
+        """The ``borderflow compare --json`` document."""
+        c = self.comparison
+        return {"a": self.a, "b": self.b, "period": list(c.period), "members": c.members,
+                "seed": c.seed, "baseline": c.baseline, "parameters": c.parameters,
+                "provenance": c.provenance, "outcomes": self.outcomes,
+                "equal_budget": self.equal_budget}
+
+
+@accepts_experiment
+def head_to_head(
+    a: ScenarioLike,
+    b: ScenarioLike,
+    budget: float | None = None,
+    members: int = 500,
+    seed: int = 0,
+    parameters: ParametersLike = "posterior",
+    network: NetworkLike = None,
+    period: tuple[int, int] = (2025, 2034),
+    progress: Callable[[str], None] | None = None,
+) -> HeadToHead:
+    """Scenario A against scenario B on the same members, and how sure the ranking is.
+
+    Both run with the baseline on the same member draws. Every outcome is compared
+    member by member (:func:`~borderflow.results.head_to_head`): the difference A − B
+    with its 90 % interval and the share of members in which A is better, i.e. the
+    posterior probability that A beats B. With ``budget`` (USD a year), both are also
+    compared at equal spending: each scenario's costed levers are scaled by one factor
+    so that their mean cost a year over ``period`` is the budget, and the scaled pair is
+    run and compared the same way.
+    """
+    from borderflow.policy.budget import at_budget, cost_usd_per_year
+    from borderflow.results import head_to_head as paired
+    from borderflow.results import per_member
+
+    first, second = load_scenario(a), load_scenario(b)
+    if first.name == second.name:
+        raise BorderflowError(f"compare needs two different scenarios; got {first.name} twice")
+    runs: list[Scenario] = [first, second]
+    scale: dict[str, float] = {}
+    if budget is not None:
+        if not budget > 0:
+            raise ParameterError(f"budget: must be a positive amount of USD a year, got {budget}")
+        net = _compiled(network)
+        draws = lever_registry.lever_parameters(_members(members), seed)
+        unit_costs = {name: float(np.mean(v)) for name, v in draws.items()}
+        for scen in (first, second):
+            scaled, scale[scen.name] = at_budget(scen, budget, net, unit_costs, period)
+            runs.append(scaled)
+    result = compare(runs, members=members, seed=seed, parameters=parameters,
+                     network=network, period=period, progress=progress)
+    base = result.totals[result.baseline]
+    values = {name: per_member(base, result.totals[name]) for name in result.totals}
+    equal = None
+    if budget is not None:
+        names = [f"{first.name}_at_budget", f"{second.name}_at_budget"]
+        years = period[1] - period[0] + 1
+        equal = {
+            "budget_usd_per_year": float(budget),
+            "scale": scale,
+            "spent_usd_per_year": {
+                name: float(np.mean(result.totals[n]["policy_cost_usd"])) / years
+                for name, n in zip((first.name, second.name), names, strict=True)},
+            "planned_usd_per_year": {
+                scen.name: cost_usd_per_year(scen, _compiled(network), unit_costs, period)
+                for scen in (first, second)},
+            "outcomes": paired(values[names[0]], values[names[1]]),
+        }
+    return HeadToHead(first.name, second.name, paired(values[first.name], values[second.name]),
+                      equal, result)
 
 
 def _check_calibrate(particles: int, through: int, out: str | Path | None,

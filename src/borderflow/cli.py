@@ -14,6 +14,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from typer.exceptions import TyperException
 
@@ -49,9 +50,31 @@ ScenariosArgument = Annotated[
     list[str] | None,
     typer.Argument(help="shipped scenario names or scenario file paths (default: all "
                    "shipped scenarios)", show_default=False)]
+#: ``--period FIRST-LAST``: the calendar years the totals cover.
+PeriodOption = Annotated[str | None, typer.Option(
+    metavar="FIRST-LAST", help="calendar years the totals cover, e.g. 2026-2030 or 2030 "
+    "[default: 2025-2034]", show_default=False)]
 #: ``--network FILE``: every command that runs the model takes a user's network.
 NetworkOption = Annotated[
     Path | None, typer.Option(help="network YAML file (default: the shipped network)")]
+
+
+def _period(text: str | None) -> tuple[int, int] | None:
+    """``--period``: ``2026-2030`` or ``2030`` → (first, last); a clear error otherwise."""
+    if text is None:
+        return None
+    import re
+
+    match = re.fullmatch(r"\s*(\d{4})\s*(?:[-–:]\s*(\d{4})\s*)?", text)
+    if not match:
+        raise BorderflowError(f"--period: write the calendar years as FIRST-LAST, e.g. "
+                              f"2026-2030 (or one year, 2030); got {text!r}")
+    first, last = int(match.group(1)), int(match.group(2) or match.group(1))
+    if not 2025 <= first <= last <= 2035:
+        raise BorderflowError(
+            f"--period: years between 2025 (after the data window) and 2035 (the run's "
+            f"end), first before last; got {text!r}")
+    return first, last
 
 
 def _console(json_out: Path | None = None) -> Console:
@@ -106,6 +129,10 @@ def run(
     experiment_file: Annotated[Path | None, typer.Option(
         "--experiment", metavar="FILE", help="an experiment YAML file (network, scenarios, "
         "parameters, members, seed, period); options given here win over it")] = None,
+    period: PeriodOption = None,
+    per_year: Annotated[Path | None, typer.Option(
+        "--per-year", metavar="FILE.csv", help="write every metric by year and scenario "
+        "(median and 90 % interval) as CSV")] = None,
 ) -> None:
     """Run scenarios against status_quo and print the period's totals with 90 % intervals."""
     from rich.progress import Progress
@@ -114,6 +141,9 @@ def run(
     from borderflow.experiment import Experiment
 
     console = _console(json_out)
+    experiment = (Experiment.from_file(experiment_file) if experiment_file is not None
+                  else Experiment())
+    _print_readings(console, scenarios or experiment.scenarios, network or experiment.network)
     with Progress(console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("simulating", total=None)
 
@@ -122,9 +152,8 @@ def run(
 
         given = {k: v for k, v in (("scenarios", scenarios or None), ("members", members),
                                    ("seed", seed), ("network", network),
-                                   ("parameters", parameters)) if v is not None}
-        experiment = (Experiment.from_file(experiment_file) if experiment_file is not None
-                      else Experiment())
+                                   ("parameters", parameters), ("period", _period(period)))
+                 if v is not None}
         result = compare(experiment=experiment, progress=step, **given)
     members, seed = result.members, result.seed
     first, last = result.period
@@ -142,8 +171,9 @@ def run(
         f"Parameters: {result.parameters}. Deaths averted: opioid overdose deaths, status "
         "quo minus scenario; cost per death (encounter) averted: mean incremental cost "
         "(policy + trade) over mean deaths (encounters) averted, both discounted at 3 %/yr "
-        "from 2025, with a bootstrap 90 % interval over members ('∞': some resamples avert "
-        "none), '-' where the mean averted is under one."
+        f"from {first}, with a bootstrap 90 % interval over members ('∞': some resamples "
+        "avert none), '-' where the mean averted is under one. Rankings: `borderflow compare "
+        "A B` gives the probability that one scenario beats another."
     )
     from borderflow.calibration.targets import LAST_YEAR
 
@@ -168,11 +198,153 @@ def run(
         _write_json(json_out, result.to_json())
         if json_out != STDOUT:
             console.print(f"wrote {json_out}")
+    if per_year is not None:
+        write_text(per_year, _per_year_csv(result))
+        console.print(f"wrote {per_year}")
     if report is not None:
         from borderflow.report import render
 
-        write_text(report, render(result))
+        write_text(report, render(result, command=_command()))
         console.print(f"wrote {report}")
+
+
+def _print_readings(console: Console, scenarios: list[str] | None, network: Any) -> None:
+    """Before a run: each lever of each scenario as the model reads it, with warnings."""
+    from borderflow.network import load_network
+    from borderflow.policy import load_scenario, shipped_names
+    from borderflow.policy.reading import read_levers
+
+    net = load_network(network)
+    for spec in scenarios or shipped_names():
+        scen = load_scenario(spec)
+        for reading in read_levers(scen, net):
+            console.print(f"{scen.name}: {reading.line}", markup=False, highlight=False)
+            for warning in reading.warnings:
+                console.print(f"  [yellow]warning:[/yellow] {escape(warning)}")
+
+
+def _command() -> str:
+    """The command line that is running, for a report's footer."""
+    import shlex
+
+    return " ".join(["borderflow", *(shlex.quote(a) for a in sys.argv[1:])])
+
+
+def _per_year_csv(result: Any) -> str:
+    """Every yearly metric of every scenario: scenario, metric, unit, year, median, p05, p95."""
+    import csv
+    import io
+
+    from borderflow.results import UNITS
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["scenario", "metric", "unit", "year", "median", "p05", "p95"])
+    for name in result.metrics:
+        for metric, series in result.by_year(name).items():
+            unit = ("opioid overdose deaths a year, status quo minus scenario, paired"
+                    if metric == "deaths_averted" else
+                    UNITS.get(metric, "").replace("/month", " a year"))
+            if metric == "cooperation":
+                unit = "cooperation index (0-1), mean over the year"
+            for row in zip(series["year"], series["median"], series["p05"], series["p95"],
+                           strict=True):
+                writer.writerow([name, metric, unit, row[0], *(f"{x:.6g}" for x in row[1:])])
+    return buffer.getvalue()
+
+
+@app.command("compare")
+def compare_command(
+    a: Annotated[str, typer.Argument(help="scenario A: a shipped name or a file")],
+    b: Annotated[str, typer.Argument(help="scenario B: a shipped name or a file")],
+    outcome: Annotated[str, typer.Option(
+        help="the outcome the question is about (its line comes first)")] = "deaths_averted",
+    budget: Annotated[float | None, typer.Option(
+        metavar="USD_PER_YEAR", help="also compare at equal spending: each scenario's "
+        "levers scaled to cost this much a year")] = None,
+    members: Annotated[int, typer.Option(min=1, help="ensemble members")] = 500,
+    seed: Annotated[int, typer.Option(help="ensemble seed")] = 0,
+    period: PeriodOption = None,
+    network: NetworkOption = None,
+    json_out: Annotated[Path | None, _json_option("the comparison")] = None,
+) -> None:
+    """Set scenario A against B on the same members: differences, and how sure.
+
+    Every outcome member by member: A, B, the difference A - B with its 90 % interval,
+    and the probability that A is better (the share of paired members in which it is).
+    With --budget, the same at equal spending.
+    """
+    from borderflow.api import head_to_head
+    from borderflow.outcomes import BY_NAME
+
+    if outcome not in BY_NAME:
+        import difflib
+
+        close = difflib.get_close_matches(outcome, list(BY_NAME), n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        raise BorderflowError(f"--outcome: unknown outcome {outcome!r}; {hint}known: "
+                              f"{', '.join(BY_NAME)}")
+    h = head_to_head(a, b, budget=budget, members=members, seed=seed, network=network,
+                     **({"period": p} if (p := _period(period)) else {}))
+    console = _console(json_out)
+    first, last = h.comparison.period
+    blocks = [("as set", h.outcomes)]
+    if h.equal_budget is not None:
+        blocks.append((f"at equal spending, {money(h.equal_budget['budget_usd_per_year'])} "
+                       "a year each", h.equal_budget["outcomes"]))
+    for label, outcomes in blocks:
+        table = Table(title=f"{h.a} (A) against {h.b} (B), {label}: {first}-{last}, "
+                      f"{h.comparison.members} paired members; median [90 % interval]",
+                      title_justify="left")
+        for col in ("outcome", "A", "B", "A - B", "P(A better)"):
+            table.add_column(col, justify="left" if col == "outcome" else "right")
+        order = [outcome, *[n for n in outcomes if n != outcome]]
+        for name in order:
+            row = outcomes.get(name)
+            if row is None:
+                continue
+            p = row["probability_a_better"]
+            table.add_row(f"[bold]{name}[/bold]" if name == outcome else name,
+                          cell(name, row["a"]), cell(name, row["b"]),
+                          cell(name, row["difference"]) if row["difference"] else "-",
+                          "-" if p is None else "equal" if row["tied_share"] == 1.0
+                          else f"{100 * p:.0f} %")
+        console.print(table)
+        console.print(_verdict(h.a, h.b, outcome, outcomes[outcome]))
+    if h.equal_budget is not None:
+        eb = h.equal_budget
+        console.print(
+            "Equal spending: each scenario's costed levers scaled by one factor ("
+            + ", ".join(f"{n} x{f:.3g}: as set {money(eb['planned_usd_per_year'][n])} a year, "
+                        f"at the budget {money(eb['spent_usd_per_year'][n])} a year on "
+                        "average over members" for n, f in eb["scale"].items())
+            + "); trade costs are not part of the budget.")
+    console.print("P(A better): the share of paired members (draws of the calibrated "
+                  "model) in which A does better; ratios per member, a member averting "
+                  "none counting as infinite cost.")
+    if json_out is not None:
+        _write_json(json_out, h.to_json())
+        if json_out != STDOUT:
+            console.print(f"wrote {json_out}")
+
+
+def _verdict(a: str, b: str, outcome: str, row: dict) -> str:
+    """One sentence on how sure the ranking on ``outcome`` is."""
+    p = row["probability_a_better"]
+    if p is None:
+        return f"{outcome} has no better direction: no ranking."
+    if row["tied_share"] == 1.0:
+        return f"On {outcome}, {a} and {b} are equal in every member: neither acts on it."
+    if p >= 0.95 or p <= 0.05:
+        winner = a if p >= 0.95 else b
+        return (f"On {outcome}, {winner} does better in {100 * max(p, 1 - p):.0f} % of "
+                "paired members: a clear ranking.")
+    if p >= 0.8 or p <= 0.2:
+        winner = a if p >= 0.8 else b
+        return (f"On {outcome}, {winner} does better in {100 * max(p, 1 - p):.0f} % of "
+                "paired members: likely, not certain.")
+    return (f"On {outcome}, {a} does better in {100 * p:.0f} % of paired members: the "
+            "model cannot rank them.")
 
 
 @app.command()
@@ -556,22 +728,25 @@ def data_import(
         _console().print(line, markup=False, highlight=False)
 
 
-@app.command()
+scenarios_app = typer.Typer(
+    invoke_without_command=True,
+    help="The levers and the shipped scenarios: list them, show one, start a new file.")
+app.add_typer(scenarios_app, name="scenarios")
+
+
+@scenarios_app.callback()
 def scenarios(
+    ctx: typer.Context,
     json_out: Annotated[Path | None, _json_option("the levers and scenarios")] = None,
 ) -> None:
     """List the levers (unit, range, effectiveness priors) and the shipped scenarios."""
+    if ctx.invoked_subcommand is not None:
+        return
     from borderflow.api import levers as catalogue
     from borderflow.policy import load_scenario, shipped_names
 
     kinds = catalogue()
     console = _console(json_out)
-
-    def num(x: object) -> str:
-        """A lever quantity or a prior bound: 3 significant figures, k / M / B."""
-        value = float(x)  # type: ignore[arg-type]
-        return compact(value) if abs(value) >= 1e3 else f"{value:.3g}"
-
     table = Table(title="levers: set in a government's units, mapped to their effect "
                   "through uncertain effectiveness", title_justify="left")
     table.add_column("lever", style="bold")
@@ -580,12 +755,13 @@ def scenarios(
     table.add_column("effectiveness priors", overflow="fold")
     for kind, info in kinds.items():
         lo, hi = info["range"]  # type: ignore[misc]
-        span = "" if lo is None else f"{num(lo)}-{num(hi)}"
+        span = "" if lo is None else f"{_num(lo)}-{_num(hi)}"
         table.add_row(kind, str(info["unit"]), span, ", ".join(
-            f"{e['parameter']} {num(e['low'])} to {num(e['high'])} {e['unit']}"
+            f"{e['parameter']} {_num(e['low'])} to {_num(e['high'])} {e['unit']}"
             for e in info["effectiveness"]) or "(none: read as given)")  # type: ignore[attr-defined]
     console.print(table)
-    shipped = Table(title="shipped scenarios", title_justify="left")
+    shipped = Table(title="shipped scenarios (`borderflow scenarios show NAME` prints one "
+                    "to copy)", title_justify="left")
     shipped.add_column("name", style="bold")
     shipped.add_column("levers", overflow="fold")
     shipped.add_column("description", overflow="fold")
@@ -597,7 +773,7 @@ def scenarios(
             row["unit"] = kinds[str(row["lever"])]["unit"]
         doc["scenarios"][name] = {"description": scen.description, "levers": rows}  # type: ignore[index]
         shipped.add_row(name, "; ".join(
-            f"{r['lever']} {num(r['intensity'])} ({r['unit']})" if "intensity" in r
+            f"{r['lever']} {_num(r['intensity'])} ({r['unit']})" if "intensity" in r
             else str(r["lever"]) for r in rows) or "(none)", scen.description)
     console.print(shipped)
     if json_out is not None:
@@ -606,29 +782,114 @@ def scenarios(
             console.print(f"wrote {json_out}")
 
 
+def _num(x: object) -> str:
+    """A lever quantity or a prior bound: 3 significant figures, k / M / B."""
+    value = float(x)  # type: ignore[arg-type]
+    return compact(value) if abs(value) >= 1e3 else f"{value:.3g}"
+
+
+@scenarios_app.command("show")
+def scenarios_show(
+    name: Annotated[str, typer.Argument(help="a shipped scenario or a lever kind")],
+) -> None:
+    """Print a shipped scenario's file to copy and edit, or what a lever kind is."""
+    from borderflow.policy import shipped_names
+    from borderflow.policy.registry import LEVER_KINDS, catalogue
+    from borderflow.policy.template import shipped_text
+
+    found = False
+    if name in shipped_names():
+        sys.stdout.write(shipped_text(name))
+        print(f"# to copy it: borderflow scenarios show {name} > my_{name}.yaml; edit it; "
+              f"borderflow run my_{name}.yaml")
+        found = True
+    if name in LEVER_KINDS:
+        info = catalogue()[name]
+        lo, hi = info["range"]  # type: ignore[misc]
+        lines = [f"# lever {name}: {info['what']}", f"#   unit: {info['unit']}"]
+        if lo is not None:
+            lines.append(f"#   allowed: {_num(lo)} to {_num(hi)}")
+        if info.get("plausible"):
+            p_lo, p_hi = info["plausible"]  # type: ignore[misc]
+            lines.append(f"#   plausible: {_num(p_lo)} to {_num(p_hi)} "
+                         f"({info.get('plausible_source', '')})")
+        lines.append(f"#   to start a file with it: borderflow scenarios new my_scenario "
+                     f"--lever {name}")
+        print("\n".join(lines))
+        found = True
+    if not found:
+        import difflib
+
+        known = [*shipped_names(), *LEVER_KINDS]
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        raise BorderflowError(f"no shipped scenario or lever kind named {name!r}; {hint}"
+                              "`borderflow scenarios` lists them")
+
+
+@scenarios_app.command("new")
+def scenarios_new(
+    name: Annotated[str, typer.Argument(help="the new scenario's name (letters, digits, _ "
+                                            "or -); written to NAME.yaml")],
+    lever: Annotated[list[str], typer.Option(
+        "--lever", help="a lever kind to put in it (repeat for more)")],
+    out: Annotated[Path | None, typer.Option(
+        "-o", "--out", help="the file to write [default: NAME.yaml]",
+        show_default=False)] = None,
+    force: Annotated[bool, typer.Option(help="overwrite the file if it exists")] = False,
+) -> None:
+    """Write a valid starting scenario file, each lever's unit and range in comments."""
+    from borderflow.policy import load_scenario
+    from borderflow.policy.template import scenario_template
+
+    path = out or Path(f"{name}.yaml")
+    if path.exists() and not force:
+        raise BorderflowError(f"{path}: exists; pass --force to overwrite it")
+    text = scenario_template(name, lever)
+    write_text(path, text)
+    load_scenario(path)  # what it wrote reads back
+    _console().print(f"wrote {path}: edit the intensities, places and dates, then "
+                     f"borderflow run {path}")
+
+
 @app.command()
 def network(
     path: Annotated[
         Path | None, typer.Argument(help="network YAML file (default: the shipped one)")
     ] = None,
+    places: Annotated[bool, typer.Option(
+        "--places", help="list every node: id, real name, kind, crossing type")] = False,
 ) -> None:
-    """Validate a network file and summarise its nodes and arcs."""
+    """Validate a network file and summarise its nodes and arcs (--places: every node)."""
     from borderflow.network import load_network
 
     net = load_network(path)
     compiled = net.compile()
     console = _console()
     console.print(f"[bold]{net.name or net.source}[/bold]: valid ({net.source})")
+    kinds = ("precursor_source", "port", "lab_region", "staging", "crossing", "us_hub",
+             "market")
+    if places:
+        table = Table(title="places: write the id in scenario files (regions, crossings, "
+                      "ports, source)", title_justify="left")
+        for col in ("id", "name", "kind", "crossing type", "lat", "lon"):
+            table.add_column(col, justify="right" if col in ("lat", "lon") else "left")
+        for node in sorted(net.nodes, key=lambda n: (
+                kinds.index(n.kind) if n.kind in kinds else len(kinds), n.id)):
+            table.add_row(node.id, node.name, node.kind, node.crossing_type or "",
+                          f"{node.lat:.2f}", f"{node.lon:.2f}")
+        console.print(table)
+        return
     table = Table(show_edge=False)
     table.add_column("kind")
     table.add_column("nodes", justify="right")
     table.add_column("ids", overflow="fold")
-    for kind in ("precursor_source", "port", "lab_region", "staging", "crossing",
-                 "us_hub", "market"):
+    for kind in kinds:
         ids = [compiled.node_ids[n] for n in compiled.nodes_of_kind(kind)]
         table.add_row(kind, str(len(ids)), ", ".join(ids))
     console.print(table)
-    console.print(f"{compiled.n_arcs} arcs")
+    console.print(f"{compiled.n_arcs} arcs; `borderflow network --places` lists every "
+                  "node's real name")
 
 
 @app.command()

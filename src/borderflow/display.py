@@ -41,11 +41,6 @@ def money(x: float) -> str:
     return f"${number(x)}"
 
 
-def money_interval(stats: Mapping[str, float]) -> str:
-    """``median [p05, p95]`` in USD millions or billions."""
-    return f"{money(stats['median'])} [{money(stats['p05'])}, {money(stats['p95'])}]"
-
-
 def cell(metric: str, stats: Mapping[str, float] | None) -> str:
     """One table cell of a metric, written as its kind says; '-' for none."""
     if stats is None:
@@ -56,8 +51,10 @@ def cell(metric: str, stats: Mapping[str, float] | None) -> str:
         bounds = [money(x) if x is not None else "∞" for x in (stats["p05"], stats["p95"])]
         return f"{money(stats['value'])} [{bounds[0]}, {bounds[1]}]"
     kind = BY_NAME[metric].kind
-    if kind == "usd":
-        return money_interval(stats)
+    if kind in ("usd", "ratio"):  # a ratio per member: infinite where none is averted
+        m, lo, hi = (money(x) if x is not None else "∞"
+                     for x in (stats["median"], stats["p05"], stats["p95"]))
+        return f"{m} [{lo}, {hi}]"
     if kind == "share":
         return interval(stats, share=True)
     return interval(stats, short=True)

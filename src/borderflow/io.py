@@ -11,7 +11,12 @@ the same rules:
   :data:`MAX_EXPANDED_NODES` nodes, is refused before any object is built (a few nested
   anchors can expand to billions of nodes);
 - every failure is one error of the caller's kind (``NetworkError``, ``ScenarioError``,
-  ...) whose message names the file and, where YAML knows it, the line.
+  ...) whose message names the file and, where YAML knows it, the line and column; a
+  syntax error also says in plain words what is wrong there (a key that does not line
+  up with its neighbours, a missing ``:``, an unclosed bracket or quote, a tab).
+
+:func:`yaml_lines` gives the line of every key of a parsed document, so that a later
+check (a scenario's fields) can point at the line too.
 
 The loader is PyYAML's ``SafeLoader`` with those changes: no Python objects are built.
 JSON documents (posterior files) are read by :func:`read_json`, and every file borderflow
@@ -112,7 +117,11 @@ _Loader.add_implicit_resolver("tag:yaml.org,2002:float", _FLOAT, list("-+0123456
 
 
 def parse_yaml(text: str, source: str, error: type[BorderflowError]) -> Any:
-    """Parse YAML ``text`` read from ``source``; any failure raises ``error`` naming it."""
+    """Parse YAML ``text`` read from ``source``; any failure raises ``error`` naming it.
+
+    A syntax error names the line and column and, where it can, says in plain words
+    what is wrong and how to mend it (see :func:`_explain`).
+    """
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         raise error(f"{source}: larger than {MAX_BYTES:,} bytes; not read")
     try:
@@ -121,15 +130,229 @@ def parse_yaml(text: str, source: str, error: type[BorderflowError]) -> Any:
         problem = exc.problem or exc.context or "syntax error"
         mark = exc.problem_mark or exc.context_mark
         at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise error(f"{source}: not valid YAML: {problem}{at}") from None
+        try:
+            plain = _explain(exc, text)
+        except Exception:  # noqa: BLE001  (an explanation must never hide the error)
+            plain = None
+        more = f"; {plain}" if plain else ""
+        raise error(f"{source}: not valid YAML: {problem}{at}{more}") from None
     except (yaml.YAMLError, ValueError, TypeError) as exc:
         # ValueError: e.g. a timestamp-like scalar that is no date (2025-13-45)
         detail = " ".join(str(exc).split())
         raise error(f"{source}: not valid YAML: {detail}") from None
 
 
-def read_yaml(path: str | Path, error: type[BorderflowError], kind: str = "file") -> Any:
-    """Read and parse the YAML file at ``path``; any failure raises ``error`` naming it.
+# -- syntax errors in plain words --------------------------------------------------------
+
+#: A line that opens with a mapping key, after any list markers: ``  - lever: x``.
+_KEY = re.compile(r"^(?P<lead>[ ]*(?:-[ ]+)*)(?P<key>[^\s#:'\"\-\[\]{}][^:#]*?|'[^']*'|\"[^\"]*\")"
+                  r"[ ]*:(?:[ ]|$)")
+
+
+def _key_at(line: str) -> tuple[int, str] | None:
+    """``(column, key)`` of the key a line opens with (after any ``- ``), else None."""
+    match = _KEY.match(line)
+    if not match:
+        return None
+    return len(match.group("lead")), match.group("key").strip("'\"")
+
+
+def _content(line: str) -> bool:
+    """Whether a line holds YAML (not blank, not only a comment)."""
+    stripped = line.strip()
+    return bool(stripped) and not stripped.startswith("#")
+
+
+def _previous(lines: list[str], row: int) -> int | None:
+    """The last line before ``row`` that holds YAML."""
+    for r in range(min(row, len(lines)) - 1, -1, -1):
+        if _content(lines[r]):
+            return r
+    return None
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _alike(lines: list[str], row: int, column: int) -> str:
+    """Whose keys line up at ``column`` around line ``row``, in words.
+
+    ``the keys of one lever are indented alike`` for an entry of a list named
+    ``levers``, ``the keys under 'parameters' are indented alike`` for a mapping,
+    ``the file's top-level keys are not indented`` at the top.
+    """
+    entry = False
+    for r in range(row, -1, -1):
+        line = lines[r]
+        if not _content(line):
+            continue
+        found = _key_at(line)
+        if line.lstrip().startswith("-") and found and found[0] == column:
+            entry = True  # the first key of a list entry: its list's name is above
+            continue
+        if _indent(line) < column and found:
+            name = found[1]
+            if not entry:
+                return f"the keys under '{name}' are indented alike"
+            one = name[:-1] if name.endswith("s") and len(name) > 3 else f"entry of '{name}'"
+            return f"the keys of one {one} are indented alike"
+    return "the file's top-level keys are not indented" if column == 0 else (
+        "the keys of one mapping are indented alike")
+
+
+def _spaces(n: int) -> str:
+    return f"{n} space{'s' if n != 1 else ''}"
+
+
+def _misaligned(lines: list[str], row: int, column: int) -> str | None:
+    """A line ``row`` whose key (or ``- ``) sits at ``column``, where no block does."""
+    line = lines[row] if row < len(lines) else ""
+    found = _key_at(line)
+    prev = _previous(lines, row)
+    if prev is None:
+        return None
+    if line.lstrip().startswith("-"):
+        for r in range(prev, -1, -1):  # the list it should belong to: the last '- ' above
+            if _content(lines[r]) and lines[r].lstrip().startswith("-") and (
+                    _indent(lines[r]) != _indent(line)):
+                return (f"the '- ' entry on line {row + 1} must line up with the '- ' on "
+                        f"line {r + 1} ({_spaces(_indent(lines[r]))} in, not "
+                        f"{_indent(line)}): the entries of one list are indented alike")
+        return None
+    above = _key_at(lines[prev])
+    if found is None or above is None:
+        return None
+    key, (col, prev_key) = found[1], above
+    return (f"'{key}' must line up with '{prev_key}' on line {prev + 1} ({_spaces(col)} in, "
+            f"not {found[0]}): {_alike(lines, prev, col)}")
+
+
+def _over_indented(lines: list[str], row: int, column: int) -> str | None:
+    """``mapping values are not allowed here``: a second ``: `` or a line indented too far."""
+    line = lines[row] if row < len(lines) else ""
+    found = _key_at(line)
+    if found is not None and line.find(":", found[0]) < column:
+        key, value = found[1], line[line.index(":", found[0]) + 1:].strip()
+        return (f"the value of '{key}' contains ': '; put it in quotes: {key}: \"{value}\"")
+    prev = _previous(lines, row)
+    if prev is None:
+        return None
+    above = _key_at(lines[prev])
+    text = lines[prev].strip().lstrip("-").strip()
+    if above is None and " " in text and not text.startswith(("'", '"', "[", "{")):
+        head, _, rest = text.partition(" ")
+        return (f"line {prev + 1} ('{text}') has no ':' after its key, so YAML reads it and "
+                f"line {row + 1} as one text: write '{head}: {rest.strip()}'")
+    what = f"'{found[1]}'" if found else f"line {row + 1}"
+    if above is None:
+        return (f"{what} is indented more than line {prev + 1}, whose value is already "
+                "given: line it up with the keys it belongs with")
+    col, prev_key = above
+    return (f"{what} is indented more than '{prev_key}' on line {prev + 1}, whose value is "
+            f"already given: line it up with '{prev_key}' ({_spaces(col)} in): "
+            f"{_alike(lines, prev, col)}")
+
+
+def _unclosed(text: str) -> str | None:
+    """The first ``[`` or ``{`` the text never closes, in words."""
+    stack: list[yaml.Token] = []
+    try:
+        for token in yaml.scan(text, Loader=_Loader):
+            if isinstance(token, yaml.FlowSequenceStartToken | yaml.FlowMappingStartToken):
+                stack.append(token)
+            elif isinstance(token, yaml.FlowSequenceEndToken | yaml.FlowMappingEndToken):
+                if stack:
+                    stack.pop()
+    except yaml.YAMLError:
+        pass
+    if not stack:
+        return None
+    token = stack[0]
+    opened, closing = ("[", "]") if isinstance(token, yaml.FlowSequenceStartToken) else ("{", "}")
+    mark = token.start_mark
+    return (f"the '{opened}' on line {mark.line + 1}, column {mark.column + 1} is never closed "
+            f"with '{closing}'")
+
+
+def _explain(exc: yaml.MarkedYAMLError, text: str) -> str | None:
+    """What a YAML syntax error means, in plain words with the fix; None if unknown.
+
+    PyYAML says where it stopped and which token it expected; the slip is usually a key
+    that does not line up with its neighbours, a missing ``:``, a ``: `` inside a value,
+    an unclosed bracket or quote, or a tab.
+    """
+    problem, context = exc.problem or "", exc.context or ""
+    mark, where = exc.problem_mark, exc.context_mark
+    if mark is None or problem.startswith("duplicate key"):
+        return None
+    lines = text.splitlines()
+    row, column = mark.line, mark.column
+    if "'\\t'" in problem or "'\t'" in problem:
+        return "YAML indents with spaces only: replace the tab with spaces"
+    if "that cannot start any token" in problem:
+        char = problem.split("'")[1] if problem.count("'") >= 2 else "it"
+        return f"a value cannot start with '{char}': put the value in quotes"
+    if "<stream end>" in problem and "flow" in context:
+        return _unclosed(text) or "the file ends inside a [ ... ] or { ... }"
+    if "quoted scalar" in context and where is not None:
+        return (f"the quote opened on line {where.line + 1}, column {where.column + 1} is "
+                "never closed")
+    if problem == "mapping values are not allowed here":
+        return _over_indented(lines, row, column)
+    if problem == "could not find expected ':'" and where is not None:
+        text_line = lines[where.line].strip() if where.line < len(lines) else ""
+        head, _, rest = text_line.lstrip("- ").partition(" ")
+        return (f"line {where.line + 1} ('{text_line}') has no ':' after its key: write "
+                f"'{head}: {rest.strip()}'")
+    if problem.startswith("expected <block end>"):
+        if "'<scalar>'" in problem:
+            return (f"unexpected text after the value on line {row + 1}: remove it, or put "
+                    "the whole value in quotes")
+        return _misaligned(lines, row, column)
+    if problem.startswith("found undefined alias"):
+        return ("a value starting with '*' refers to an anchor ('&name') defined earlier, "
+                "and there is none: put the value in quotes if it is text")
+    if problem == "but found another document":
+        return "a file holds one document: remove the '---' line"
+    return None
+
+
+def yaml_lines(text: str) -> dict[tuple[Any, ...], int]:
+    """The line (from 1) of every key and list entry of a YAML document, by its path.
+
+    ``{("levers",): 3, ("levers", 0): 4, ("levers", 0, "start"): 5, ...}``: a mapping
+    entry's line is its key's, a list entry's the line it starts on. Empty when the text
+    does not parse (call it on text :func:`parse_yaml` has read).
+    """
+    try:
+        root = yaml.compose(text, Loader=_Loader)  # a SafeLoader subclass: safe
+    except yaml.YAMLError:
+        return {}
+    out: dict[tuple[Any, ...], int] = {}
+    seen: set[int] = set()
+
+    def walk(node: yaml.Node, path: tuple[Any, ...]) -> None:
+        if id(node) in seen:  # an alias: its anchor's lines are already there
+            return
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                step = (*path, key.value if isinstance(key, yaml.ScalarNode) else str(key))
+                out.setdefault(step, key.start_mark.line + 1)
+                walk(value, step)
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                out.setdefault((*path, i), item.start_mark.line + 1)
+                walk(item, (*path, i))
+
+    if root is not None:
+        walk(root, ())
+    return out
+
+
+def read_text(path: str | Path, error: type[BorderflowError], kind: str = "file") -> str:
+    """The UTF-8 text of the file at ``path``; any failure raises ``error`` naming it.
 
     ``kind`` names the file in messages ("network file", "scenario file").
     """
@@ -138,14 +361,21 @@ def read_yaml(path: str | Path, error: type[BorderflowError], kind: str = "file"
     try:
         if path.stat().st_size > MAX_BYTES:
             raise error(f"{source}: larger than {MAX_BYTES:,} bytes; not read")
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise error(f"{source}: {kind} not found") from None
     except UnicodeDecodeError:
         raise error(f"{source}: cannot read {kind}: not UTF-8 text") from None
     except OSError as exc:
         raise error(f"{source}: cannot read {kind}: {exc.strerror or exc}") from None
-    return parse_yaml(text, source, error)
+
+
+def read_yaml(path: str | Path, error: type[BorderflowError], kind: str = "file") -> Any:
+    """Read and parse the YAML file at ``path``; any failure raises ``error`` naming it.
+
+    ``kind`` names the file in messages ("network file", "scenario file").
+    """
+    return parse_yaml(read_text(path, error, kind), str(path), error)
 
 
 def read_json(path: str | Path, error: type[BorderflowError], kind: str = "file") -> Any:

@@ -93,6 +93,8 @@ OUTCOMES: tuple[Outcome, ...] = (
             header="encounters", table=1),
     Outcome("cooperation_2030", "cooperation index (0-1), mean over 2030", kind="share",
             direction="maximize", header="cooperation\n2030", table=1),
+    Outcome("cooperation_lowest", "cooperation index (0-1), lowest month of the period",
+            kind="share", direction="maximize", header="cooperation\nlowest", table=1),
     Outcome("gun_homicides_mexico", "homicides in Mexico attributable to the US-sourced gun "
             "stock and to US strikes", direction="minimize", variable="gun_homicides_mexico",
             header="gun homicides\nMexico", table=1),

@@ -36,6 +36,7 @@ UNITS = {
     "seizures_lb_ports_of_entry": "lb/month (gross, as CBP counts) seized at ports of entry",
     "seizures_lb_between_ports": "lb/month (gross, as CBP counts) seized between ports",
     "crossing_flow_kg": "kg/month (pure fentanyl) sent to each crossing (before seizure)",
+    "crossing_seizures_kg": "kg/month (pure fentanyl) seized at each crossing",
     "parameter_value": "per-member parameter draw (unit in the parameter registry)",
     "overdose_deaths": "deaths/month involving synthetic opioids (CDC T40.4)",
     "heroin_deaths": "deaths/month from heroin-only overdoses (not T40.4)",
@@ -147,7 +148,8 @@ TOTALS_OUTPUTS = frozenset(engine_outputs(
     {o.variable for o in OUTCOMES if o.variable}
     | {"delivered_kg", "supply_kg", "seizures_lb", "mexico_seizures_kg", "overdose_deaths",
        "opioid_overdose_deaths", "encounters", "gun_homicides_mexico", "trade_cost_usd",
-       "treatment_slots_used", "cooperation", "crossing_flow_kg"}) - {"policy_cost_usd"})
+       "treatment_slots_used", "cooperation", "crossing_flow_kg",
+       "crossing_seizures_kg"}) - {"policy_cost_usd"})
 
 
 def period_totals(ds: xr.Dataset, first_year: int, last_year: int) -> dict[str, xr.DataArray]:
@@ -155,7 +157,7 @@ def period_totals(ds: xr.Dataset, first_year: int, last_year: int) -> dict[str, 
 
     Every :data:`~borderflow.outcomes.SCALAR` outcome (its output summed over the
     period), plus what the paired metrics need: discounted costs, deaths and encounters,
-    flow by crossing and the 2030 cooperation index.
+    flow and seizures by crossing, the 2030 cooperation index and the period's lowest.
     """
     window = ds.sel(month=slice(f"{first_year}-01", f"{last_year}-12"))
     elapsed_years = np.arange(window.sizes["month"]) / 12.0
@@ -170,7 +172,9 @@ def period_totals(ds: xr.Dataset, first_year: int, last_year: int) -> dict[str, 
         "discounted_opioid_deaths": (window["opioid_overdose_deaths"] * discount).sum("month"),
         "discounted_encounters": (window["encounters"] * discount).sum("month"),
         "crossing_flow_kg": window["crossing_flow_kg"].sum("month"),
+        "crossing_seizures_kg": window["crossing_seizures_kg"].sum("month"),
         "cooperation_2030": ds["cooperation"].sel(month=slice("2030-01", "2030-12")).mean("month"),
+        "cooperation_lowest": window["cooperation"].min("month"),
     }
 
 
@@ -333,3 +337,101 @@ def plan_response(monthly: xr.Dataset, baseline: str, scenario: str, start: str,
                 ratio.sel(scenario=scenario) / ratio.sel(scenario=baseline) - 1.0)
         out[name] = entry
     return out
+
+
+def crossing_changes(base: Mapping[str, xr.DataArray], scen: Mapping[str, xr.DataArray],
+                     names: Mapping[str, str]) -> dict[str, dict[str, object]]:
+    """Where displaced flow goes: each crossing's period flow and seizures against base.
+
+    Args:
+        base: per-member period totals (:func:`period_totals`) of the baseline, with
+            ``crossing_flow_kg`` and ``crossing_seizures_kg`` (dims member, crossing).
+        scen: the same of the scenario.
+        names: each crossing id's real name.
+
+    Returns ``{crossing_id: {"name", "flow_kg", "flow_kg_change", "seizures_kg_change"}}``:
+    the scenario's flow sent to the crossing (pure kg over the period) and the paired
+    changes (scenario minus baseline) of flow and seizures, each a :func:`summarize`;
+    crossings ordered by the largest median change of flow, either way.
+
+    """
+    flow, seized = scen["crossing_flow_kg"], scen["crossing_seizures_kg"]
+    d_flow = flow - base["crossing_flow_kg"]
+    d_seized = seized - base["crossing_seizures_kg"]
+    out = {
+        str(c): {"name": names.get(str(c), str(c)),
+                 "flow_kg": summarize(flow.sel(crossing=c)),
+                 "flow_kg_change": summarize(d_flow.sel(crossing=c)),
+                 "seizures_kg_change": summarize(d_seized.sel(crossing=c))}
+        for c in flow["crossing"].values}
+    return dict(sorted(out.items(), key=lambda kv: -abs(kv[1]["flow_kg_change"]["median"])))
+
+
+def per_member(base: Mapping[str, xr.DataArray], scen: Mapping[str, xr.DataArray]
+               ) -> dict[str, np.ndarray]:
+    """Each outcome's value per member (paired against ``base`` where it is a change).
+
+    The period totals, ``deaths_averted``, the cooperation indices, and the
+    cost-effectiveness ratios member by member: discounted incremental cost over
+    discounted units averted, ``inf`` where a member averts none (no finite cost buys
+    a death that is not averted). The ``_vs_status_quo`` changes and the displaced
+    share are left out: between two scenarios they are the difference of their totals.
+    """
+    values = {name: np.asarray(scen[name], dtype=float) for name in METRICS if name in scen}
+    values["deaths_averted"] = np.asarray(
+        base["opioid_overdose_deaths"] - scen["opioid_overdose_deaths"], dtype=float)
+    extra = np.asarray(scen["discounted_cost_usd"] - base["discounted_cost_usd"], dtype=float)
+    for name, units in (("cost_per_death_averted_usd", "discounted_opioid_deaths"),
+                        ("cost_per_encounter_averted_usd", "discounted_encounters")):
+        averted = np.asarray(base[units] - scen[units], dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            values[name] = np.where(averted > 0, extra / np.where(averted > 0, averted, 1.0),
+                                    np.inf)
+    return values
+
+
+def head_to_head(a: Mapping[str, np.ndarray], b: Mapping[str, np.ndarray]
+                 ) -> dict[str, dict[str, object]]:
+    """Scenario A against scenario B, paired member by member, on every outcome.
+
+    Args:
+        a: :func:`per_member` values of scenario A.
+        b: the same of scenario B, on the same members.
+
+    Returns ``{outcome: {"unit", "better", "a", "b", "difference", "probability_a_better",
+    "tied_share"}}``: each side's median and 90 % interval, the paired difference A − B
+    (median and 90 % interval; ``None`` for a ratio, whose per-member difference is
+    undefined where a member averts nothing), the share of members in which A is better,
+    ties counted half (``None`` for descriptive outcomes), and the share of members in
+    which the two are equal (1: the levers do not touch the outcome). Members are draws
+    of the calibrated posterior, so that share is the posterior probability that A
+    beats B.
+
+    """
+    out: dict[str, dict[str, object]] = {}
+    for o in OUTCOMES:
+        if o.name not in a or o.name not in b:
+            continue
+        x, y = a[o.name], b[o.name]
+        finite = np.isfinite(x) & np.isfinite(y)
+        if o.direction == "none":
+            p = None
+        else:
+            better = x < y if o.direction == "minimize" else x > y
+            p = float((better.sum() + 0.5 * (x == y).sum()) / len(x))
+        out[o.name] = {
+            "unit": o.unit, "better": o.direction,
+            "a": _finite_summary(x), "b": _finite_summary(y),
+            "difference": (summarize(x - y) if o.kind != "ratio" and finite.all() else None),
+            "probability_a_better": p,
+            "tied_share": float((x == y).mean()),
+        }
+    return out
+
+
+def _finite_summary(values: np.ndarray) -> dict[str, float | None]:
+    """:func:`summarize`, with ``None`` for quantiles that are infinite (ratios)."""
+    with np.errstate(invalid="ignore"):  # inf − inf between two infinite order statistics
+        q = np.quantile(np.asarray(values, dtype=float), [0.5, 0.05, 0.95])
+    return {k: (float(v) if np.isfinite(v) else None)
+            for k, v in zip(("median", "p05", "p95"), q, strict=True)}

@@ -219,6 +219,10 @@ def _against_network(a: Mapping[str, np.ndarray], net: Any, report: _Report,
         into = np.stack([flow[:, :, heads == c].sum(axis=2) for c in crossings], axis=2)
         report.identity("crossing flow", "crossing_flow_kg", a["crossing_flow_kg"], into, into,
                         tol)
+    if "crossing_seizures_kg" in a:
+        at = np.stack([seized[:, :, heads == c].sum(axis=2) for c in crossings], axis=2)
+        report.identity("crossing seizures", "crossing_seizures_kg", a["crossing_seizures_kg"],
+                        at, at, tol)
     if all(k in a for k in ("mexico_seizures_kg", "lab_seizures_kg", "strike_destroyed_kg")):
         mexican = np.isin(kinds[heads], MEXICO_KINDS)
         want = seized[:, :, mexican].sum(axis=2) + _per_month(a["lab_seizures_kg"])

@@ -72,6 +72,7 @@ OUTPUT_DIMS: dict[str, tuple[str, ...]] = {
     "seizures_lb_ports_of_entry": (),
     "seizures_lb_between_ports": (),
     "crossing_flow_kg": ("crossing",),
+    "crossing_seizures_kg": ("crossing",),
     "overdose_deaths": (),
     "heroin_deaths": (),
     "opioid_overdose_deaths": (),
@@ -614,7 +615,9 @@ def _months(t0: int, stop: int, first: int, record: bool, p: LoopParameters, lay
             _put(out.seizures_lb_ports_of_entry, i, first, ports_lb)
             _put(out.seizures_lb_between_ports, i, first, between_lb)
             _put(out.crossing_flow_kg, i, first,
-                 seizures.crossing_flow_kg(flow, lay.crossing_in))
+                 seizures.into_crossings(flow, lay.crossing_in))
+            _put(out.crossing_seizures_kg, i, first,
+                 seizures.into_crossings(seized, lay.crossing_in))
             _put(out.overdose_deaths, i, first, deaths_f)
             _put(out.heroin_deaths, i, first, deaths_h)
             _put(out.opioid_overdose_deaths, i, first, deaths_f + deaths_h)

@@ -9,25 +9,63 @@ exogenous time series.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 
 
 def _check_month(value: object) -> str:
-    text = str(value)
+    """``value`` as a month ``YYYY-MM`` in 2010-01 .. 2035-12; else a plain ValueError.
+
+    YAML reads ``2026-01-01`` as a date: that is refused with the month it names, so the
+    message shows what to write rather than a Python object.
+    """
+    if isinstance(value, dt.date):  # a datetime is a date too
+        raise ValueError(f"write a month as YYYY-MM, e.g. {value:%Y-%m}, not a day; "
+                         f"got {value.isoformat()[:10]}")
+    text = str(value).strip()
     match = _MONTH.match(text)
-    if not match or not 1 <= int(match.group(2)) <= 12:
-        raise ValueError("must be a month written YYYY-MM, e.g. 2025-01")
-    if not "2010" <= match.group(1) <= "2035":
-        raise ValueError("must be a month between 2010-01 and 2035-12")
+    if not match:
+        raise ValueError(f"write a month as YYYY-MM, e.g. 2026-01, got {text}")
+    year, month = match.group(1), int(match.group(2))
+    if not 1 <= month <= 12:
+        raise ValueError(f"the month must be 01-12, got {text}")
+    if len(match.group(2)) != 2:
+        raise ValueError(f"write a month as YYYY-MM, e.g. {year}-{month:02d}, got {text}")
+    if not "2010" <= year <= "2035":
+        raise ValueError(f"must be a month between 2010-01 and 2035-12, got {text}")
     return text
 
 
-Targets = Literal["all"] | list[str]
+def as_targets(value: object) -> object:
+    """A single node id (or ids separated by commas) where a list is expected: a list.
+
+    ``regions: sinaloa`` means ``[sinaloa]`` and ``regions: sinaloa, jalisco`` means
+    ``[sinaloa, jalisco]``; ``[all]`` means ``all``. Anything else is left to the type.
+    """
+    if isinstance(value, str) and value.strip() != "all":
+        names = [part.strip() for part in value.split(",") if part.strip()]
+        return names or value
+    if isinstance(value, str):
+        return "all"
+    if isinstance(value, list) and value == ["all"]:
+        return "all"
+    return value
+
+
+#: Node ids, or ``all``; one id (or ``a, b``) reads as a list of them.
+Targets = Annotated[Literal["all"] | list[str], BeforeValidator(as_targets)]
 
 
 class _Lever(BaseModel):
@@ -46,7 +84,7 @@ class _Lever(BaseModel):
     @model_validator(mode="after")
     def _ordered(self) -> _Lever:
         if self.end is not None and self.end < self.start:
-            raise ValueError(f"end ({self.end}) is before start ({self.start})")
+            raise ValueError(f"end {self.end} is before start {self.start}")
         return self
 
 
@@ -63,6 +101,18 @@ class PrecursorControl(_Lever):
     source: str = Field(description="precursor_source node id, or 'all'")
     intensity: float = Field(ge=0.0, le=1.0,
                              description="share of the source's exports covered by controls")
+
+    @field_validator("source", mode="before")
+    @classmethod
+    def _one_source(cls, value: object) -> object:
+        """``[china]`` means ``china``; several sources need a lever each."""
+        if isinstance(value, list) and len(value) == 1:
+            return value[0]
+        if isinstance(value, list) and len(value) > 1:
+            names = ", ".join(str(v) for v in value)
+            raise ValueError(f"one source per lever: write a precursor_control lever for "
+                             f"each of {names}, or source: all")
+        return value
 
 
 class MexicanPortInterdiction(_Lever):

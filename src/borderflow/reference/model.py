@@ -281,6 +281,7 @@ OUTPUT_NAMES = (
     "seizures_lb_ports_of_entry",
     "seizures_lb_between_ports",
     "crossing_flow_kg",
+    "crossing_seizures_kg",
     # docs/model-system.md
     "overdose_deaths",
     "heroin_deaths",
@@ -1074,6 +1075,7 @@ def _simulate_member(
         gross_mail = 1.0 / p["mail_purity"]
         lb_ports, lb_between = 0.0, 0.0
         sent_to = dict.fromkeys(net.crossings, 0.0)  # kg sent to each crossing
+        stopped_at = dict.fromkeys(net.crossings, 0.0)  # kg seized there
         for a in range(n_arcs):
             j = net.head[a]
             kind_j = net.kind[j]
@@ -1081,6 +1083,7 @@ def _simulate_member(
                 mexico += seized[a]
             elif kind_j == CROSSING:
                 sent_to[j] += flow[a]
+                stopped_at[j] += seized[a]
                 ctype = net.crossing_type[j]
                 g = gross_mail if ctype == MAIL else gross_land
                 pounds = seized[a] * g * LB_PER_KG
@@ -1217,6 +1220,7 @@ def _simulate_member(
         out["seizures_lb_ports_of_entry"].append(lb_ports)
         out["seizures_lb_between_ports"].append(lb_between)
         out["crossing_flow_kg"].append([sent_to[cr] for cr in net.crossings])
+        out["crossing_seizures_kg"].append([stopped_at[cr] for cr in net.crossings])
         out["overdose_deaths"].append(deaths_F)
         out["heroin_deaths"].append(deaths_H)
         out["opioid_overdose_deaths"].append(deaths_F + deaths_H)
@@ -1384,6 +1388,7 @@ def simulate_reference(
         "precursor_stock_kg": n_labs,
         "lab_seizures_kg": n_labs,
         "crossing_flow_kg": len(data.crossings),
+        "crossing_seizures_kg": len(data.crossings),
         "population": len(STATES),
         "encounters_by_origin": len(ORIGINS),
     }

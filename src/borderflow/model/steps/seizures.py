@@ -71,17 +71,20 @@ def mexico_kg(seized_kg: np.ndarray, lab_seized_kg: np.ndarray, mexico_arc: np.n
 
 
 @jit
-def crossing_flow_kg(flow_kg: np.ndarray, crossing_in: np.ndarray) -> np.ndarray:
-    """Pure kg sent into each crossing this month, before its seizures, (M, crossings).
+def into_crossings(kg_on_arcs: np.ndarray, crossing_in: np.ndarray) -> np.ndarray:
+    """Pure kg on the arcs into each crossing this month, summed by crossing, (M, crossings).
+
+    Of the flow: what is sent to each crossing, before its seizures; of the seizures:
+    what is seized there (the crossing's inspection acts on the arcs into it).
 
     Args:
-        flow_kg: kg sent along each arc, (M, arcs).
+        kg_on_arcs: kg sent (or seized) along each arc, (M, arcs).
         crossing_in: arcs into each crossing, padded with ``arcs``, (crossings, width).
 
     """
-    out = np.zeros((flow_kg.shape[0], crossing_in.shape[0]))
+    out = np.zeros((kg_on_arcs.shape[0], crossing_in.shape[0]))
     for c in range(crossing_in.shape[0]):
         for a in crossing_in[c]:
-            if a < flow_kg.shape[1]:
-                out[:, c] += flow_kg[:, a]
+            if a < kg_on_arcs.shape[1]:
+                out[:, c] += kg_on_arcs[:, a]
     return out

@@ -21,7 +21,7 @@ run: $(VENV)/.installed
 	$(BIN)/borderflow run --report borderflow-report.html
 
 test: $(VENV)/.installed-dev
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks tools
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.installed

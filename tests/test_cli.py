@@ -151,8 +151,9 @@ def test_bad_scenario_file_via_cli(tmp_path, capsys):
                     "    start: 2025-01\n    intensity: 2\n")
     code, _, err = run_cli(capsys, "run", str(path), "--members", "2")
     assert code == 2
-    assert err.strip() == (f"error: {path}: levers[0].intensity: input should be less than "
-                           "or equal to 1, got 2")
+    assert err.strip() == (f"error: {path}: line 6: levers[1] (poe_inspection).intensity: "
+                           "must be in [0, 1] (share of passenger vehicles scanned (NII)), "
+                           "got 2")
     # a file in the old units (no schema: 2) is refused, not reinterpreted
     path.write_text("name: old\nlevers:\n  - lever: poe_inspection\n    start: 2025-01\n"
                     "    intensity: 2.0\n")

@@ -31,6 +31,7 @@ def test_half_a_kit_warns_and_names_the_plausible_range():
     (warning,) = reading.warnings
     assert "below the plausible range 100k–10M kits/yr" in warning
     assert "not as a fraction" in warning
+    assert warning.endswith("see `borderflow scenarios show naloxone_distribution`")
     assert str(reading) == f"{reading.line} — {warning}"
 
 

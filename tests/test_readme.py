@@ -22,12 +22,44 @@ def test_readme_opens_with_the_two_commands():
     assert first.splitlines()[1].startswith("make test")
 
 
-def test_readme_scenario_example_validates(tmp_path):
-    path = tmp_path / "example.yaml"
-    path.write_text(blocks("yaml")[0])
-    scen = load_scenario(path)
-    assert [lev.lever for lev in scen.levers] == ["precursor_control", "poe_inspection"]
-    build(scen, load_network().compile())
+def test_readme_first_question_files_validate(tmp_path):
+    first, second = (load_scenario(_write(tmp_path, i)) for i in (0, 1))
+    assert [lev.lever for lev in first.levers] == ["poe_inspection"]
+    assert [lev.lever for lev in second.levers] == ["military_strikes"]
+    for scen in (first, second):
+        build(scen, load_network().compile())
+
+
+def _write(tmp_path, i):
+    path = tmp_path / f"example{i}.yaml"
+    path.write_text(blocks("yaml")[i])
+    return path
+
+
+def test_readme_first_section_after_the_two_commands_is_the_users_question():
+    after = TEXT[TEXT.index("make test"):]
+    first_heading = re.search(r"^## (.*)$", after, flags=re.M).group(1)
+    assert first_heading == "Your first question"
+    # no insider jargon before it is needed
+    for word in ("tempered", "HiGHS", "MILP", "mechanisms 1", "SMC"):
+        assert word not in TEXT[:TEXT.index("## What the model is")], word
+
+
+def test_readme_examples_are_regenerated_from_the_current_model():
+    """Every example output is what its command prints now (numbers to 2 figures)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "readme_tool", README.parent / "tools" / "readme.py")
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    fresh = tool.regenerate(TEXT)
+    assert tool.GENERATED.findall(TEXT), "no generated blocks found"
+    for (_, command, _, old, _), (_, _, _, new, _) in zip(
+            tool.GENERATED.findall(TEXT), tool.GENERATED.findall(fresh), strict=True):
+        assert tool.normalised(old) == tool.normalised(new), (
+            f"README example of `{command}` is stale: run python tools/readme.py")
+    assert tool.normalised(fresh) == tool.normalised(TEXT)
 
 
 def test_readme_python_block_runs(tmp_path, monkeypatch):

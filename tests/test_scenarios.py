@@ -45,38 +45,48 @@ S2 = "schema: 2\n"
     [
         (S2 + "name: x\n" + LEVER.format(kind="precursor_control", start="2025-01", x=1.5)
          + "    source: china\n",
-         "levers[0].intensity: input should be less than or equal to 1, got 1.5"),
+         "levers[1] (precursor_control).intensity: must be in [0, 1] (share of the source's "
+         "exports covered by controls), got 1.5"),
         (S2 + "name: x\n" + LEVER.format(kind="poe_inspection", start="2025-01", x=-1),
-         "levers[0].intensity: input should be greater than or equal to 0, got -1"),
+         "levers[1] (poe_inspection).intensity: must be in [0, 1] (share of passenger "
+         "vehicles scanned (NII)), got -1"),
         (S2 + "name: x\n" + LEVER.format(kind="drone_patrols", start="2025-01", x=1),
-         "levers[0].lever: unknown lever; allowed: precursor_control, "
+         "levers[1].lever: unknown lever 'drone_patrols'; allowed: precursor_control, "
          "mexican_port_interdiction, lab_takedowns, poe_inspection, "
          "between_ports_enforcement, military_strikes, mexican_migration_enforcement, "
          "processing_capacity, asylum_regime, southbound_inspection, "
          "diplomatic_engagement, trade_pressure, treatment_expansion, naloxone_distribution, "
          "prevention, "
-         "arc_detection, arc_closure, got 'drone_patrols'"),
+         "arc_detection, arc_closure"),
         (S2 + "name: x\n" + LEVER.format(kind="poe_inspection", start="2025-01", x=1.5),
-         "levers[0].intensity: input should be less than or equal to 1, got 1.5"),
+         "levers[1] (poe_inspection).intensity: must be in [0, 1] (share of passenger "
+         "vehicles scanned (NII)), got 1.5"),
         ("name: x\n" + LEVER.format(kind="poe_inspection", start="2025-01", x=2),
          "schema: missing; this file is for the old units: levers are now read in the "
          "units a government sets"),
         ("schema: 1\nname: x\nlevers: []\n", "schema: must be 2, got 1; levers are now"),
         (S2 + "name: x\n" + LEVER.format(kind="asylum_regime", start="2025-01", x=0),
-         "levers[0].intensity: input should be greater than 0, got 0"),
+         "levers[1] (asylum_regime).intensity: must be in (0, 5] (x encounters (1 = status "
+         "quo)), got 0"),
         (S2 + "name: x\n" + LEVER.format(kind="asylum_regime", start="2025-01", x=6),
-         "levers[0].intensity: input should be less than or equal to 5, got 6"),
+         "levers[1] (asylum_regime).intensity: must be in (0, 5] (x encounters (1 = status "
+         "quo)), got 6"),
         (S2 + "name: x\n" + LEVER.format(kind="processing_capacity", start="2025-01", x=200000),
-         "levers[0].intensity: input should be less than or equal to 100000, got 200000"),
+         "levers[1] (processing_capacity).intensity: must be in [0, 100000] (civilian "
+         "processing staff added, persons), got 200000"),
         (S2 + "name: x\n" + LEVER.format(kind="treatment_expansion", start="2025-01", x=-5),
-         "levers[0].intensity: input should be greater than or equal to 0, got -5"),
+         "levers[1] (treatment_expansion).intensity: must be in [0, 5000000] (MOUD slots "
+         "added, persons in treatment at once), got -5"),
         (S2 + "name: x\n" + LEVER.format(kind="prevention", start="2025-01", x=0.2)
          + "    regions: all\n",
-         "levers[0].regions: is not a known field, got 'all'"),
+         "levers[1] (prevention).regions: is not a known field of prevention (it is a field "
+         "of lab_takedowns, military_strikes); the fields of prevention: lever, start, "
+         "end, intensity"),
         (S2 + "name: x\n" + LEVER.format(kind="lab_takedowns", start="2025-13", x=0.1),
-         "levers[0].start: must be a month written YYYY-MM, e.g. 2025-01, got '2025-13'"),
+         "levers[1] (lab_takedowns).start: the month must be 01-12, got 2025-13"),
         (S2 + "name: x\n" + LEVER.format(kind="lab_takedowns", start="2040-01", x=0.1),
-         "levers[0].start: must be a month between 2010-01 and 2035-12, got '2040-01'"),
+         "levers[1] (lab_takedowns).start: must be a month between 2010-01 and 2035-12, "
+         "got 2040-01"),
         (S2 + "name: x\nlevers: []\nparameters:\n  lab_rebuild_months: -2\n",
          "parameters: parameter 'lab_rebuild_months' must be in [0.01, 10000] months, got -2"),
         (S2 + "name: x\nlevers: []\nparameters:\n  warp_speed: 2\n",
@@ -84,7 +94,7 @@ S2 = "schema: 2\n"
         (S2 + "name: x\nlevers: []\ncolour: blue\n", "colour: is not a known field, got 'blue'"),
         (S2 + "levers: []\n", "name: is required"),
         (S2 + "name: x\nlevers:\n  - start: 2025-01\n    intensity: 1\n",
-         "levers[0]: each lever needs a 'lever' field, one of precursor_control"),
+         "levers[1]: each lever needs a 'lever' field, one of precursor_control"),
         (S2 + "name: x\nlevers: [\n",
          "not valid YAML: expected the node content, but found '<stream end>' at line 4"),
         (S2 + "name: x\nname: y\nlevers: []\n",
@@ -95,7 +105,7 @@ S2 = "schema: 2\n"
         ("- just\n- a list\n", "a scenario must be a mapping with name, levers, ...; got list"),
         (S2 + "name: x\nlevers:\n  - lever: lab_takedowns\n    start: 2026-01\n    end: 2025-01\n"
          "    intensity: 0.1\n",
-         "levers[0]: end (2025-01) is before start (2026-01)"),
+         "levers[1] (lab_takedowns): end 2025-01 is before start 2026-01"),
     ],
 )
 def test_bad_scenario_file_messages(tmp_path, body, expected):
@@ -113,8 +123,8 @@ def test_unknown_network_target_is_named():
     net = load_network().compile()
     scen = scenario_from_dict({"name": "x", "schema": 2, "levers": [
         {"lever": "precursor_control", "source": "mars", "start": "2025-01", "intensity": 0.5}]})
-    with pytest.raises(ScenarioError, match=r"x: levers\[0\]\.source: unknown precursor_source "
-                       r"'mars'; allowed: china, india, all"):
+    with pytest.raises(ScenarioError, match=r"x: levers\[1\] \(precursor_control\)\.source: "
+                       r"unknown precursor_source 'mars'; allowed: china, india, all"):
         build(scen, net)
     scen = scenario_from_dict({"name": "y", "schema": 2, "levers": [
         {"lever": "poe_inspection", "crossings": ["tucson_sector"], "start": "2025-01",
@@ -584,10 +594,19 @@ def test_an_arc_lever_on_a_missing_arc_names_it(tmp_path):
             "    from: tijuana\n    to: laredo_poe\n")
     path = tmp_path / "plan.yaml"
     path.write_text(body)
-    with pytest.raises(ScenarioError, match=r"levers\[0\]: no arc 'tijuana' -> 'laredo_poe'"):
+    with pytest.raises(ScenarioError,
+                       match=r"levers\[1\] \(arc_closure\): no arc 'tijuana' -> 'laredo_poe'"):
         simulate(str(path), members=2, parameters="prior")
-    assert "levers[0].detection: input should be less than or equal to 1" in _error(
-        tmp_path, body.replace("arc_closure", "arc_detection") + "    detection: 1.5\n")
+    # with another problem in the file, the arc is checked against the shipped network at
+    # load, and both are listed, one a line
+    path.write_text(body.replace("arc_closure", "arc_detection") + "    detection: 1.5\n")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    assert str(info.value).splitlines()[1:] == [
+        "  line 4: levers[1] (arc_detection): no arc 'tijuana' -> 'laredo_poe' in the shipped "
+        "network; arcs from 'tijuana' go to san_ysidro, otay_mesa, san_diego_sector",
+        "  line 8: levers[1] (arc_detection).detection: must be in [0, 1] (nominal detection "
+        "probability), got 1.5"]
 
 
 def test_a_closed_arc_carries_nothing_and_its_flow_reroutes():

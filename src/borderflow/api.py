@@ -266,6 +266,8 @@ class Comparison:
         crossings: ``{scenario: {crossing_id: {...}}}``, where displaced flow goes: each
             crossing's flow and seizures against the baseline
             (:func:`~borderflow.results.crossing_changes`).
+        scenarios: the scenarios run, the baseline first, by name (their levers as
+            loaded, for the report's legend).
         members, seed, baseline: how the ensemble was run.
         history: the baseline's annual values of each calibration target (dims member,
             year; calendar or fiscal years as the target counts), for fit charts.
@@ -292,6 +294,7 @@ class Comparison:
     provenance: dict = field(default_factory=dict)
     totals: dict[str, dict[str, xr.DataArray]] = field(default_factory=dict)
     crossings: dict[str, dict[str, dict]] = field(default_factory=dict)
+    scenarios: dict[str, Scenario] = field(default_factory=dict)
 
     def to_json(self) -> dict:
         """The ``--json`` document: ``{"scenarios": {NAME: {"metrics": {...}}}}``."""
@@ -423,7 +426,7 @@ def compare(
     return Comparison(metrics, combined, period, members, seed, base.name, history,
                       describe_parameters(source), plans, flows,
                       provenance(net, source, seed), {name: totals[name] for name in order},
-                      crossings)
+                      crossings, {s.name: s for s in runs})
 
 
 @dataclass(frozen=True)

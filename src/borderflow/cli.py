@@ -204,7 +204,8 @@ def run(
     if report is not None:
         from borderflow.report import render
 
-        write_text(report, render(result, command=_command()))
+        write_text(report, render(result, command=_command(),
+                                  network=network or experiment.network))
         console.print(f"wrote {report}")
 
 
@@ -924,6 +925,7 @@ def report(
     members: Annotated[int, typer.Option(min=1, help="ensemble members")] = 500,
     seed: Annotated[int, typer.Option(help="ensemble seed")] = 0,
     network: NetworkOption = None,
+    period: PeriodOption = None,
 ) -> None:
     """Write the self-contained HTML report of scenarios against status_quo (no network).
 
@@ -933,8 +935,9 @@ def report(
     from borderflow.api import compare
     from borderflow.report import render
 
-    result = compare(scenarios or None, members=members, seed=seed, network=network)
-    write_text(out, render(result))
+    result = compare(scenarios or None, members=members, seed=seed, network=network,
+                     **({"period": p} if (p := _period(period)) else {}))
+    write_text(out, render(result, command=_command(), network=network))
     _console().print(f"wrote {out}")
 
 

@@ -132,7 +132,7 @@ def parse_yaml(text: str, source: str, error: type[BorderflowError]) -> Any:
         at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         try:
             plain = _explain(exc, text)
-        except Exception:  # noqa: BLE001  (an explanation must never hide the error)
+        except Exception:  # an explanation must never hide the error itself
             plain = None
         more = f"; {plain}" if plain else ""
         raise error(f"{source}: not valid YAML: {problem}{at}{more}") from None
@@ -201,31 +201,33 @@ def _alike(lines: list[str], row: int, column: int) -> str:
         "the keys of one mapping are indented alike")
 
 
-def _spaces(n: int) -> str:
-    return f"{n} space{'s' if n != 1 else ''}"
+def _dash(lines: list[str], row: int, prev: int) -> str | None:
+    """A ``- `` entry on line ``row`` that does not line up with the ``- `` above it."""
+    line = lines[row]
+    for r in range(prev, -1, -1):  # the list it belongs to: the last '- ' above
+        if _content(lines[r]) and lines[r].lstrip().startswith("-"):
+            if _indent(lines[r]) == _indent(line):
+                return None
+            return (f"the '- ' entry on line {row + 1} must line up with the '- ' on line "
+                    f"{r + 1} (column {_indent(lines[r]) + 1}, not {_indent(line) + 1}): the "
+                    "entries of one list are indented alike")
+    return None
 
 
-def _misaligned(lines: list[str], row: int, column: int) -> str | None:
-    """A line ``row`` whose key (or ``- ``) sits at ``column``, where no block does."""
+def _misaligned(lines: list[str], row: int) -> str | None:
+    """A line ``row`` whose key (or ``- ``) sits where no block of the file does."""
     line = lines[row] if row < len(lines) else ""
-    found = _key_at(line)
     prev = _previous(lines, row)
     if prev is None:
         return None
     if line.lstrip().startswith("-"):
-        for r in range(prev, -1, -1):  # the list it should belong to: the last '- ' above
-            if _content(lines[r]) and lines[r].lstrip().startswith("-") and (
-                    _indent(lines[r]) != _indent(line)):
-                return (f"the '- ' entry on line {row + 1} must line up with the '- ' on "
-                        f"line {r + 1} ({_spaces(_indent(lines[r]))} in, not "
-                        f"{_indent(line)}): the entries of one list are indented alike")
-        return None
-    above = _key_at(lines[prev])
+        return _dash(lines, row, prev)
+    found, above = _key_at(line), _key_at(lines[prev])
     if found is None or above is None:
         return None
-    key, (col, prev_key) = found[1], above
-    return (f"'{key}' must line up with '{prev_key}' on line {prev + 1} ({_spaces(col)} in, "
-            f"not {found[0]}): {_alike(lines, prev, col)}")
+    col, prev_key = above
+    return (f"'{found[1]}' must line up with '{prev_key}' on line {prev + 1} (column "
+            f"{col + 1}, not {found[0] + 1}): {_alike(lines, prev, col)}")
 
 
 def _over_indented(lines: list[str], row: int, column: int) -> str | None:
@@ -244,13 +246,15 @@ def _over_indented(lines: list[str], row: int, column: int) -> str | None:
         head, _, rest = text.partition(" ")
         return (f"line {prev + 1} ('{text}') has no ':' after its key, so YAML reads it and "
                 f"line {row + 1} as one text: write '{head}: {rest.strip()}'")
+    if line.lstrip().startswith("-"):
+        return _dash(lines, row, prev)
     what = f"'{found[1]}'" if found else f"line {row + 1}"
     if above is None:
         return (f"{what} is indented more than line {prev + 1}, whose value is already "
                 "given: line it up with the keys it belongs with")
     col, prev_key = above
     return (f"{what} is indented more than '{prev_key}' on line {prev + 1}, whose value is "
-            f"already given: line it up with '{prev_key}' ({_spaces(col)} in): "
+            f"already given: line it up with '{prev_key}' (column {col + 1}): "
             f"{_alike(lines, prev, col)}")
 
 
@@ -309,7 +313,7 @@ def _explain(exc: yaml.MarkedYAMLError, text: str) -> str | None:
         if "'<scalar>'" in problem:
             return (f"unexpected text after the value on line {row + 1}: remove it, or put "
                     "the whole value in quotes")
-        return _misaligned(lines, row, column)
+        return _misaligned(lines, row)
     if problem.startswith("found undefined alias"):
         return ("a value starting with '*' refers to an anchor ('&name') defined earlier, "
                 "and there is none: put the value in quotes if it is text")

@@ -25,14 +25,17 @@ driver in the unit of its ``cost_*`` prior, one column per registry cost item.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import difflib
+import re
+from collections.abc import Mapping, Sequence
 from functools import cache
 from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 
 from borderflow import data
-from borderflow.errors import DataError, NetworkError, ScenarioError
+from borderflow.errors import DataError, ScenarioError
 from borderflow.model.drivers import (
     HISTORY_EVENTS,
     SCAN_RATE_REFERENCE,
@@ -41,8 +44,9 @@ from borderflow.model.drivers import (
     model_months,
 )
 from borderflow.network import CompiledNetwork
-from borderflow.policy.registry import BY_KIND, COST_ITEMS, Settings
-from borderflow.policy.scenario import Scenario
+from borderflow.policy.levers import as_targets
+from borderflow.policy.registry import BY_KIND, COST_ITEMS, REGISTRY, Settings
+from borderflow.policy.scenario import MAX_LISTED, Problem, Scenario, problems_message
 
 #: policy_calendar: China's class-wide control took effect on 2019-05-01 (a test checks this).
 CHINA_CLASS_SCHEDULING = np.datetime64("2019-05", "M")
@@ -174,24 +178,104 @@ def _active(months: np.ndarray, start: str, end: str | None) -> np.ndarray:
     return mask
 
 
-def _pick(
-    scenario: Scenario, i: int, field: str, wanted: str | list[str], allowed: np.ndarray,
-    net: CompiledNetwork, what: str,
-) -> np.ndarray:
-    """Indices (into ``allowed``) of the nodes a lever names; clear error otherwise."""
+def _pick(net: CompiledNetwork, wanted: str | list[str], allowed: np.ndarray) -> np.ndarray:
+    """Indices (into ``allowed``) of the nodes a lever names (checked by target_problems)."""
     ids = [net.node_ids[n] for n in allowed]
     if wanted == "all":
         return np.arange(len(ids))
     names = [wanted] if isinstance(wanted, str) else wanted
-    out = []
-    for name in names:
-        if name not in ids:
-            raise ScenarioError(
-                f"{scenario.name}: levers[{i}].{field}: unknown {what} '{name}'; "
-                f"allowed: {', '.join(ids)}, all"
-            )
-        out.append(ids.index(name))
-    return np.array(out, dtype=int)
+    return np.array([ids.index(name) for name in names], dtype=int)
+
+
+def _node_sets(net: CompiledNetwork) -> dict[str, np.ndarray]:
+    """The nodes each kind of lever target names: by node kind, crossings by type."""
+    return {"precursor_source": net.nodes_of_kind("precursor_source"),
+            "lab_region": net.nodes_of_kind("lab_region"), "port": net.nodes_of_kind("port"),
+            "port_of_entry": _crossings(net, "port_of_entry"),
+            "between_ports": _crossings(net, "between_ports")}
+
+
+def _unknown(name: object, what: str, ids: list[str], net: CompiledNetwork, where: str) -> str:
+    """Why ``name`` is no ``what`` of the network: the closest id, its kind, the allowed."""
+    text = f"unknown {what} {name!r}{where}"
+    if isinstance(name, str):
+        norm = re.sub(r"[\s\-]+", "_", name.strip()).lower()
+        close = difflib.get_close_matches(norm, ids, n=1, cutoff=0.6)
+        if norm in ids and norm.replace("_", "") == name.lower().replace("_", ""):
+            text += f"; ids are lower case: did you mean {norm!r}?"
+        elif norm in ids:
+            text += f"; ids are lower case with '_' between words: did you mean {norm!r}?"
+        elif close:
+            text += f"; did you mean {close[0]!r}?"
+        elif name in net.node_ids:
+            j = net.node_ids.index(name)
+            other = net.crossing_type[j] if net.node_kind[j] == "crossing" else net.node_kind[j]
+            acting = [k.name for k in REGISTRY
+                      if isinstance(k.targets, tuple) and k.targets[1] == other]
+            said = f"{other} crossing" if net.node_kind[j] == "crossing" else other
+            text += f"; it is a {said}" + (f" ({', '.join(acting)} acts on those)"
+                                           if acting else "")
+    sep = " " if text.endswith("?") else "; "
+    if len(ids) <= MAX_LISTED:
+        return text + f"{sep}allowed: {', '.join([*ids, 'all'] if what != 'node' else ids)}"
+    return text + f"{sep}`borderflow network` lists the ids"
+
+
+def target_problems(levers: Sequence[Any], net: CompiledNetwork, where: str = ""
+                    ) -> list[Problem]:
+    """Every node id and arc the levers name that ``net`` lacks, one :class:`Problem` each.
+
+    ``levers``: validated levers or a file's raw lever mappings (anything else is left
+    to the schema); ``where`` names the network in the messages (``"the shipped
+    network"``).
+    """
+    nodes = _node_sets(net)
+    suffix = f" in {where}" if where else ""
+    out: list[Problem] = []
+    for i, lever in enumerate(levers):
+        raw = isinstance(lever, Mapping)
+        kind_name = lever.get("lever") if raw else getattr(lever, "lever", None)
+        if not isinstance(kind_name, str) or kind_name not in BY_KIND:
+            continue
+        kind = BY_KIND[kind_name]
+        if kind.targets == "arc":
+            ends = (lever.get("from"), lever.get("to")) if raw else (lever.tail, lever.head)
+            missing = False
+            for field, node in zip(("from", "to"), ends, strict=True):
+                if isinstance(node, str) and node not in net.node_ids:
+                    missing = True
+                    out.append(Problem(("levers", i, field),
+                                       _unknown(node, "node", list(net.node_ids), net, suffix)))
+            tail, head = ends
+            if not missing and isinstance(tail, str) and isinstance(head, str) and (
+                    (tail, head) not in net.arc_ids):
+                heads = [h for t, h in net.arc_ids if t == tail]
+                text = (f"no arc {tail!r} -> {head!r} in "
+                        + (where or f"the network ({net.source})"))
+                if heads and len(heads) <= MAX_LISTED:
+                    text += f"; arcs from {tail!r} go to {', '.join(heads)}"
+                out.append(Problem(("levers", i), text))
+            continue
+        if kind.targets is None:
+            continue
+        field, node_kind = kind.targets
+        wanted = (lever.get(field, "all") if raw else getattr(lever, field))
+        if raw:
+            wanted = as_targets(wanted)
+            if isinstance(wanted, list) and len(wanted) == 1 and field == "source":
+                wanted = wanted[0]
+        if wanted == "all":
+            continue
+        names = [wanted] if isinstance(wanted, str) else wanted
+        if not isinstance(names, list):
+            continue
+        ids = [net.node_ids[n] for n in nodes[node_kind]]
+        for j, name in enumerate(names):
+            if isinstance(name, str) and name not in ids:
+                path = ("levers", i, field) if isinstance(wanted, str) or len(names) == 1 else (
+                    "levers", i, field, j)
+                out.append(Problem(path, _unknown(name, node_kind, ids, net, suffix)))
+    return out
 
 
 def _crossings(net: CompiledNetwork, crossing_type: str) -> np.ndarray:
@@ -219,33 +303,27 @@ def build(
     :class:`~borderflow.policy.registry.LeverKind` declares, on the nodes it names.
     """
     months = model_months() if months is None else months
+    problems = target_problems(scenario.levers, net)
+    if problems:
+        raise ScenarioError(problems_message(scenario, problems))
     t_n = len(months)
-    sources, labs = net.nodes_of_kind("precursor_source"), net.nodes_of_kind("lab_region")
-    ports = net.nodes_of_kind("port")
-    poes, sectors = _crossings(net, "port_of_entry"), _crossings(net, "between_ports")
-    nodes = {"precursor_source": sources, "lab_region": labs, "port": ports,
-             "port_of_entry": poes, "between_ports": sectors}
+    nodes = _node_sets(net)
+    sources, labs = nodes["precursor_source"], nodes["lab_region"]
+    ports, poes, sectors = nodes["port"], nodes["port_of_entry"], nodes["between_ports"]
     finished = np.array([bool(a.get("finished_fentanyl", False)) for a in net.arc_attrs])
     scheduled = np.outer(months >= CHINA_CLASS_SCHEDULING, finished).astype(float)
     history_scan = scan_rate_history(months)
     s = Settings.empty(months, len(ports), len(poes), len(sectors), len(sources), len(labs),
                        net.n_arcs)
 
-    for i, lever in enumerate(scenario.levers):
+    for lever in scenario.levers:
         kind = BY_KIND[lever.lever]
         on = _active(months, lever.start, lever.end)
         if kind.targets == "arc":
-            try:
-                where = net.arc_index(lever.tail, lever.head)
-            except NetworkError:
-                raise ScenarioError(
-                    f"{scenario.name}: levers[{i}]: no arc {lever.tail!r} -> "
-                    f"{lever.head!r} in the network ({net.source})"
-                ) from None
+            where = net.arc_index(lever.tail, lever.head)
         elif kind.targets is not None:
             field, node_kind = kind.targets
-            where = _pick(scenario, i, field, getattr(lever, field), nodes[node_kind], net,
-                          node_kind)
+            where = _pick(net, getattr(lever, field), nodes[node_kind])
         else:
             where = None
         kind.apply(s, lever, on, where)

@@ -28,8 +28,8 @@ from borderflow.network import CompiledNetwork, Network, load_network
 from borderflow.policy.registry import BY_KIND, LeverKind
 from borderflow.policy.scenario import Scenario, load_scenario
 
-#: Where a reader finds every lever's unit, allowed and plausible ranges and sources.
-SEE = "see `borderflow scenarios --json` (levers.{kind})"
+#: Where a reader finds a lever kind's unit, allowed and plausible ranges and sources.
+SEE = "see `borderflow scenarios show {kind}`"
 
 
 @dataclass(frozen=True)

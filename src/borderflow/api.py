@@ -373,6 +373,23 @@ def compare(
     member by member, in the metric's unit. With no scenarios, the whole shipped
     library is compared. ``progress`` is called with each scenario's name as it
     starts.
+
+    Args:
+        scenarios: shipped names, scenario files, mappings or ``Scenario`` objects.
+        members: ensemble members (member ``i`` is the same draw in every scenario).
+        seed: the ensemble's seed.
+        parameters: ``"posterior"`` (default), ``"prior"`` or a posterior file.
+        network: a network file or object (default: the shipped network).
+        baseline: what every scenario is compared with (default ``status_quo``).
+        period: first and last calendar year of the totals, e.g. ``(2026, 2030)`` for
+            levers that start in 2026 (default 2025-2034); costs and deaths are
+            discounted from its first year. The yearly values (``annual``,
+            :meth:`Comparison.by_year`) cover every year run whatever the period.
+        progress: called with each scenario's name as it starts.
+
+    Returns a :class:`Comparison`: metrics, yearly values (deaths, costs, seizures,
+    encounters, cooperation), per-member totals and where displaced flow goes.
+
     """
     source = _parameter_source(parameters)
     chosen = list(shipped_names()) if scenarios is None else list(scenarios)

@@ -96,7 +96,8 @@ def _change(label: str, stats: Mapping[str, float] | None, unit: str = "",
 
 
 def _share(x: float) -> str:
-    return f"{x:+.2f}" if x else "0"
+    """A change of a 0-1 index: two decimals (the sentence says which way)."""
+    return f"{x:.2f}" if x else "0"
 
 
 # -- what each scenario is ------------------------------------------------------------
@@ -216,7 +217,7 @@ def scenario_finding(name: str, result, reads: list | None, fits: Mapping[str, F
         sentences.append(html.escape(kg) + ".")
     if encounters is not None:
         flag = f" {FLAG}" if fitting.badly("encounters", fits) else ""
-        sentences.append(html.escape(_change("Southwest-border encounters", summary(
+        sentences.append(html.escape(_change("The number of southwest-border encounters", summary(
             encounters)) + flag) + ".")
     coop = []
     if cooperation is not None:

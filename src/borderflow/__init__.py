@@ -83,7 +83,7 @@ __all__ = [
     "sweep",
     "sweep_results",
 ]
-__version__ = "0.7.0"
+__version__ = "0.8.0"
 
 
 def __dir__() -> list[str]:

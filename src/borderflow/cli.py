@@ -18,7 +18,7 @@ from rich.markup import escape
 from rich.table import Table
 from typer.exceptions import TyperException
 
-from borderflow.display import cell, compact, money
+from borderflow.display import cell, compact, money, quantity
 from borderflow.errors import BorderflowError
 from borderflow.io import write_text
 from borderflow.outcomes import SCALAR, TABLES
@@ -756,9 +756,9 @@ def scenarios(
     table.add_column("effectiveness priors", overflow="fold")
     for kind, info in kinds.items():
         lo, hi = info["range"]  # type: ignore[misc]
-        span = "" if lo is None else f"{_num(lo)}-{_num(hi)}"
+        span = "" if lo is None else f"{quantity(lo)}-{quantity(hi)}"
         table.add_row(kind, str(info["unit"]), span, ", ".join(
-            f"{e['parameter']} {_num(e['low'])} to {_num(e['high'])} {e['unit']}"
+            f"{e['parameter']} {quantity(e['low'])} to {quantity(e['high'])} {e['unit']}"
             for e in info["effectiveness"]) or "(none: read as given)")  # type: ignore[attr-defined]
     console.print(table)
     shipped = Table(title="shipped scenarios (`borderflow scenarios show NAME` prints one "
@@ -774,19 +774,13 @@ def scenarios(
             row["unit"] = kinds[str(row["lever"])]["unit"]
         doc["scenarios"][name] = {"description": scen.description, "levers": rows}  # type: ignore[index]
         shipped.add_row(name, "; ".join(
-            f"{r['lever']} {_num(r['intensity'])} ({r['unit']})" if "intensity" in r
+            f"{r['lever']} {quantity(r['intensity'])} ({r['unit']})" if "intensity" in r
             else str(r["lever"]) for r in rows) or "(none)", scen.description)
     console.print(shipped)
     if json_out is not None:
         _write_json(json_out, doc)
         if json_out != STDOUT:
             console.print(f"wrote {json_out}")
-
-
-def _num(x: object) -> str:
-    """A lever quantity or a prior bound: 3 significant figures, k / M / B."""
-    value = float(x)  # type: ignore[arg-type]
-    return compact(value) if abs(value) >= 1e3 else f"{value:.3g}"
 
 
 @scenarios_app.command("show")
@@ -809,10 +803,10 @@ def scenarios_show(
         lo, hi = info["range"]  # type: ignore[misc]
         lines = [f"# lever {name}: {info['what']}", f"#   unit: {info['unit']}"]
         if lo is not None:
-            lines.append(f"#   allowed: {_num(lo)} to {_num(hi)}")
+            lines.append(f"#   allowed: {quantity(lo)} to {quantity(hi)}")
         if info.get("plausible"):
             p_lo, p_hi = info["plausible"]  # type: ignore[misc]
-            lines.append(f"#   plausible: {_num(p_lo)} to {_num(p_hi)} "
+            lines.append(f"#   plausible: {quantity(p_lo)} to {quantity(p_hi)} "
                          f"({info.get('plausible_source', '')})")
         lines.append(f"#   to start a file with it: borderflow scenarios new my_scenario "
                      f"--lever {name}")

@@ -24,6 +24,11 @@ def compact(x: float) -> str:
     return number(x)
 
 
+def quantity(x: float) -> str:
+    """A lever's quantity or a prior bound: 3 significant figures, k / M / B from 1,000."""
+    return compact(x) if abs(x) >= 1e3 else f"{x:.3g}"
+
+
 def interval(stats: Mapping[str, float], share: bool = False, short: bool = False) -> str:
     """``median [p05, p95]``; shares (0-1) with two decimals; ``short`` uses k/M/B."""
     if share:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from borderflow.display import compact, money
+from borderflow.display import money, quantity
 from borderflow.network import CompiledNetwork, Network, load_network
 from borderflow.policy.registry import BY_KIND, LeverKind
 from borderflow.policy.scenario import Scenario, load_scenario
@@ -106,11 +106,6 @@ _WEAKENS = {
 }
 
 
-def _count(x: float) -> str:
-    """A count: 3 significant figures, k / M / B from a thousand."""
-    return compact(x) if abs(x) >= 1e3 else f"{x:.3g}"
-
-
 def _value(x: float, unit: str) -> str:
     """One quantity in its unit's way of writing."""
     if unit == "%":
@@ -121,7 +116,7 @@ def _value(x: float, unit: str) -> str:
         return f"x{x:.3g}"
     if unit == "p":
         return f"{x:.3g}"
-    return _count(x)
+    return quantity(x)
 
 
 def _range(bounds: tuple[float, float], unit: str) -> str:
@@ -135,7 +130,7 @@ def _range(bounds: tuple[float, float], unit: str) -> str:
         return f"x{lo:.3g}–x{hi:.3g}"
     if unit == "p":
         return f"{lo:.3g}–{hi:.3g} per kg"
-    return f"{_count(lo)}–{_count(hi)} {unit}"
+    return f"{quantity(lo)}–{quantity(hi)} {unit}"
 
 
 def _short(name: str) -> str:

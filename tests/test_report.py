@@ -149,18 +149,30 @@ def test_the_verdict_follows_the_data():
     assert "fitted badly" in bad.note and "read with care" in bad.note
 
 
-def _stub(metrics: dict) -> SimpleNamespace:
+def _stub(metrics: dict, deaths: dict | None = None) -> SimpleNamespace:
+    """A comparison with these metrics and, per scenario, per-member deaths a year."""
+    deaths = {"status_quo": np.full(5, 100.0), **(deaths or {})}
+    annual = xr.Dataset({"opioid_overdose_deaths": (
+        ("scenario", "member", "year"),
+        np.stack([np.repeat(v[:, None], 10, axis=1) / 10 for v in deaths.values()]))},
+        coords={"scenario": list(deaths), "year": np.arange(2025, 2035)})
     return SimpleNamespace(metrics={"status_quo": {}, **metrics}, baseline="status_quo",
-                           annual=xr.Dataset(), period=(2025, 2034))
+                           annual=annual, period=(2025, 2034))
 
 
-def test_heavily_overlapping_scenarios_are_not_ranked():
+def test_scenarios_are_ranked_only_where_paired_members_agree():
     a = {"deaths_averted": {"median": 1000.0, "p05": 400.0, "p95": 1600.0}}
     b = {"deaths_averted": {"median": 900.0, "p05": 350.0, "p95": 1500.0}}
-    said = words.ranking(_stub({"a": a, "b": b}), {})
-    assert "a and b are not ranked on deaths" in said
-    c = {"deaths_averted": {"median": 100.0, "p05": 50.0, "p95": 150.0}}
-    assert "a averts more deaths than c" in words.ranking(_stub({"a": a, "c": c}), {})
+    # a averts more than b in 3 of 5 members: not ranked
+    said = words.ranking(_stub({"a": a, "b": b}, {
+        "a": np.array([90.0, 90.0, 90.0, 95.0, 95.0]),
+        "b": np.array([92.0, 92.0, 92.0, 93.0, 93.0])}), {})
+    assert "a and b are not ranked on deaths: a averts more only in 60 % of paired" in said
+    # in every member: ranked, with the share
+    said = words.ranking(_stub({"a": a, "b": b}, {
+        "a": np.array([90.0, 90.0, 90.0, 90.0, 90.0]),
+        "b": np.array([92.0, 93.0, 92.0, 93.0, 99.0])}), {})
+    assert "a averts more deaths than b in 100 % of paired members" in said
     z = {"deaths_averted": {"median": 10.0, "p05": -50.0, "p95": 80.0}}
     said = words.ranking(_stub({"a": a, "z": z}), {})
     assert "z: no effect on deaths distinguishable from none, so not ranked" in said

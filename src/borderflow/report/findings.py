@@ -2,7 +2,8 @@
 
 Every sentence is generated from the comparison's numbers and says only what they
 support: a change whose 90 % interval spans zero is "not distinguishable from none";
-two scenarios whose intervals overlap heavily are not ranked; a series the baseline
+one scenario is said to avert more deaths than another only where most paired members
+agree (:data:`RANKED`, as ``borderflow compare`` counts them); a series the baseline
 fits badly is flagged wherever an outcome rests on it (:mod:`borderflow.report.fit`).
 """
 
@@ -19,9 +20,10 @@ from borderflow.display import compact, money
 from borderflow.report import fit as fitting
 from borderflow.report.fit import Fit
 
-#: Overlap of two 90 % intervals, as a share of the narrower, above which two
-#: scenarios are not ranked on them (judgement: half the narrower interval).
-HEAVY_OVERLAP = 0.5
+#: Share of paired members in which one scenario must avert more deaths than another
+#: for the report to rank them (judgement: four in five, ``borderflow compare``'s
+#: "likely"; below it the report says they are not ranked).
+RANKED = 0.8
 #: Fewer members than this make the 5th and 95th percentiles rest on a handful of
 #: members each (judgement: 100 members put five beyond each percentile).
 FEW_MEMBERS = 100
@@ -45,15 +47,6 @@ def spans_zero(stats: Mapping[str, float], tolerance: float = 0.0) -> bool:
     if max(abs(stats["p05"]), abs(stats["p95"])) <= tolerance:
         return True
     return stats["p05"] <= 0.0 <= stats["p95"]
-
-
-def overlap(a: Mapping[str, float], b: Mapping[str, float]) -> float:
-    """Overlap of two intervals as a share of the narrower one (1: one holds the other)."""
-    width = min(a["p95"] - a["p05"], b["p95"] - b["p05"])
-    shared = min(a["p95"], b["p95"]) - max(a["p05"], b["p05"])
-    if width <= 0.0:
-        return 1.0 if shared >= 0.0 else 0.0
-    return max(0.0, shared) / width
 
 
 def paired(result, variable: str, how: str = "sum") -> dict[str, np.ndarray]:
@@ -239,9 +232,10 @@ def scenario_finding(name: str, result, reads: list | None, fits: Mapping[str, F
 def ranking(result, fits: Mapping[str, Fit]) -> str | None:
     """Which scenarios the numbers rank on deaths averted, and which they do not.
 
-    Only scenarios whose deaths averted are distinguishable from none are ranked; two
-    whose 90 % intervals overlap by more than :data:`HEAVY_OVERLAP` of the narrower
-    are said to be not ranked, with their paired difference.
+    Only scenarios whose deaths averted are distinguishable from none are ranked, in
+    order of their medians; each is said to avert more than the next only where it
+    does in at least :data:`RANKED` of the paired members, and every pair is given
+    with that share and its paired difference.
     """
     names = [n for n in result.metrics if n != result.baseline]
     if len(names) < 2:
@@ -257,15 +251,17 @@ def ranking(result, fits: Mapping[str, Fit]) -> str | None:
         return ("No scenario's effect on deaths is distinguishable from none, so none is "
                 "ranked on deaths.")
     for a, b in pairwise(clear):
-        shared = overlap(stats[a], stats[b])
-        diff = summary(deaths[b] - deaths[a]) if a in deaths and b in deaths else None
-        said = ("" if diff is None else
-                f" (paired, {a} averts {compact(diff['median'])} more, {_span(diff)})")
-        if shared > HEAVY_OVERLAP:
-            parts.append(f"{a} and {b} are not ranked on deaths: their intervals overlap "
-                         f"heavily{said}")
+        if a not in deaths or b not in deaths:
+            parts.append(f"{a} and {b} are not ranked on deaths: no paired members")
+            continue
+        share = float(np.mean(deaths[a] < deaths[b]) + 0.5 * np.mean(deaths[a] == deaths[b]))
+        diff = summary(deaths[b] - deaths[a])
+        said = (f"in {100 * share:.0f} % of paired members (paired, {a} averts "
+                f"{compact(diff['median'])} more, {_span(diff)})")
+        if share >= RANKED:
+            parts.append(f"{a} averts more deaths than {b} {said}")
         else:
-            parts.append(f"{a} averts more deaths than {b}{said}")
+            parts.append(f"{a} and {b} are not ranked on deaths: {a} averts more only {said}")
     text = "; ".join(parts) + "." if parts else ""
     if unclear:
         text += (f" {', '.join(unclear)}: no effect on deaths distinguishable from none, "

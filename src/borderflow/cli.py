@@ -279,10 +279,10 @@ def compare_command(
     from borderflow.outcomes import BY_NAME
 
     if outcome not in BY_NAME:
-        import difflib
+        from borderflow.policy.scenario import closest
 
-        close = difflib.get_close_matches(outcome, list(BY_NAME), n=1)
-        hint = f"did you mean '{close[0]}'? " if close else ""
+        close = closest(outcome, list(BY_NAME))
+        hint = f"did you mean '{close}'? " if close else ""
         raise BorderflowError(f"--outcome: unknown outcome {outcome!r}; {hint}known: "
                               f"{', '.join(BY_NAME)}")
     h = head_to_head(a, b, budget=budget, members=members, seed=seed, network=network,
@@ -813,11 +813,10 @@ def scenarios_show(
         print("\n".join(lines))
         found = True
     if not found:
-        import difflib
+        from borderflow.policy.scenario import closest
 
-        known = [*shipped_names(), *LEVER_KINDS]
-        close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
-        hint = f"did you mean '{close[0]}'? " if close else ""
+        close = closest(name, [*shipped_names(), *LEVER_KINDS], cutoff=0.5)
+        hint = f"did you mean '{close}'? " if close else ""
         raise BorderflowError(f"no shipped scenario or lever kind named {name!r}; {hint}"
                               "`borderflow scenarios` lists them")
 

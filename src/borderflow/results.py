@@ -390,6 +390,15 @@ def per_member(base: Mapping[str, xr.DataArray], scen: Mapping[str, xr.DataArray
     return values
 
 
+def share_better(x: np.ndarray, y: np.ndarray, direction: str = "minimize") -> float:
+    """Share of paired members in which ``x`` is better than ``y``, ties counted half.
+
+    ``direction``: ``minimize`` (lower is better) or ``maximize``.
+    """
+    better = x < y if direction == "minimize" else x > y
+    return float(np.mean(better) + 0.5 * np.mean(x == y))
+
+
 def head_to_head(a: Mapping[str, np.ndarray], b: Mapping[str, np.ndarray]
                  ) -> dict[str, dict[str, object]]:
     """Scenario A against scenario B, paired member by member, on every outcome.
@@ -414,11 +423,7 @@ def head_to_head(a: Mapping[str, np.ndarray], b: Mapping[str, np.ndarray]
             continue
         x, y = a[o.name], b[o.name]
         finite = np.isfinite(x) & np.isfinite(y)
-        if o.direction == "none":
-            p = None
-        else:
-            better = x < y if o.direction == "minimize" else x > y
-            p = float((better.sum() + 0.5 * (x == y).sum()) / len(x))
+        p = None if o.direction == "none" else share_better(x, y, o.direction)
         out[o.name] = {
             "unit": o.unit, "better": o.direction,
             "a": _finite_summary(x), "b": _finite_summary(y),
@@ -432,6 +437,5 @@ def head_to_head(a: Mapping[str, np.ndarray], b: Mapping[str, np.ndarray]
 def _finite_summary(values: np.ndarray) -> dict[str, float | None]:
     """:func:`summarize`, with ``None`` for quantiles that are infinite (ratios)."""
     with np.errstate(invalid="ignore"):  # inf − inf between two infinite order statistics
-        q = np.quantile(np.asarray(values, dtype=float), [0.5, 0.05, 0.95])
-    return {k: (float(v) if np.isfinite(v) else None)
-            for k, v in zip(("median", "p05", "p95"), q, strict=True)}
+        stats = summarize(values)
+    return {k: (v if np.isfinite(v) else None) for k, v in stats.items()}

@@ -262,14 +262,17 @@ def _sci(x: float) -> str:
     return f"{mantissa:g}e{exponent}"
 
 
-def _close(name: Any, choices: Sequence[str]) -> str | None:
-    """The choice closest to ``name`` (case, spaces and '-' aside first), if any is close."""
+def closest(name: Any, choices: Sequence[str], cutoff: float = 0.6) -> str | None:
+    """The choice closest to ``name`` (case, spaces and '-' aside first), if any is close.
+
+    ``cutoff``: the least similarity (difflib's ratio, 0-1) of a suggestion.
+    """
     if not isinstance(name, str) or not choices:
         return None
     norm = re.sub(r"[\s\-]+", "_", name.strip()).lower()
     if norm in choices:
         return norm
-    found = difflib.get_close_matches(norm, list(choices), n=1, cutoff=0.6)
+    found = difflib.get_close_matches(norm, list(choices), n=1, cutoff=cutoff)
     return found[0] if found else None
 
 
@@ -381,7 +384,7 @@ def _say(err: Mapping[str, Any], path: tuple[Any, ...], data: Mapping[str, Any])
     if kind == "extra_forbidden":
         if lever_kind and len(path) == 3:
             allowed = _fields(BY_KIND[lever_kind].model)  # type: ignore[arg-type]
-            close = _close(name, allowed)
+            close = closest(name, allowed)
             text = "is not a known field"
             if close:
                 text += f"; did you mean {close!r}?"
@@ -391,14 +394,14 @@ def _say(err: Mapping[str, Any], path: tuple[Any, ...], data: Mapping[str, Any])
                     text += f" of {lever_kind} (it is a field of {', '.join(others)})"
             return _then(text, f"the fields of {lever_kind}: {', '.join(allowed)}")
         if len(path) == 1:
-            close = _close(name, [*SECTIONS, "plan"])
+            close = closest(name, [*SECTIONS, "plan"])
             text = f"is not a known field, got {_show(value)}"
             if close:
                 text += f"; did you mean {close!r}?"
             return _then(text, f"a scenario file's sections are {', '.join(SECTIONS)} (and "
                          "plan, written by `borderflow optimize`)")
         allowed = _fields(model) if model is not None else []
-        close = _close(name, allowed)
+        close = closest(name, allowed)
         text = "is not a known field" + (f"; did you mean {close!r}?" if close else "")
         return _then(text, f"its fields: {', '.join(allowed)}") if allowed else text
     if kind == "missing":
@@ -457,7 +460,7 @@ def _lever_problem(err: Mapping[str, Any], i: int, data: Mapping[str, Any]) -> P
         tag = raw.get("lever") if isinstance(raw, Mapping) else None
         if tag is None or tag == "":
             return Problem(("levers", i, "lever"), f"is empty; give one of {kinds}")
-        close = _close(tag, LEVER_KINDS)
+        close = closest(tag, LEVER_KINDS)
         if close:  # the list of every kind only when no name is close
             return Problem(("levers", i, "lever"),
                            f"unknown lever {_show(tag)}; did you mean {close!r}?")
@@ -473,8 +476,8 @@ def _lever_problem(err: Mapping[str, Any], i: int, data: Mapping[str, Any]) -> P
             text += f"; write lever: {raw[named[0]]} (not {named[0]}: {raw[named[0]]})"
         return Problem(("levers", i), text)
     if kind == "model_attributes_type":
-        if isinstance(raw, str) and _close(raw, LEVER_KINDS):
-            kind_name = _close(raw, LEVER_KINDS)
+        if isinstance(raw, str) and closest(raw, LEVER_KINDS):
+            kind_name = closest(raw, LEVER_KINDS)
             return Problem(("levers", i), f"a lever is a mapping, got {_show(raw)}; write "
                            f"'- lever: {kind_name}' and its start and intensity on the "
                            "lines below, indented like 'lever'")
@@ -491,7 +494,7 @@ def _parameter_problems(given: Mapping[Any, Any]) -> list[Problem]:
     out = []
     for name, value in given.items():
         if name not in known:
-            close = _close(name, known)
+            close = closest(name, known)
             hint = f"did you mean {close!r}? " if close else ""
             out.append(Problem(("parameters",), f"unknown parameter {name!r}; {hint}allowed: "
                                "the names `borderflow params` lists", ("parameters", name)))
@@ -611,7 +614,7 @@ def load_scenario(spec: str | Path | Scenario | dict) -> Scenario:
     ):
         shipped = resources.files("borderflow.policy").joinpath("scenarios", f"{spec}.yaml")
         if not shipped.is_file():
-            close = _close(spec, shipped_names())
+            close = closest(spec, shipped_names())
             hint = f"did you mean {close!r}? " if close else ""
             raise ScenarioError(
                 f"unknown scenario '{spec}'; {hint}shipped: {', '.join(shipped_names())} "

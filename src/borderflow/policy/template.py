@@ -8,13 +8,12 @@ numbers are the library's own, with their sources in that scenario's description
 
 from __future__ import annotations
 
-import difflib
 from importlib import resources
 
 from borderflow.errors import ScenarioError
 from borderflow.network import load_network
 from borderflow.policy.registry import BY_KIND, LEVER_KINDS, catalogue, unit
-from borderflow.policy.scenario import load_scenario, shipped_names
+from borderflow.policy.scenario import closest, load_scenario, shipped_names
 
 #: First month of a new file's levers: the first month after the data window.
 START = "2025-01"
@@ -60,8 +59,8 @@ def scenario_template(name: str, kinds: list[str]) -> str:
              "  legend and key findings quote it.", "levers:"]
     for kind in kinds:
         if kind not in LEVER_KINDS:
-            close = difflib.get_close_matches(kind, LEVER_KINDS, n=1)
-            hint = f"did you mean '{close[0]}'? " if close else ""
+            close = closest(kind, LEVER_KINDS)
+            hint = f"did you mean '{close}'? " if close else ""
             raise ScenarioError(f"--lever: unknown lever kind {kind!r}; {hint}known: "
                                 f"{', '.join(LEVER_KINDS)}")
         targets = BY_KIND[kind].targets

@@ -19,6 +19,7 @@ import numpy as np
 from borderflow.display import compact, money
 from borderflow.report import fit as fitting
 from borderflow.report.fit import Fit
+from borderflow.results import share_better, summarize
 
 #: Share of paired members in which one scenario must avert more deaths than another
 #: for the report to rank them (judgement: four in five, ``borderflow compare``'s
@@ -34,12 +35,6 @@ _DEATHS_LABEL = "opioid overdose deaths"
 
 
 # -- numbers ------------------------------------------------------------------------
-
-
-def summary(values: np.ndarray) -> dict[str, float]:
-    """Median and 90 % interval (5th, 95th percentiles) over members."""
-    q = np.quantile(np.asarray(values, dtype=float), [0.5, 0.05, 0.95])
-    return {"median": float(q[0]), "p05": float(q[1]), "p95": float(q[2])}
 
 
 def spans_zero(stats: Mapping[str, float], tolerance: float = 0.0) -> bool:
@@ -210,12 +205,12 @@ def scenario_finding(name: str, result, reads: list | None, fits: Mapping[str, F
         sentences.append(html.escape(kg) + ".")
     if encounters is not None:
         flag = f" {FLAG}" if fitting.badly("encounters", fits) else ""
-        sentences.append(html.escape(_change("The number of southwest-border encounters", summary(
+        sentences.append(html.escape(_change("The number of southwest-border encounters", summarize(
             encounters)) + flag) + ".")
     coop = []
     if cooperation is not None:
         coop.append(_change("The cooperation index (0-1, mean over the period)",
-                            summary(cooperation), tolerance=0.005, fmt=_share))
+                            summarize(cooperation), tolerance=0.005, fmt=_share))
     lowest = metrics.get("cooperation_lowest")
     if lowest is not None:
         base = result.metrics.get(result.baseline, {}).get("cooperation_lowest")
@@ -254,8 +249,8 @@ def ranking(result, fits: Mapping[str, Fit]) -> str | None:
         if a not in deaths or b not in deaths:
             parts.append(f"{a} and {b} are not ranked on deaths: no paired members")
             continue
-        share = float(np.mean(deaths[a] < deaths[b]) + 0.5 * np.mean(deaths[a] == deaths[b]))
-        diff = summary(deaths[b] - deaths[a])
+        share = share_better(deaths[a], deaths[b])  # fewer deaths than the other
+        diff = summarize(deaths[b] - deaths[a])
         said = (f"in {100 * share:.0f} % of paired members (paired, {a} averts "
                 f"{compact(diff['median'])} more, {_span(diff)})")
         if share >= RANKED:
